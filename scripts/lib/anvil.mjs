@@ -1,0 +1,52 @@
+// Starts a real anvil node (from @foundry-rs/anvil) on loopback and waits until it answers.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { freePort } from "./ports.mjs";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * @param {{ port?: number, chainId?: number, blockTime?: number }} [options]
+ * @returns {Promise<{ url: string, port: number, stop: () => Promise<void> }>}
+ */
+export async function startAnvil({ port, chainId = 31337, blockTime = 1 } = {}) {
+  port ??= await freePort();
+  const bin = require.resolve("@foundry-rs/anvil/bin.mjs");
+  const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--silent"];
+  if (blockTime > 0) args.push("--block-time", String(blockTime));
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`anvil exited with ${child.exitCode}: ${stderr}`);
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}',
+      });
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`anvil did not start on ${url}: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}

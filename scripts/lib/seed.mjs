@@ -1,0 +1,39 @@
+// Seeds a demo plan, tenant, chain, upstream and API key through the admin API. Idempotent: what
+// exists is reused (by name), the upstream URL is updated to the given one, and a key saved in
+// `keyFile` is reused while it still works.
+import { readFile, writeFile } from "node:fs/promises";
+
+/**
+ * @param {{ gatewayUrl: string, token: string, upstreamUrl: string, keyFile?: string,
+ *           chain?: { slug: string, chainId: number, name: string } }} options
+ * @returns {Promise<{ key: string, tenantId: string, chain: string }>}
+ */
+export async function seedDemo({ gatewayUrl, token, upstreamUrl, keyFile, chain = { slug: "local", chainId: 31337, name: "Local anvil" } }) {
+  const api = async (method, path, body) => {
+    const res = await fetch(`${gatewayUrl}/admin/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = res.status === 204 ? null : await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const { plans } = await api("GET", "/plans");
+  const plan = plans.find((p) => p.name === "demo") ?? (await api("POST", "/plans", { name: "demo" }));
+  const { tenants } = await api("GET", "/tenants");
+  const tenant = tenants.find((t) => t.name === "demo") ?? (await api("POST", "/tenants", { name: "demo", planId: plan.id }));
+  const { chains } = await api("GET", "/chains");
+  if (!chains.some((c) => c.slug === chain.slug)) await api("POST", "/chains", chain);
+  const { upstreams } = await api("GET", `/chains/${chain.slug}/upstreams`);
+  const anvil = upstreams.find((u) => u.name === "anvil");
+  if (anvil) await api("PATCH", `/chains/${chain.slug}/upstreams/${anvil.id}`, { url: upstreamUrl, enabled: true });
+  else await api("POST", `/chains/${chain.slug}/upstreams`, { name: "anvil", url: upstreamUrl });
+
+  const saved = keyFile ? await readFile(keyFile, "utf8").then((t) => JSON.parse(t), () => null) : null;
+  const { keys } = await api("GET", `/tenants/${tenant.id}/keys`);
+  const live = saved && keys.some((k) => k.id === saved.id && k.revokedAt === null);
+  const key = live ? saved : await api("POST", `/tenants/${tenant.id}/keys`, { name: "demo" });
+  if (keyFile && !live) await writeFile(keyFile, JSON.stringify({ id: key.id, key: key.key }));
+  return { key: key.key, tenantId: tenant.id, chain: chain.slug };
+}

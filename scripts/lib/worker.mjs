@@ -1,0 +1,42 @@
+// Runs a Worker in workerd through miniflare's API, with the bindings its wrangler config declares
+// and a socket of its own (unsafeDirectSockets), so no development proxy sits in front of it.
+import { dirname, resolve } from "node:path";
+import { build } from "esbuild";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+/**
+ * @param {{ configPath: string, port: number, host?: string, persistRoot?: string | false,
+ *           bindings?: Record<string, string>, outDir?: string }} options
+ */
+export async function startWorker({ configPath, port, host = "127.0.0.1", persistRoot, bindings = {}, outDir }) {
+  const { workerOptions, main, define } = unstable_getMiniflareWorkerOptions(configPath);
+  const root = dirname(resolve(configPath));
+  const outfile = resolve(outDir ?? resolve(root, ".wrangler/build"), `${workerOptions.name ?? "worker"}.js`);
+  await build({
+    entryPoints: [resolve(root, main)],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2023",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    define,
+    logLevel: "error",
+  });
+  const { modulesRules: _rules, rootPath: _root, ...options } = workerOptions;
+  const mf = new Miniflare(convertV4MiniflareOptions({
+    ...options,
+    bindings: { ...options.bindings, ...bindings },
+    modules: true,
+    scriptPath: outfile,
+    host,
+    port: 0,
+    unsafeDirectSockets: [{ host, port }],
+    defaultPersistRoot: persistRoot === false ? undefined : (persistRoot ?? resolve(root, ".wrangler/state/v3")),
+    ...(persistRoot === false ? { d1Persist: false, kvPersist: false, cachePersist: false, durableObjectsPersist: false } : {}),
+  }));
+  await mf.ready;
+  return { url: `http://${host}:${port}`, mf, stop: () => mf.dispose() };
+}
