@@ -1,0 +1,15 @@
+// Types of the bindings and exports the worker tests see.
+import type { D1Migration } from "cloudflare:test";
+import type { Env as GatewayEnv } from "../../workers/gateway/src/env";
+
+declare global {
+  namespace Cloudflare {
+    interface GlobalProps {
+      mainModule: typeof import("../../workers/gateway/src/index");
+    }
+    interface Env extends GatewayEnv {
+      TEST_MIGRATIONS: D1Migration[];
+      TEST_ANVIL_URL: string;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/** Test-only secrets; real deployments set their own with `wrangler secret put`. */
+export const TEST_SECRETS = {
+  ADMIN_JWT_SECRET: "test-admin-secret-0123456789abcdef0123456789abcdef",
+  UPSTREAM_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+};
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("./db/migrations");
+  return {
+    test: {
+      projects: [
+        {
+          test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" },
+        },
+        {
+          plugins: [
+            cloudflareTest(({ inject }) => ({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  ...TEST_SECRETS,
+                  UPSTREAM_TIMEOUT_MS: "3000",
+                  TEST_MIGRATIONS: migrations,
+                  TEST_ANVIL_URL: inject<string>("anvilUrl"),
+                },
+              },
+            })),
+          ],
+          test: {
+            name: "worker",
+            include: ["test/worker/**/*.test.ts"],
+            globalSetup: ["test/support/anvilSetup.ts"],
+            setupFiles: ["test/support/applyMigrations.ts"],
+            testTimeout: 20_000,
+          },
+        },
+        {
+          test: {
+            name: "e2e",
+            include: ["test/e2e/**/*.test.ts"],
+            environment: "node",
+            globalSetup: ["test/support/systemSetup.ts"],
+            testTimeout: 30_000,
+            hookTimeout: 60_000,
+          },
+        },
+      ],
+    },
+  };
+});
