@@ -2,7 +2,8 @@
  * @module
  * One subclass per kind of failure. JSON-RPC-level problems (a method or its params) answer HTTP 200
  * so that clients such as viem surface the JSON-RPC error; transport-level problems (body, auth,
- * limits, upstreams) carry the HTTP status that says what went wrong.
+ * limits, upstreams) carry the HTTP status that says what went wrong. Gateway-specific JSON-RPC codes
+ * sit in -32010..-32016, clear of EIP-1474's -32000..-32006, which clients such as viem interpret.
  */
 import { GatewayError } from "./base";
 
@@ -56,13 +57,13 @@ export class InvalidParamsError extends GatewayError {
 
 export class UnauthorizedError extends GatewayError {
   readonly code = "unauthorized";
-  readonly rpcCode = -32001;
+  readonly rpcCode = -32016;
   readonly httpStatus = 401;
 }
 
 export class ChainNotFoundError extends GatewayError {
   readonly code = "chain_not_found";
-  readonly rpcCode = -32002;
+  readonly rpcCode = -32010;
   readonly httpStatus = 404;
 }
 

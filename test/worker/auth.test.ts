@@ -29,7 +29,7 @@ describe("API keys", () => {
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({
       id: null,
-      error: { code: -32001, data: { code: "unauthorized" }, message: expect.stringContaining("x-api-key") },
+      error: { code: -32016, data: { code: "unauthorized" }, message: expect.stringContaining("x-api-key") },
     });
   });
 
@@ -75,7 +75,7 @@ describe("admin API tokens", () => {
   test("no token gets 401", async () => {
     const res = await listPlans();
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ error: { code: -32001, data: { code: "unauthorized" } } });
+    expect(await res.json()).toMatchObject({ error: { code: -32016, data: { code: "unauthorized" } } });
   });
 
   test("an expired token gets 401", async () => {

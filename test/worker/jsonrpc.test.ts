@@ -216,7 +216,7 @@ describe("routes", () => {
     const res = await call(`/v1/nochain/${f.key}`, { method: "POST", body: chainId("1") });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({
-      error: { code: -32002, message: 'unknown chain "nochain": check the chain name in the URL', data: { code: "chain_not_found" } },
+      error: { code: -32010, message: 'unknown chain "nochain": check the chain name in the URL', data: { code: "chain_not_found" } },
     });
   });
 

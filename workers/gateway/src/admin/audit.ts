@@ -13,7 +13,7 @@ import { ConflictError } from "../../../../shared/errors/kinds";
 import type { Db } from "../db";
 
 export const GENESIS_HASH = "0".repeat(64);
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 12;
 
 export interface AuditEntry {
   actor: string;
@@ -59,7 +59,13 @@ export async function commitWithAudit(
       return;
     } catch (err) {
       const message = `${(err as Error)?.message} ${((err as Error)?.cause as Error | undefined)?.message}`;
-      if (message.includes("audit_log.prev_hash") && attempt < MAX_ATTEMPTS) continue;
+      if (message.includes("audit_log.prev_hash")) {
+        if (attempt < MAX_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+          continue;
+        }
+        throw new ConflictError("too many concurrent admin writes; retry the request", { cause: err });
+      }
       const unique = /UNIQUE constraint failed: (\w+\.\w+)/.exec(message)?.[1];
       if (unique) throw new ConflictError(`already exists: ${unique} must be unique`, { cause: err });
       throw err;

@@ -1,0 +1,166 @@
+// The admin API: validation, secrets that never come back out, the audit chain, and changes that
+// take effect without a restart.
+import { env } from "cloudflare:workers";
+import { describe, expect, test } from "vitest";
+import { auditHash, GENESIS_HASH } from "../../workers/gateway/src/admin/audit";
+import { admin, adminToken, call, fixture, rpc } from "./gateway";
+
+const SECRET_URL = `${env.TEST_ANVIL_URL}/v2/SuperSecretProviderKey123?apikey=AnotherSecret456`;
+const chainIdBody = '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}';
+
+async function raw(method: string, path: string, body?: unknown) {
+  return call(`/admin/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await adminToken()}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+describe("validation", () => {
+  test("a bad body gets 400 naming each bad field", async () => {
+    const res = await raw("POST", "/chains", { slug: "Bad Slug!", chainId: -1 });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: number; data: { code: string; fields: Record<string, string> } } };
+    expect(body.error.data.code).toBe("invalid_body");
+    expect(Object.keys(body.error.data.fields).sort()).toEqual(["chainId", "name", "slug"]);
+  });
+
+  test("a body that is not JSON gets 400", async () => {
+    const res = await call("/admin/v1/plans", {
+      method: "POST",
+      headers: { authorization: `Bearer ${await adminToken()}`, "content-type": "application/json" },
+      body: "{nope",
+    });
+    expect(res.status).toBe(400);
+  });
+
+  test("an unknown field is refused rather than ignored", async () => {
+    const res = await raw("POST", "/plans", { name: "p", maxBatch: 10, rateLimit: 5 });
+    expect(res.status).toBe(400);
+  });
+
+  test("a tenant on a plan that does not exist gets 400 on planId", async () => {
+    const res = await raw("POST", "/tenants", { name: "t", planId: "pln_nope" });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { data: { fields: { planId: "no such plan" } } } });
+  });
+
+  test("a chain slug that exists gets 409", async () => {
+    const f = await fixture();
+    const res = await raw("POST", "/chains", { slug: f.chain, chainId: 1, name: "again" });
+    expect(res.status).toBe(409);
+  });
+
+  test("an upstream on a chain that does not exist gets 404", async () => {
+    const res = await raw("POST", "/chains/nochain/upstreams", { name: "x", url: "https://example.com" });
+    expect(res.status).toBe(404);
+  });
+
+  test("a plan may only opt into debug, trace and txpool", async () => {
+    const res = await raw("POST", "/plans", { name: "p2", namespaces: ["admin"] });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe("secrets stay in", () => {
+  test("an upstream URL is never returned, not by create, list, get, update, nor in the audit log", async () => {
+    const f = await fixture();
+    const created = await raw("POST", `/chains/${f.chain}/upstreams`, { name: "secret", url: SECRET_URL });
+    const { id } = (await created.clone().json()) as { id: string };
+    const responses = [
+      created,
+      await raw("GET", `/chains/${f.chain}/upstreams`),
+      await raw("GET", `/chains/${f.chain}/upstreams/${id}`),
+      await raw("PATCH", `/chains/${f.chain}/upstreams/${id}`, { url: `${SECRET_URL}&v=2`, enabled: false }),
+    ];
+    for (const res of responses) {
+      expect(res.ok).toBe(true);
+      const text = await res.text();
+      expect(text).not.toContain("SuperSecretProviderKey123");
+      expect(text).not.toContain("AnotherSecret456");
+      expect(text).not.toContain(env.TEST_ANVIL_URL);
+    }
+    const audit = (await env.DB.prepare("SELECT * FROM audit_log WHERE target = ?1").bind(id).all<{ after: string }>()).results;
+    expect(JSON.stringify(audit)).not.toContain("SuperSecret");
+    expect(audit.map((row) => JSON.parse(row.after).urlChanged)).toEqual([undefined, true]);
+    const stored = JSON.stringify((await env.DB.prepare("SELECT * FROM upstreams WHERE id = ?1").bind(id).all()).results);
+    expect(stored).not.toContain("SuperSecret");
+  });
+
+  test("a key's plaintext is returned once, at creation, and never listed", async () => {
+    const f = await fixture();
+    const list = await raw("GET", `/tenants/${f.tenantId}/keys`);
+    const text = await list.text();
+    expect(text).toContain(f.keyId);
+    expect(text).not.toContain(f.key);
+    expect(text).not.toContain('"hash"');
+  });
+});
+
+describe("audit log", () => {
+  test("every write appends a row, each hashing the one before", async () => {
+    const before = (await env.DB.prepare("SELECT count(*) AS n FROM audit_log").first<{ n: number }>())?.n ?? 0;
+    const f = await fixture(); // plan, tenant, key, chain, upstream: 5 writes
+    await admin("PATCH", `/chains/${f.chain}/upstreams/${f.upstreamId}`, { name: "renamed" });
+    await admin("DELETE", `/keys/${f.keyId}`);
+    const { results } = await env.DB.prepare("SELECT * FROM audit_log ORDER BY id").all<{
+      at: number;
+      actor: string;
+      action: string;
+      target: string;
+      before: string | null;
+      after: string | null;
+      prev_hash: string;
+      hash: string;
+    }>();
+    expect(results.length - before).toBe(7);
+    expect(results.slice(-7).map((r) => r.action)).toEqual([
+      "plan.create",
+      "tenant.create",
+      "key.create",
+      "chain.create",
+      "upstream.create",
+      "upstream.update",
+      "key.revoke",
+    ]);
+    let prev = GENESIS_HASH;
+    for (const row of results) {
+      expect(row.prev_hash).toBe(prev);
+      const entry = { ...row, before: row.before && JSON.parse(row.before), after: row.after && JSON.parse(row.after) };
+      expect(row.hash).toBe(await auditHash(prev, entry));
+      prev = row.hash;
+    }
+    expect(results.at(-1)).toMatchObject({ actor: "test-admin", target: f.keyId });
+  });
+
+  test("concurrent writes all land, in one unbroken chain", async () => {
+    const names = Array.from({ length: 6 }, () => `plan-${crypto.randomUUID().slice(0, 8)}`);
+    const results = await Promise.all(names.map((name) => raw("POST", "/plans", { name })));
+    expect(results.map((r) => r.status)).toEqual(names.map(() => 201));
+    const rows = (await env.DB.prepare("SELECT prev_hash, hash, target FROM audit_log ORDER BY id").all<{ prev_hash: string; hash: string }>())
+      .results;
+    for (let i = 1; i < rows.length; i++) expect(rows[i]?.prev_hash).toBe(rows[i - 1]?.hash);
+  });
+});
+
+describe("changes take effect without a restart", () => {
+  test("disabling, re-enabling and deleting an upstream", async () => {
+    const f = await fixture();
+    expect((await rpc(f, chainIdBody)).status).toBe(200);
+    await admin("PATCH", `/chains/${f.chain}/upstreams/${f.upstreamId}`, { enabled: false });
+    const down = await rpc(f, chainIdBody);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ error: { data: { code: "no_upstream" } } });
+    await admin("PATCH", `/chains/${f.chain}/upstreams/${f.upstreamId}`, { enabled: true });
+    expect((await rpc(f, chainIdBody)).status).toBe(200);
+    await admin("DELETE", `/chains/${f.chain}/upstreams/${f.upstreamId}`);
+    expect((await rpc(f, chainIdBody)).status).toBe(503);
+  });
+
+  test("a new upstream URL is used on the next call", async () => {
+    const f = await fixture({ upstreamUrl: "http://127.0.0.1:9/" });
+    expect((await rpc(f, chainIdBody)).status).toBe(502);
+    await admin("PATCH", `/chains/${f.chain}/upstreams/${f.upstreamId}`, { url: env.TEST_ANVIL_URL });
+    expect((await rpc(f, chainIdBody)).status).toBe(200);
+  });
+});
