@@ -8,8 +8,16 @@ import { describe, expect, inject, test } from "vitest";
 // anvil's first well-known development account.
 const account = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
 
-const gateway = createPublicClient({ chain: foundry, transport: http(inject("rpcUrl")), pollingInterval: 100 });
-const anvil = createPublicClient({ chain: foundry, transport: http(inject("anvilUrl")), pollingInterval: 100 });
+const gateway = createPublicClient({
+  chain: foundry,
+  transport: http(inject("rpcUrl")),
+  pollingInterval: 100,
+});
+const anvil = createPublicClient({
+  chain: foundry,
+  transport: http(inject("anvilUrl")),
+  pollingInterval: 100,
+});
 
 describe("viem through the gateway", () => {
   test("reads the chain id", async () => {
@@ -35,7 +43,10 @@ describe("viem through the gateway", () => {
   });
 
   test("batches calls when the transport batches", async () => {
-    const batching = createPublicClient({ chain: foundry, transport: http(inject("rpcUrl"), { batch: true }) });
+    const batching = createPublicClient({
+      chain: foundry,
+      transport: http(inject("rpcUrl"), { batch: true }),
+    });
     const [chainId, block, balance] = await Promise.all([
       batching.getChainId(),
       batching.getBlockNumber({ cacheTime: 0 }),

@@ -20,7 +20,9 @@ describe("validation", () => {
   test("a bad body gets 400 naming each bad field", async () => {
     const res = await raw("POST", "/chains", { slug: "Bad Slug!", chainId: -1 });
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { code: number; data: { code: string; fields: Record<string, string> } } };
+    const body = (await res.json()) as {
+      error: { code: number; data: { code: string; fields: Record<string, string> } };
+    };
     expect(body.error.data.code).toBe("invalid_body");
     expect(Object.keys(body.error.data.fields).sort()).toEqual(["chainId", "name", "slug"]);
   });
@@ -80,10 +82,14 @@ describe("secrets stay in", () => {
       expect(text).not.toContain("AnotherSecret456");
       expect(text).not.toContain(env.TEST_ANVIL_URL);
     }
-    const audit = (await env.DB.prepare("SELECT * FROM audit_log WHERE target = ?1").bind(id).all<{ after: string }>()).results;
+    const audit = (
+      await env.DB.prepare("SELECT * FROM audit_log WHERE target = ?1").bind(id).all<{ after: string }>()
+    ).results;
     expect(JSON.stringify(audit)).not.toContain("SuperSecret");
     expect(audit.map((row) => JSON.parse(row.after).urlChanged)).toEqual([undefined, true]);
-    const stored = JSON.stringify((await env.DB.prepare("SELECT * FROM upstreams WHERE id = ?1").bind(id).all()).results);
+    const stored = JSON.stringify(
+      (await env.DB.prepare("SELECT * FROM upstreams WHERE id = ?1").bind(id).all()).results,
+    );
     expect(stored).not.toContain("SuperSecret");
   });
 
@@ -99,7 +105,8 @@ describe("secrets stay in", () => {
 
 describe("audit log", () => {
   test("every write appends a row, each hashing the one before", async () => {
-    const before = (await env.DB.prepare("SELECT count(*) AS n FROM audit_log").first<{ n: number }>())?.n ?? 0;
+    const before =
+      (await env.DB.prepare("SELECT count(*) AS n FROM audit_log").first<{ n: number }>())?.n ?? 0;
     const f = await fixture(); // plan, tenant, key, chain, upstream: 5 writes
     await admin("PATCH", `/chains/${f.chain}/upstreams/${f.upstreamId}`, { name: "renamed" });
     await admin("DELETE", `/keys/${f.keyId}`);
@@ -126,7 +133,11 @@ describe("audit log", () => {
     let prev = GENESIS_HASH;
     for (const row of results) {
       expect(row.prev_hash).toBe(prev);
-      const entry = { ...row, before: row.before && JSON.parse(row.before), after: row.after && JSON.parse(row.after) };
+      const entry = {
+        ...row,
+        before: row.before && JSON.parse(row.before),
+        after: row.after && JSON.parse(row.after),
+      };
       expect(row.hash).toBe(await auditHash(prev, entry));
       prev = row.hash;
     }
@@ -137,8 +148,12 @@ describe("audit log", () => {
     const names = Array.from({ length: 6 }, () => `plan-${crypto.randomUUID().slice(0, 8)}`);
     const results = await Promise.all(names.map((name) => raw("POST", "/plans", { name })));
     expect(results.map((r) => r.status)).toEqual(names.map(() => 201));
-    const rows = (await env.DB.prepare("SELECT prev_hash, hash, target FROM audit_log ORDER BY id").all<{ prev_hash: string; hash: string }>())
-      .results;
+    const rows = (
+      await env.DB.prepare("SELECT prev_hash, hash, target FROM audit_log ORDER BY id").all<{
+        prev_hash: string;
+        hash: string;
+      }>()
+    ).results;
     for (let i = 1; i < rows.length; i++) expect(rows[i]?.prev_hash).toBe(rows[i - 1]?.hash);
   });
 });
@@ -162,5 +177,31 @@ describe("changes take effect without a restart", () => {
     expect((await rpc(f, chainIdBody)).status).toBe(502);
     await admin("PATCH", `/chains/${f.chain}/upstreams/${f.upstreamId}`, { url: env.TEST_ANVIL_URL });
     expect((await rpc(f, chainIdBody)).status).toBe(200);
+  });
+});
+
+describe("tenants", () => {
+  test("suspending a tenant stops its keys at once; reactivating restores them", async () => {
+    const f = await fixture();
+    expect((await rpc(f, chainIdBody)).status).toBe(200);
+    const suspended = await admin<{ status: string }>("PATCH", `/tenants/${f.tenantId}`, {
+      status: "suspended",
+    });
+    expect(suspended.status).toBe("suspended");
+    expect((await rpc(f, chainIdBody)).status).toBe(401);
+    await admin("PATCH", `/tenants/${f.tenantId}`, { status: "active" });
+    expect((await rpc(f, chainIdBody)).status).toBe(200);
+  });
+
+  test("moving a tenant to a plan with a smaller batch limit applies at once", async () => {
+    const f = await fixture();
+    const small = await admin<{ id: string }>("POST", "/plans", {
+      name: `small-${crypto.randomUUID()}`,
+      maxBatch: 1,
+    });
+    const batch = `[${chainIdBody},${chainIdBody.replace('"id":1', '"id":2')}]`;
+    expect((await rpc(f, batch)).status).toBe(200);
+    await admin("PATCH", `/tenants/${f.tenantId}`, { planId: small.id });
+    expect((await rpc(f, batch)).status).toBe(400);
   });
 });

@@ -8,7 +8,9 @@ export function call(path: string, init?: RequestInit): Promise<Response> {
   return exports.default.fetch(new Request(`${BASE}${path}`, init));
 }
 
-export function adminToken(options: { secret?: string; expiresIn?: string; sub?: string } = {}): Promise<string> {
+export function adminToken(
+  options: { secret?: string; expiresIn?: string; sub?: string } = {},
+): Promise<string> {
   return new SignJWT({})
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(options.sub ?? "test-admin")
@@ -17,7 +19,11 @@ export function adminToken(options: { secret?: string; expiresIn?: string; sub?:
     .sign(new TextEncoder().encode(options.secret ?? env.ADMIN_JWT_SECRET));
 }
 
-export async function admin<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
+export async function admin<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await call(`/admin/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${await adminToken()}`, "content-type": "application/json" },
@@ -38,22 +44,36 @@ export interface Fixture {
 }
 
 /** A fresh plan, tenant, key and chain (unique slug) whose one upstream is the given URL (anvil by default). */
-export async function fixture(options: { upstreamUrl?: string; maxBatch?: number; namespaces?: string[] } = {}): Promise<Fixture> {
+export async function fixture(
+  options: { upstreamUrl?: string; maxBatch?: number; namespaces?: string[] } = {},
+): Promise<Fixture> {
   const suffix = crypto.randomUUID().slice(0, 8);
   const plan = await admin<{ id: string }>("POST", "/plans", {
     name: `plan-${suffix}`,
     ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}),
     ...(options.namespaces ? { namespaces: options.namespaces } : {}),
   });
-  const tenant = await admin<{ id: string }>("POST", "/tenants", { name: `tenant-${suffix}`, planId: plan.id });
-  const key = await admin<{ id: string; key: string }>("POST", `/tenants/${tenant.id}/keys`, { name: "test" });
+  const tenant = await admin<{ id: string }>("POST", "/tenants", {
+    name: `tenant-${suffix}`,
+    planId: plan.id,
+  });
+  const key = await admin<{ id: string; key: string }>("POST", `/tenants/${tenant.id}/keys`, {
+    name: "test",
+  });
   const chain = `chain-${suffix}`;
   await admin("POST", "/chains", { slug: chain, chainId: 31337, name: "Test anvil" });
   const upstream = await admin<{ id: string }>("POST", `/chains/${chain}/upstreams`, {
     name: "anvil",
     url: options.upstreamUrl ?? env.TEST_ANVIL_URL,
   });
-  return { key: key.key, keyId: key.id, tenantId: tenant.id, planId: plan.id, chain, upstreamId: upstream.id };
+  return {
+    key: key.key,
+    keyId: key.id,
+    tenantId: tenant.id,
+    planId: plan.id,
+    chain,
+    upstreamId: upstream.id,
+  };
 }
 
 /** POSTs a raw JSON-RPC body to /v1/:chain/:key. */

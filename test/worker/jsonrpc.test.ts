@@ -46,37 +46,61 @@ describe("edge cases of the spec", () => {
       "a body that is not JSON gets a parse error",
       '{"jsonrpc":"2.0","method":',
       400,
-      { jsonrpc: "2.0", id: null, error: { code: -32700, message: "parse error: the body is not valid JSON" } },
+      {
+        jsonrpc: "2.0",
+        id: null,
+        error: { code: -32700, message: "parse error: the body is not valid JSON" },
+      },
     ],
     [
       'a wrong "jsonrpc" version is refused, keeping the id',
       '{"jsonrpc":"1.0","id":7,"method":"eth_chainId"}',
       400,
-      { jsonrpc: "2.0", id: 7, error: { code: -32600, message: 'invalid request: "jsonrpc" must be exactly "2.0"' } },
+      {
+        jsonrpc: "2.0",
+        id: 7,
+        error: { code: -32600, message: 'invalid request: "jsonrpc" must be exactly "2.0"' },
+      },
     ],
     [
       "a missing method is refused",
       '{"jsonrpc":"2.0","id":1}',
       400,
-      { jsonrpc: "2.0", id: 1, error: { code: -32600, message: 'invalid request: "method" must be a non-empty string' } },
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        error: { code: -32600, message: 'invalid request: "method" must be a non-empty string' },
+      },
     ],
     [
       "params that are neither array nor object are refused",
       '{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":"0x1"}',
       400,
-      { jsonrpc: "2.0", id: 1, error: { code: -32600, message: 'invalid request: "params" must be an array or an object' } },
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        error: { code: -32600, message: 'invalid request: "params" must be an array or an object' },
+      },
     ],
     [
       "an id that is an object is refused with id null",
       '{"jsonrpc":"2.0","id":{"a":1},"method":"eth_chainId"}',
       400,
-      { jsonrpc: "2.0", id: null, error: { code: -32600, message: "invalid request: id must be a string, a number or null" } },
+      {
+        jsonrpc: "2.0",
+        id: null,
+        error: { code: -32600, message: "invalid request: id must be a string, a number or null" },
+      },
     ],
     [
       "a lone non-object is refused",
       "42",
       400,
-      { jsonrpc: "2.0", id: null, error: { code: -32600, message: "invalid request: each request must be a JSON object" } },
+      {
+        jsonrpc: "2.0",
+        id: null,
+        error: { code: -32600, message: "invalid request: each request must be a JSON object" },
+      },
     ],
   ];
   test.each(rows)("%s", async (_, body, status, expected) => {
@@ -93,7 +117,10 @@ describe("edge cases of the spec", () => {
   });
 
   test("a batch of notifications only gets no response body", async () => {
-    const res = await rpc(f, '[{"jsonrpc":"2.0","method":"eth_chainId"},{"jsonrpc":"2.0","method":"eth_blockNumber"}]');
+    const res = await rpc(
+      f,
+      '[{"jsonrpc":"2.0","method":"eth_chainId"},{"jsonrpc":"2.0","method":"eth_blockNumber"}]',
+    );
     expect(res.status).toBe(204);
     expect(await res.text()).toBe("");
   });
@@ -118,7 +145,10 @@ describe("edge cases of the spec", () => {
     const res = await rpc(f, chainId("1"), { "content-type": "text/plain" });
     expect(res.status).toBe(415);
     expect(await res.json()).toMatchObject({
-      error: { code: -32600, message: 'unsupported content type "text/plain": send Content-Type: application/json' },
+      error: {
+        code: -32600,
+        message: 'unsupported content type "text/plain": send Content-Type: application/json',
+      },
     });
   });
 
@@ -141,7 +171,11 @@ describe("edge cases of the spec", () => {
         controller.enqueue(chunk);
       },
     });
-    const res = await call(`/v1/${f.chain}/${f.key}`, { method: "POST", body: stream, headers: { "content-type": "application/json" } });
+    const res = await call(`/v1/${f.chain}/${f.key}`, {
+      method: "POST",
+      body: stream,
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status).toBe(413);
   });
 
@@ -174,20 +208,26 @@ describe("methods", () => {
     expect(res.headers.get("x-upstream-id")).toBeNull();
   });
 
-  test.each(["admin_nodeInfo", "personal_listAccounts", "miner_start", "engine_getPayloadV1", "txpool_content", "anvil_setBalance", "evm_mine"])(
-    "%s is refused with -32601 and never reaches a node",
-    async (method) => {
-      const res = await rpc(f, `{"jsonrpc":"2.0","id":1,"method":"${method}","params":[]}`);
-      expect(res.status).toBe(200);
-      const body = (await res.json()) as { error: { code: number; message: string } };
-      expect(body.error.code).toBe(-32601);
-      expect(body.error.message).toContain(method);
-      expect(res.headers.get("x-upstream-id")).toBeNull();
-    },
-  );
+  test.each([
+    "admin_nodeInfo",
+    "personal_listAccounts",
+    "miner_start",
+    "engine_getPayloadV1",
+    "txpool_content",
+    "anvil_setBalance",
+    "evm_mine",
+  ])("%s is refused with -32601 and never reaches a node", async (method) => {
+    const res = await rpc(f, `{"jsonrpc":"2.0","id":1,"method":"${method}","params":[]}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { error: { code: number; message: string } };
+    expect(body.error.code).toBe(-32601);
+    expect(body.error.message).toContain(method);
+    expect(res.headers.get("x-upstream-id")).toBeNull();
+  });
 
   test("debug_ is refused by default and served when the plan allows it", async () => {
-    const body = '{"jsonrpc":"2.0","id":1,"method":"debug_traceCall","params":[{"to":"0x0000000000000000000000000000000000000000"},"latest",{}]}';
+    const body =
+      '{"jsonrpc":"2.0","id":1,"method":"debug_traceCall","params":[{"to":"0x0000000000000000000000000000000000000000"},"latest",{}]}';
     const refused = (await (await rpc(f, body)).json()) as { error?: { data: { code: string } } };
     expect(refused.error?.data.code).toBe("method_not_allowed");
     const allowed = await fixture({ namespaces: ["debug"] });
@@ -197,15 +237,23 @@ describe("methods", () => {
   });
 
   test("results equal what anvil answers directly", async () => {
-    const body = '{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266","latest"]}';
-    const direct = await fetch(env.TEST_ANVIL_URL, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const body =
+      '{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266","latest"]}';
+    const direct = await fetch(env.TEST_ANVIL_URL, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
     const res = await rpc(f, body);
     expect(await res.json()).toEqual(await direct.json());
   });
 
   test("a revert passes through as the node said it, with HTTP 200", async () => {
     // eth_call without `to` runs the data as init code: PUSH1 0 PUSH1 0 REVERT.
-    const revert = await rpc(f, '{"jsonrpc":"2.0","id":2,"method":"eth_call","params":[{"data":"0x60006000fd"},"latest"]}');
+    const revert = await rpc(
+      f,
+      '{"jsonrpc":"2.0","id":2,"method":"eth_call","params":[{"data":"0x60006000fd"},"latest"]}',
+    );
     expect(revert.status).toBe(200);
     expect(await revert.json()).toMatchObject({ id: 2, error: { code: 3, message: "execution reverted" } });
   });
@@ -216,7 +264,11 @@ describe("routes", () => {
     const res = await call(`/v1/nochain/${f.key}`, { method: "POST", body: chainId("1") });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({
-      error: { code: -32010, message: 'unknown chain "nochain": check the chain name in the URL', data: { code: "chain_not_found" } },
+      error: {
+        code: -32010,
+        message: 'unknown chain "nochain": check the chain name in the URL',
+        data: { code: "chain_not_found" },
+      },
     });
   });
 
@@ -236,7 +288,11 @@ describe("routes", () => {
   test("browsers may call it cross-origin", async () => {
     const res = await call(`/v1/${f.chain}/${f.key}`, {
       method: "OPTIONS",
-      headers: { origin: "https://dapp.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      headers: {
+        origin: "https://dapp.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");

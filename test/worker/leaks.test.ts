@@ -20,14 +20,21 @@ describe("upstream URLs never leak", () => {
     expect(await res.json()).toEqual({
       jsonrpc: "2.0",
       id: 1,
-      error: { code: -32012, message: "could not reach the upstream; try again", data: { code: "upstream_unavailable" } },
+      error: {
+        code: -32012,
+        message: "could not reach the upstream; try again",
+        data: { code: "upstream_unavailable" },
+      },
     });
     expect(res.headers.get("x-upstream-id")).toBe(f.upstreamId);
   });
 
   test("an upstream path that is not a JSON-RPC endpoint: 502, no URL", async () => {
     const f = await fixture({ upstreamUrl: `${env.TEST_ANVIL_URL}/${SECRET}/nope` });
-    const res = await rpc(f, '[{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"},{"jsonrpc":"2.0","id":2,"method":"eth_accounts"}]');
+    const res = await rpc(
+      f,
+      '[{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"},{"jsonrpc":"2.0","id":2,"method":"eth_accounts"}]',
+    );
     const seen = await everything(res.clone());
     expect(seen).not.toContain(SECRET);
     expect(seen).not.toContain(env.TEST_ANVIL_URL);

@@ -15,6 +15,14 @@ export const CreateTenant = z.strictObject({
   planId: z.string().min(1),
 });
 
+export const UpdateTenant = z
+  .strictObject({
+    name: name.optional(),
+    planId: z.string().min(1).optional(),
+    status: z.enum(["active", "suspended"]).optional(),
+  })
+  .refine((u) => Object.keys(u).length > 0, "nothing to change");
+
 export const CreateKey = z.strictObject({
   name: z.string().trim().max(100).default(""),
 });

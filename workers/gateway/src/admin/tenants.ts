@@ -3,10 +3,12 @@ import { eq } from "drizzle-orm";
 import { apiKeys, plans, tenants } from "../../../../db/schema";
 import { randomId, sha256Hex, toBase64Url } from "../../../../shared/crypto/hash";
 import { InvalidBodyError, NotFoundError } from "../../../../shared/errors/kinds";
-import { dbOf } from "../db";
+import { keyCacheKey, keyMemory } from "../auth/resolveKey";
+import { invalidate } from "../cache/readThrough";
+import { type Db, dbOf } from "../db";
 import { adminApp } from "./app";
 import { commitWithAudit } from "./audit";
-import { CreateKey, CreateTenant } from "./schemas";
+import { CreateKey, CreateTenant, UpdateTenant } from "./schemas";
 import { validBody } from "./validate";
 
 const KEY_PREFIX_LENGTH = 12;
@@ -21,6 +23,20 @@ export const publicKeyColumns = {
   revokedAt: apiKeys.revokedAt,
 };
 
+async function requireTenant(db: Db, id: string) {
+  const tenant = await db.select().from(tenants).where(eq(tenants.id, id)).get();
+  if (!tenant) throw new NotFoundError(`no tenant ${id}`);
+  return tenant;
+}
+
+async function requirePlan(db: Db, id: string) {
+  const plan = await db.select({ id: plans.id }).from(plans).where(eq(plans.id, id)).get();
+  if (!plan)
+    throw new InvalidBodyError("invalid body: see data.fields", {
+      data: { fields: { planId: "no such plan" } },
+    });
+}
+
 export const tenantRoutes = adminApp()
   .get("/", async (c) =>
     c.json({ tenants: await dbOf(c.env.DB).select().from(tenants).orderBy(tenants.createdAt) }),
@@ -28,11 +44,7 @@ export const tenantRoutes = adminApp()
   .post("/", async (c) => {
     const body = await validBody(c, CreateTenant);
     const db = dbOf(c.env.DB);
-    const plan = await db.select({ id: plans.id }).from(plans).where(eq(plans.id, body.planId)).get();
-    if (!plan)
-      throw new InvalidBodyError("invalid body: see data.fields", {
-        data: { fields: { planId: "no such plan" } },
-      });
+    await requirePlan(db, body.planId);
     const tenant = { id: randomId("tnt"), ...body, status: "active" as const, createdAt: Date.now() };
     await commitWithAudit(
       db,
@@ -41,14 +53,21 @@ export const tenantRoutes = adminApp()
     );
     return c.json(tenant, 201);
   })
-  .get("/:id", async (c) => {
-    const tenant = await dbOf(c.env.DB)
-      .select()
-      .from(tenants)
-      .where(eq(tenants.id, c.req.param("id")))
-      .get();
-    if (!tenant) throw new NotFoundError(`no tenant ${c.req.param("id")}`);
-    return c.json(tenant);
+  .get("/:id", async (c) => c.json(await requireTenant(dbOf(c.env.DB), c.req.param("id"))))
+  .patch("/:id", async (c) => {
+    const changes = await validBody(c, UpdateTenant);
+    const db = dbOf(c.env.DB);
+    const before = await requireTenant(db, c.req.param("id"));
+    if (changes.planId) await requirePlan(db, changes.planId);
+    const after = { ...before, ...changes };
+    await commitWithAudit(
+      db,
+      { actor: c.get("actor"), action: "tenant.update", target: before.id, before, after },
+      [db.update(tenants).set(changes).where(eq(tenants.id, before.id))],
+    );
+    const keys = await db.select({ hash: apiKeys.hash }).from(apiKeys).where(eq(apiKeys.tenantId, before.id));
+    await Promise.all(keys.map(({ hash }) => invalidate(c.env.CONFIG_KV, keyMemory, keyCacheKey(hash))));
+    return c.json(after);
   })
   .get("/:id/keys", async (c) => {
     const keys = await dbOf(c.env.DB)
@@ -62,8 +81,7 @@ export const tenantRoutes = adminApp()
     const body = await validBody(c, CreateKey);
     const db = dbOf(c.env.DB);
     const tenantId = c.req.param("id");
-    const tenant = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).get();
-    if (!tenant) throw new NotFoundError(`no tenant ${tenantId}`);
+    await requireTenant(db, tenantId);
     const plaintext = `rpc_${toBase64Url(crypto.getRandomValues(new Uint8Array(24)))}`;
     const key = {
       id: randomId("key"),
