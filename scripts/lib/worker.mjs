@@ -34,8 +34,8 @@ export async function startWorker({ configPath, port, host = "127.0.0.1", persis
     host,
     port: 0,
     unsafeDirectSockets: [{ host, port }],
-    defaultPersistRoot: persistRoot === false ? undefined : (persistRoot ?? resolve(root, ".wrangler/state/v3")),
-    ...(persistRoot === false ? { d1Persist: false, kvPersist: false, cachePersist: false, durableObjectsPersist: false } : {}),
+    // Local D1/KV state lives under this root (as wrangler keeps it); `false` keeps it in a temp dir.
+    resourcePersistencePath: persistRoot === false ? undefined : (persistRoot ?? resolve(root, ".wrangler/state/v3")),
   }));
   await mf.ready;
   return { url: `http://${host}:${port}`, mf, stop: () => mf.dispose() };
