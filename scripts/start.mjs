@@ -20,7 +20,11 @@ const secret = /^ADMIN_JWT_SECRET=(.*)$/m.exec(readFileSync(devVars, "utf8"))?.[
 if (!secret) throw new Error(".dev.vars has no ADMIN_JWT_SECRET");
 
 const port = Number(process.env.PORT ?? 8787);
-const anvil = await startAnvil({ port: Number(process.env.ANVIL_PORT ?? 8545), chainId: 31337, blockTime: 1 });
+const anvil = await startAnvil({
+  port: Number(process.env.ANVIL_PORT ?? 8545),
+  chainId: 31337,
+  blockTime: 1,
+});
 let gateway;
 const stop = async () => {
   await Promise.allSettled([gateway?.stop(), anvil.stop()]);

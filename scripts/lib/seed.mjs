@@ -8,7 +8,13 @@ import { readFile, writeFile } from "node:fs/promises";
  *           chain?: { slug: string, chainId: number, name: string } }} options
  * @returns {Promise<{ key: string, tenantId: string, chain: string }>}
  */
-export async function seedDemo({ gatewayUrl, token, upstreamUrl, keyFile, chain = { slug: "local", chainId: 31337, name: "Local anvil" } }) {
+export async function seedDemo({
+  gatewayUrl,
+  token,
+  upstreamUrl,
+  keyFile,
+  chain = { slug: "local", chainId: 31337, name: "Local anvil" },
+}) {
   const api = async (method, path, body) => {
     const res = await fetch(`${gatewayUrl}/admin/v1${path}`, {
       method,
@@ -22,15 +28,23 @@ export async function seedDemo({ gatewayUrl, token, upstreamUrl, keyFile, chain 
   const { plans } = await api("GET", "/plans");
   const plan = plans.find((p) => p.name === "demo") ?? (await api("POST", "/plans", { name: "demo" }));
   const { tenants } = await api("GET", "/tenants");
-  const tenant = tenants.find((t) => t.name === "demo") ?? (await api("POST", "/tenants", { name: "demo", planId: plan.id }));
+  const tenant =
+    tenants.find((t) => t.name === "demo") ??
+    (await api("POST", "/tenants", { name: "demo", planId: plan.id }));
   const { chains } = await api("GET", "/chains");
   if (!chains.some((c) => c.slug === chain.slug)) await api("POST", "/chains", chain);
   const { upstreams } = await api("GET", `/chains/${chain.slug}/upstreams`);
   const anvil = upstreams.find((u) => u.name === "anvil");
-  if (anvil) await api("PATCH", `/chains/${chain.slug}/upstreams/${anvil.id}`, { url: upstreamUrl, enabled: true });
+  if (anvil)
+    await api("PATCH", `/chains/${chain.slug}/upstreams/${anvil.id}`, { url: upstreamUrl, enabled: true });
   else await api("POST", `/chains/${chain.slug}/upstreams`, { name: "anvil", url: upstreamUrl });
 
-  const saved = keyFile ? await readFile(keyFile, "utf8").then((t) => JSON.parse(t), () => null) : null;
+  const saved = keyFile
+    ? await readFile(keyFile, "utf8").then(
+        (t) => JSON.parse(t),
+        () => null,
+      )
+    : null;
   const { keys } = await api("GET", `/tenants/${tenant.id}/keys`);
   const live = saved && keys.some((k) => k.id === saved.id && k.revokedAt === null);
   const key = live ? saved : await api("POST", `/tenants/${tenant.id}/keys`, { name: "demo" });

@@ -9,7 +9,14 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
  * @param {{ configPath: string, port: number, host?: string, persistRoot?: string | false,
  *           bindings?: Record<string, string>, outDir?: string }} options
  */
-export async function startWorker({ configPath, port, host = "127.0.0.1", persistRoot, bindings = {}, outDir }) {
+export async function startWorker({
+  configPath,
+  port,
+  host = "127.0.0.1",
+  persistRoot,
+  bindings = {},
+  outDir,
+}) {
   const { workerOptions, main, define } = unstable_getMiniflareWorkerOptions(configPath);
   const root = dirname(resolve(configPath));
   const outfile = resolve(outDir ?? resolve(root, ".wrangler/build"), `${workerOptions.name ?? "worker"}.js`);
@@ -26,17 +33,20 @@ export async function startWorker({ configPath, port, host = "127.0.0.1", persis
     logLevel: "error",
   });
   const { modulesRules: _rules, rootPath: _root, ...options } = workerOptions;
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    ...options,
-    bindings: { ...options.bindings, ...bindings },
-    modules: true,
-    scriptPath: outfile,
-    host,
-    port: 0,
-    unsafeDirectSockets: [{ host, port }],
-    // Local D1/KV state lives under this root (as wrangler keeps it); `false` keeps it in a temp dir.
-    resourcePersistencePath: persistRoot === false ? undefined : (persistRoot ?? resolve(root, ".wrangler/state/v3")),
-  }));
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      ...options,
+      bindings: { ...options.bindings, ...bindings },
+      modules: true,
+      scriptPath: outfile,
+      host,
+      port: 0,
+      unsafeDirectSockets: [{ host, port }],
+      // Local D1/KV state lives under this root (as wrangler keeps it); `false` keeps it in a temp dir.
+      resourcePersistencePath:
+        persistRoot === false ? undefined : (persistRoot ?? resolve(root, ".wrangler/state/v3")),
+    }),
+  );
   await mf.ready;
   return { url: `http://${host}:${port}`, mf, stop: () => mf.dispose() };
 }

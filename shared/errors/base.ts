@@ -37,7 +37,7 @@ export abstract class GatewayError extends Error {
 
   /** The `error` member of a JSON-RPC response. */
   toJsonRpc(): JsonRpcErrorObject {
-    return { code: this.rpcCode, message: this.message, data: { code: this.code, ...this.data } };
+    return { code: this.rpcCode, message: this.message, data: { ...this.data, code: this.code } };
   }
 
   /** Walks the cause chain and returns the first error `fn` accepts. */

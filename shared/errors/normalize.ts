@@ -21,7 +21,11 @@ export type NormalizedUpstreamError =
   | { readonly fault: "client"; readonly error: JsonRpcErrorObject }
   | NodeFailure;
 
-const REVERTED = /^execution reverted/i;
+/** geth, anvil, erigon, reth ("execution reverted"); Hardhat and Ganache ("VM Exception ... revert"). */
+const REVERTED = /^execution reverted|VM Exception while processing transaction: revert/i;
+/** The request itself is too big or its code cannot run; it fails the same way everywhere. */
+const REQUEST_TOO_BIG =
+  /query returned more than|response size exceeded|max (?:code|initcode) size exceeded/i;
 const THROTTLED = /rate.?limit|too many requests|exceeded|capacity|throttl|request limit|quota/i;
 const NODE_FAILURE =
   /unauthori[sz]ed|forbidden|must be authenticated|api.?key|project.?id|access denied|header not found|missing trie node|timed? ?out|unavailable|syncing|internal error|method handler crashed|backend|upstream|connection/i;
@@ -31,7 +35,9 @@ export function normalizeRpcError(
   error: JsonRpcErrorObject,
   secrets: readonly string[] = [],
 ): NormalizedUpstreamError {
-  if (error.code === 3 || REVERTED.test(error.message)) return passThrough(error, secrets);
+  if (error.code === 3 || REVERTED.test(error.message) || REQUEST_TOO_BIG.test(error.message)) {
+    return passThrough(error, secrets);
+  }
   if (error.code === 429 || error.code === -32005 || THROTTLED.test(error.message)) {
     return {
       fault: "throttled",

@@ -12,13 +12,25 @@ export function secretsOf(url: string): string[] {
   try {
     const u = new URL(url);
     secrets.add(u.host);
-    for (const part of [u.username, u.password, ...u.pathname.split("/"), ...u.searchParams.values()]) {
-      if (part.length >= MIN_SECRET_LENGTH) secrets.add(decodeURIComponent(part));
+    for (const part of [u.username, u.password, ...u.pathname.split("/")]) {
+      if (part.length >= MIN_SECRET_LENGTH) secrets.add(part).add(decodePart(part));
+    }
+    // already decoded by URLSearchParams
+    for (const value of u.searchParams.values()) {
+      if (value.length >= MIN_SECRET_LENGTH) secrets.add(value);
     }
   } catch {
     // not a URL: the whole string is the secret
   }
   return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 export function redact(text: string, secrets: readonly string[] = []): string {

@@ -31,7 +31,8 @@ export function checkMethodAllowed(method: string, allowed: readonly string[]): 
       `method ${method} does not exist: names starting with "rpc." are reserved`,
     );
   }
-  const namespace = method.slice(0, Math.max(0, method.indexOf("_")));
+  // Lower-cased: some node clients match method names without regard to case.
+  const namespace = method.slice(0, Math.max(0, method.indexOf("_"))).toLowerCase();
   if (NEVER_SERVED.has(namespace)) {
     return new MethodNotAllowedError(
       `method ${method} is not served: the ${namespace}_ namespace controls the node itself`,
