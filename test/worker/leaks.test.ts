@@ -1,6 +1,6 @@
-// No upstream URL or credential in any response, whatever happens upstream.
+// No upstream URL or credential in any response or log line, whatever happens upstream.
 import { env } from "cloudflare:workers";
-import { describe, expect, test } from "vitest";
+import { afterEach, beforeEach, describe, expect, type MockInstance, test, vi } from "vitest";
 import { fixture, rpc } from "./gateway";
 
 const SECRET = "ProviderKey0123456789";
@@ -8,6 +8,18 @@ const SECRET = "ProviderKey0123456789";
 async function everything(res: Response) {
   return `${res.status} ${JSON.stringify([...res.headers])} ${await res.text()}`;
 }
+
+let logs: MockInstance[];
+beforeEach(() => {
+  logs = (["log", "info", "warn", "error", "debug"] as const).map((level) => vi.spyOn(console, level));
+});
+const logged = () => logs.flatMap((spy) => spy.mock.calls.flat()).join("\n");
+afterEach(() => {
+  const lines = logged();
+  expect(lines).not.toContain(SECRET);
+  expect(lines).not.toContain("127.0.0.1");
+  vi.restoreAllMocks();
+});
 
 describe("upstream URLs never leak", () => {
   test("an upstream refusing connections: 502 with a gateway error, no URL", async () => {
@@ -27,6 +39,8 @@ describe("upstream URLs never leak", () => {
       },
     });
     expect(res.headers.get("x-upstream-id")).toBe(f.upstreamId);
+    expect(logged()).toContain('"code":"upstream_unavailable"');
+    expect(logged()).toContain(f.upstreamId);
   });
 
   test("an upstream path that is not a JSON-RPC endpoint: 502, no URL", async () => {

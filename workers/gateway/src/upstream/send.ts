@@ -11,6 +11,7 @@ import {
   normalizeHttpFailure,
   normalizeRpcError,
 } from "../../../../shared/errors/normalize";
+import { redact } from "../../../../shared/errors/redact";
 import { parseReplies } from "../../../../shared/jsonrpc/replies";
 import { requestEntry } from "../../../../shared/jsonrpc/serialize";
 import type { Upstream } from "../config/chains";
@@ -47,10 +48,15 @@ export async function sendCalls({ upstream, calls, timeoutMs }: SendCallsParamet
     text = await response.text();
     if (!response.ok) return allFail(calls.length, normalizeHttpFailure(response.status));
   } catch (err) {
-    const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-    const error = timedOut
-      ? new UpstreamTimeoutError(`upstream did not answer within ${timeoutMs} ms; try again`)
-      : new UpstreamUnavailableError("could not reach the upstream; try again");
+    const name = err instanceof Error ? err.name : "Error";
+    // Kept for logs, scrubbed: a fetch error may name the host it failed to reach.
+    const cause = Object.assign(new Error(redact(String((err as Error)?.message ?? err), upstream.secrets)), {
+      name,
+    });
+    const error =
+      name === "TimeoutError" || name === "AbortError"
+        ? new UpstreamTimeoutError(`upstream did not answer within ${timeoutMs} ms; try again`, { cause })
+        : new UpstreamUnavailableError("could not reach the upstream; try again", { cause });
     return allFail(calls.length, { fault: "node", error });
   }
   const replies = parseReplies(text);
