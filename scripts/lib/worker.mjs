@@ -3,11 +3,12 @@
 import { dirname, resolve } from "node:path";
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 
 /**
  * @param {{ configPath: string, port: number, host?: string, persistRoot?: string | false,
  *           bindings?: Record<string, string>, outDir?: string }} options
+ * `outDir` must lie inside the working directory: workerd refuses module paths outside it.
  */
 export async function startWorker({
   configPath,
@@ -19,7 +20,8 @@ export async function startWorker({
 }) {
   const { workerOptions, main, define } = unstable_getMiniflareWorkerOptions(configPath);
   const root = dirname(resolve(configPath));
-  const outfile = resolve(outDir ?? resolve(root, ".wrangler/build"), `${workerOptions.name ?? "worker"}.js`);
+  const { name } = unstable_readConfig({ config: configPath }, { hideWarnings: true });
+  const outfile = resolve(outDir ?? resolve(root, ".wrangler/build"), `${name}.js`);
   await build({
     entryPoints: [resolve(root, main)],
     outfile,

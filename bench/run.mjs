@@ -1,0 +1,222 @@
+// npm run bench: the gateway against a bare pass-through Worker (bench/bare), both in workerd through
+// miniflare with direct sockets, in front of the same anvil, in the same run. Both get the same stream
+// of uncacheable calls (eth_getBalance of a fresh random address at `latest`) from autocannon: a
+// warm-up each, then measured segments that alternate between them. Prints req/s, p50 and p99 of
+// each and the ratios, and merges them into bench/results.json.
+//
+// Settings (environment): BENCH_DURATION seconds measured per scenario (10), BENCH_CONNECTIONS (16),
+// BENCH_WARMUP seconds per scenario (3), BENCH_ROUNDS segments per scenario (2).
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { startAnvil } from "../scripts/lib/anvil.mjs";
+import { ROOT, startGateway } from "../scripts/lib/gateway.mjs";
+import { freePort } from "../scripts/lib/ports.mjs";
+import { seedDemo } from "../scripts/lib/seed.mjs";
+import { adminToken } from "../scripts/lib/token.mjs";
+import { startWorker } from "../scripts/lib/worker.mjs";
+
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+const RESULTS = resolve(HERE, "results.json");
+// Bundles go inside the repository (git-ignored): workerd refuses module paths outside its working
+// directory.
+const OUT_DIR = resolve(HERE, ".wrangler/build");
+
+const setting = (name, fallback) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+const DURATION = setting("BENCH_DURATION", 10);
+const CONNECTIONS = Math.round(setting("BENCH_CONNECTIONS", 16));
+const WARMUP = setting("BENCH_WARMUP", 3);
+const ROUNDS = Math.round(setting("BENCH_ROUNDS", 2));
+
+/** Stops what was started (anvil, both Workers), then exits. */
+const stops = [];
+async function shutdown(code) {
+  const timeout = new Promise((r) => setTimeout(r, 10_000).unref());
+  await Promise.race([Promise.allSettled(stops.map((stop) => stop())), timeout]);
+  process.exit(code);
+}
+process.once("SIGINT", () => shutdown(130));
+process.once("SIGTERM", () => shutdown(143));
+// Whatever happens, the bench ends: startup, warm-up, the measured segments, and a margin.
+const deadlineMs = (120 + 2 * (WARMUP + DURATION + ROUNDS)) * 1000;
+setTimeout(() => {
+  console.error(`bench: not done after ${deadlineMs / 1000} s, giving up`);
+  shutdown(1);
+}, deadlineMs).unref();
+
+/** One eth_getBalance of an address never asked before, so no cache could answer it. */
+let nextId = 1;
+function freshCall() {
+  const address = `0x${randomBytes(20).toString("hex")}`;
+  return `{"jsonrpc":"2.0","id":${nextId++},"method":"eth_getBalance","params":["${address}","latest"]}`;
+}
+
+/** A JSON-RPC answer counts only if it carries a result; an `error` member is a failure. */
+const isResult = (body) => body.includes('"result"') && !body.includes('"error"');
+
+/**
+ * Drives `url` with the call stream for `seconds`. Latencies come from autocannon's per-response
+ * timings (sub-millisecond), not its histogram, which rounds to whole milliseconds.
+ */
+async function drive(url, seconds) {
+  const latencies = [];
+  const instance = autocannon({
+    url,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    connections: CONNECTIONS,
+    duration: seconds,
+    timeout: 10,
+    verifyBody: isResult,
+    requests: [{ setupRequest: (request) => ({ ...request, body: freshCall() }) }],
+  });
+  instance.on("response", (_client, status, _bytes, ms) => {
+    if (status >= 200 && status < 300) latencies.push(ms);
+  });
+  const result = await instance;
+  return {
+    latencies,
+    seconds: result.duration,
+    // Bodies that fail verifyBody are still 2xx and timed; they count as errors, not as served.
+    served: latencies.length - result.mismatches,
+    errors: result.errors + result.timeouts + result.non2xx + result.mismatches,
+  };
+}
+
+/** One call must succeed; the gateway must also show itself (x-upstream-id), so the two are not mixed up. */
+async function smokeTest(name, url) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: freshCall(),
+  });
+  const body = await res.text();
+  if (!res.ok || !isResult(body))
+    throw new Error(`${name} did not answer a call: HTTP ${res.status} ${body}`);
+  if ((name === "gateway") !== res.headers.has("x-upstream-id")) {
+    throw new Error(`${url} does not look like the ${name} Worker (x-upstream-id header)`);
+  }
+}
+
+const round2 = (x) => Math.round(x * 100) / 100;
+
+function summarize(segments) {
+  const latencies = segments.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const at = (p) => latencies[Math.max(0, Math.ceil(p * latencies.length) - 1)] ?? Number.NaN;
+  const seconds = segments.reduce((sum, s) => sum + s.seconds, 0);
+  const served = segments.reduce((sum, s) => sum + s.served, 0);
+  return {
+    rps: Math.round(served / seconds),
+    p50_ms: round2(at(0.5)),
+    p99_ms: round2(at(0.99)),
+    errors: segments.reduce((sum, s) => sum + s.errors, 0),
+    requests: served,
+    connections: CONNECTIONS,
+    duration_s: round2(seconds),
+  };
+}
+
+function commit() {
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Merges into bench/results.json, keeping the scenarios and ratios that other benches wrote. */
+async function writeResults(scenarios, ratios) {
+  const previous = await readFile(RESULTS, "utf8").then(
+    (text) => JSON.parse(text),
+    () => ({}),
+  );
+  const merged = {
+    ...previous,
+    commit: commit(),
+    scenarios: { ...previous.scenarios, ...scenarios },
+    ratios: { ...previous.ratios, ...ratios },
+  };
+  await writeFile(RESULTS, `${JSON.stringify(merged, null, 2)}\n`);
+}
+
+async function main() {
+  const anvil = await startAnvil({ chainId: 31337, blockTime: 1 });
+  stops.push(anvil.stop);
+  const secret = randomBytes(32).toString("hex");
+  const bindings = { ADMIN_JWT_SECRET: secret, UPSTREAM_KEY: randomBytes(32).toString("base64") };
+  const starting = [
+    freePort().then((port) =>
+      startGateway({ port, persistRoot: false, bindings, outDir: resolve(OUT_DIR, "gateway") }),
+    ),
+    freePort().then((port) =>
+      startWorker({
+        configPath: resolve(HERE, "bare/wrangler.toml"),
+        port,
+        persistRoot: false,
+        bindings: { UPSTREAM_URL: anvil.url },
+        outDir: resolve(OUT_DIR, "bare"),
+      }),
+    ),
+  ];
+  for (const worker of starting) stops.push(() => worker.then((w) => w.stop()));
+  const [gateway, bare] = await Promise.all(starting);
+  const { key, chain } = await seedDemo({
+    gatewayUrl: gateway.url,
+    token: await adminToken(secret),
+    upstreamUrl: anvil.url,
+  });
+  const targets = { bare: bare.url, gateway: `${gateway.url}/v1/${chain}/${key}` };
+  for (const [name, url] of Object.entries(targets)) await smokeTest(name, url);
+
+  console.log(
+    `bench: eth_getBalance(fresh address, latest), ${CONNECTIONS} connections, ` +
+      `${WARMUP} s warm-up + ${DURATION} s measured in ${ROUNDS} alternating segments per scenario`,
+  );
+  for (const url of Object.values(targets)) await drive(url, WARMUP);
+  // Alternate, and reverse the order every other round, so drift (anvil's state, the JIT, other
+  // load on the machine) falls on both scenarios alike.
+  const segments = { bare: [], gateway: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? ["bare", "gateway"] : ["gateway", "bare"];
+    for (const name of order) segments[name].push(await drive(targets[name], DURATION / ROUNDS));
+  }
+
+  const scenarios = { bare: summarize(segments.bare), gateway: summarize(segments.gateway) };
+  const ratios = {
+    gateway_vs_bare: round2(scenarios.gateway.rps / scenarios.bare.rps),
+    gateway_p50_added_ms: round2(scenarios.gateway.p50_ms - scenarios.bare.p50_ms),
+  };
+  console.table(
+    Object.fromEntries(
+      Object.entries(scenarios).map(([name, s]) => [
+        name,
+        { "req/s": s.rps, "p50 ms": s.p50_ms, "p99 ms": s.p99_ms, errors: s.errors },
+      ]),
+    ),
+  );
+  console.log(
+    `gateway/bare req/s: ${ratios.gateway_vs_bare} (target >= 0.8); ` +
+      `gateway p50 added: ${ratios.gateway_p50_added_ms} ms (target <= 1)`,
+  );
+  for (const [name, s] of Object.entries(scenarios)) {
+    if (s.errors > 0)
+      console.warn(`warning: ${name} had ${s.errors} failed requests (see the Worker logs above)`);
+  }
+  await writeResults(scenarios, ratios);
+  console.log(`wrote ${RESULTS}`);
+}
+
+try {
+  await main();
+  await shutdown(0);
+} catch (err) {
+  console.error(err);
+  await shutdown(1);
+}
