@@ -281,8 +281,11 @@ describe("routes", () => {
   test("every response carries x-request-id, and a client's own id is kept", async () => {
     const own = await rpc(f, chainId("1"), { "x-request-id": "client-req-123" });
     expect(own.headers.get("x-request-id")).toBe("client-req-123");
-    const made = await rpc(f, "[]");
-    expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const made = [await rpc(f, "[]"), await rpc(f, "[]")].map((r) => r.headers.get("x-request-id"));
+    expect(made[0]).toMatch(/^[0-9a-f]{16}-[0-9a-z]+$/);
+    expect(made[1]).not.toBe(made[0]);
+    const hostile = await rpc(f, chainId("1"), { "x-request-id": "<script>" });
+    expect(hostile.headers.get("x-request-id")).toMatch(/^[0-9a-f]{16}-[0-9a-z]+$/);
   });
 
   test("browsers may call it cross-origin", async () => {

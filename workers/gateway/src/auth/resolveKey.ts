@@ -21,6 +21,9 @@ export interface KeyContext {
 }
 
 export const keyMemory = new TtlCache<KeyContext | null>(10_000);
+/** Key -> its SHA-256, so a hot key is hashed once per isolate, not once per request. */
+const hashes = new TtlCache<string>(10_000);
+const HASH_TTL_MS = 10 * 60_000;
 export const keyCacheKey = (hash: string) => `key:${hash}`;
 const MAX_KEY_LENGTH = 256;
 
@@ -35,7 +38,11 @@ export async function resolveKey(
     );
   }
   if (key.length > MAX_KEY_LENGTH) throw invalidKey();
-  const hash = await sha256Hex(key);
+  let hash = hashes.get(key);
+  if (hash === undefined) {
+    hash = await sha256Hex(key);
+    hashes.set(key, hash, HASH_TTL_MS);
+  }
   const context = await readThrough<KeyContext, KeyContext>({
     kv: env.CONFIG_KV,
     key: keyCacheKey(hash),

@@ -28,17 +28,13 @@ export interface ReadThroughParameters<S, V> {
   waitUntil: (promise: Promise<unknown>) => void;
 }
 
-const inflight = new Map<string, Promise<unknown>>();
-
+/**
+ * The value from memory when it is there; otherwise this request reads KV (and D1) itself. Requests
+ * never wait on each other's reads: workerd forbids I/O on behalf of another request.
+ */
 export function readThrough<S, V>(params: ReadThroughParameters<S, V>): Promise<V | null> | V | null {
   const hit = params.memory.get(params.key);
-  if (hit !== undefined) return hit;
-  let pending = inflight.get(params.key) as Promise<V | null> | undefined;
-  if (!pending) {
-    pending = fill(params).finally(() => inflight.delete(params.key));
-    inflight.set(params.key, pending);
-  }
-  return pending;
+  return hit !== undefined ? hit : fill(params);
 }
 
 async function fill<S, V>({ kv, key, memory, load, hydrate, waitUntil }: ReadThroughParameters<S, V>) {
