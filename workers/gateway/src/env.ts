@@ -23,16 +23,14 @@ const SettingsSchema = z.object({
 
 export type Settings = z.infer<typeof SettingsSchema>;
 
-const cache = new WeakMap<Env, Settings>();
+let cached: { from: readonly unknown[]; settings: Settings } | undefined;
 
+/** Validated settings, parsed again only when the variables they come from change. */
 export function settingsOf(env: Env): Settings {
-  let settings = cache.get(env);
-  if (!settings) {
-    settings = SettingsSchema.parse({
-      maxBodyBytes: env.MAX_BODY_BYTES,
-      upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
-    });
-    cache.set(env, settings);
+  const from = [env.MAX_BODY_BYTES, env.UPSTREAM_TIMEOUT_MS];
+  if (!cached || cached.from.some((v, i) => v !== from[i])) {
+    const settings = SettingsSchema.parse({ maxBodyBytes: from[0], upstreamTimeoutMs: from[1] });
+    cached = { from, settings };
   }
-  return settings;
+  return cached.settings;
 }

@@ -4,6 +4,7 @@
  * answered by the gateway, and the rest go to one upstream in a single request.
  */
 import type { GatewayError } from "../../../../shared/errors/base";
+import { toGatewayError } from "../../../../shared/errors/kinds";
 import type { RpcCall, RpcItem } from "../../../../shared/jsonrpc/parse";
 import { errorEntry, resultEntry } from "../../../../shared/jsonrpc/serialize";
 import { checkMethodAllowed } from "../../../../shared/methods/namespaces";
@@ -68,7 +69,8 @@ export async function answerItems({
     upstreamId = upstream.id;
     outcomes = await sendCalls({ upstream, calls, timeoutMs });
   } catch (err) {
-    outcomes = calls.map(() => ({ ok: false, fault: "node", error: err as GatewayError }));
+    const error = toGatewayError(err);
+    outcomes = calls.map(() => ({ ok: false, fault: "node", error }));
   }
   forwarded.forEach((itemIndex, j) => {
     answers[itemIndex] = fromOutcome(calls[j] as RpcCall, outcomes[j] as CallOutcome);
