@@ -11,6 +11,7 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations("./db/migrations");
   return {
     test: {
+      reporters: ["default", "./test/support/summaryReporter.ts"],
       projects: [
         {
           test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" },

@@ -1,0 +1,122 @@
+/**
+ * @module
+ * One subclass per kind of failure. JSON-RPC-level problems (a method or its params) answer HTTP 200
+ * so that clients such as viem surface the JSON-RPC error; transport-level problems (body, auth,
+ * limits, upstreams) carry the HTTP status that says what went wrong. Gateway-specific JSON-RPC codes
+ * sit in -32010..-32016, clear of EIP-1474's -32000..-32006, which clients such as viem interpret.
+ */
+import { GatewayError } from "./base";
+
+export class ParseError extends GatewayError {
+  readonly code = "parse_error";
+  readonly rpcCode = -32700;
+  readonly httpStatus = 400;
+}
+
+export class InvalidRequestError extends GatewayError {
+  readonly code = "invalid_request";
+  readonly rpcCode = -32600;
+  readonly httpStatus = 400;
+}
+
+export class BatchTooLargeError extends GatewayError {
+  readonly code = "batch_too_large";
+  readonly rpcCode = -32600;
+  readonly httpStatus = 400;
+}
+
+export class BodyTooLargeError extends GatewayError {
+  readonly code = "body_too_large";
+  readonly rpcCode = -32600;
+  readonly httpStatus = 413;
+}
+
+export class UnsupportedMediaTypeError extends GatewayError {
+  readonly code = "unsupported_media_type";
+  readonly rpcCode = -32600;
+  readonly httpStatus = 415;
+}
+
+export class MethodNotFoundError extends GatewayError {
+  readonly code = "method_not_found";
+  readonly rpcCode = -32601;
+  readonly httpStatus = 200;
+}
+
+export class MethodNotAllowedError extends GatewayError {
+  readonly code = "method_not_allowed";
+  readonly rpcCode = -32601;
+  readonly httpStatus = 200;
+}
+
+export class InvalidParamsError extends GatewayError {
+  readonly code = "invalid_params";
+  readonly rpcCode = -32602;
+  readonly httpStatus = 200;
+}
+
+export class UnauthorizedError extends GatewayError {
+  readonly code = "unauthorized";
+  readonly rpcCode = -32016;
+  readonly httpStatus = 401;
+}
+
+export class ChainNotFoundError extends GatewayError {
+  readonly code = "chain_not_found";
+  readonly rpcCode = -32010;
+  readonly httpStatus = 404;
+}
+
+export class LimitExceededError extends GatewayError {
+  readonly code = "limit_exceeded";
+  readonly rpcCode = -32005;
+  readonly httpStatus = 429;
+}
+
+export class UpstreamTimeoutError extends GatewayError {
+  readonly code = "upstream_timeout";
+  readonly rpcCode = -32011;
+  readonly httpStatus = 504;
+}
+
+export class UpstreamUnavailableError extends GatewayError {
+  readonly code = "upstream_unavailable";
+  readonly rpcCode = -32012;
+  readonly httpStatus = 502;
+}
+
+export class NoUpstreamError extends GatewayError {
+  readonly code = "no_upstream";
+  readonly rpcCode = -32013;
+  readonly httpStatus = 503;
+}
+
+export class InternalError extends GatewayError {
+  readonly code = "internal_error";
+  readonly rpcCode = -32603;
+  readonly httpStatus = 500;
+}
+
+export class InvalidBodyError extends GatewayError {
+  readonly code = "invalid_body";
+  readonly rpcCode = -32602;
+  readonly httpStatus = 400;
+}
+
+export class NotFoundError extends GatewayError {
+  readonly code = "not_found";
+  readonly rpcCode = -32601;
+  readonly httpStatus = 404;
+}
+
+export class ConflictError extends GatewayError {
+  readonly code = "conflict";
+  readonly rpcCode = -32600;
+  readonly httpStatus = 409;
+}
+
+/** Any thrown value as a client-safe gateway error; unknown errors never show their message. */
+export function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  return new InternalError("internal error; the request was not completed, try again", { cause: err });
+}

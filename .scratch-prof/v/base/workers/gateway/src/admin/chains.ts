@@ -1,0 +1,129 @@
+/**
+ * /admin/v1/chains and /admin/v1/chains/:chain/upstreams. Upstream URLs go in sealed and never come
+ * out: responses and audit rows show an upstream's id, name and flags, and whether its URL changed.
+ */
+import { and, eq } from "drizzle-orm";
+import { chains, upstreams } from "../../../../db/schema";
+import { randomId } from "../../../../shared/crypto/hash";
+import { seal } from "../../../../shared/crypto/secretBox";
+import { NotFoundError } from "../../../../shared/errors/kinds";
+import { invalidate } from "../cache/readThrough";
+import { chainCacheKey, chainMemory } from "../config/chains";
+import { type Db, dbOf } from "../db";
+import type { Env } from "../env";
+import { adminApp } from "./app";
+import { commitWithAudit } from "./audit";
+import { CreateChain, CreateUpstream, UpdateUpstream } from "./schemas";
+import { validBody } from "./validate";
+
+const publicUpstreamColumns = {
+  id: upstreams.id,
+  chain: upstreams.chain,
+  name: upstreams.name,
+  enabled: upstreams.enabled,
+  capabilities: upstreams.capabilities,
+  createdAt: upstreams.createdAt,
+  updatedAt: upstreams.updatedAt,
+};
+
+async function requireChain(db: Db, slug: string) {
+  const chain = await db.select().from(chains).where(eq(chains.slug, slug)).get();
+  if (!chain) throw new NotFoundError(`no chain ${slug}: create it with POST /admin/v1/chains`);
+  return chain;
+}
+
+async function requireUpstream(db: Db, slug: string, id: string) {
+  const found = await db
+    .select(publicUpstreamColumns)
+    .from(upstreams)
+    .where(and(eq(upstreams.chain, slug), eq(upstreams.id, id)))
+    .get();
+  if (!found) throw new NotFoundError(`no upstream ${id} on chain ${slug}`);
+  return found;
+}
+
+const forgetChain = (env: Env, slug: string) => invalidate(env.CONFIG_KV, chainMemory, chainCacheKey(slug));
+
+export const chainRoutes = adminApp()
+  .get("/", async (c) =>
+    c.json({ chains: await dbOf(c.env.DB).select().from(chains).orderBy(chains.createdAt) }),
+  )
+  .post("/", async (c) => {
+    const body = await validBody(c, CreateChain);
+    const db = dbOf(c.env.DB);
+    const chain = { ...body, createdAt: Date.now() };
+    await commitWithAudit(
+      db,
+      { actor: c.get("actor"), action: "chain.create", target: chain.slug, after: chain },
+      [db.insert(chains).values(chain)],
+    );
+    await forgetChain(c.env, chain.slug);
+    return c.json(chain, 201);
+  })
+  .get("/:chain/upstreams", async (c) => {
+    const db = dbOf(c.env.DB);
+    const slug = c.req.param("chain");
+    await requireChain(db, slug);
+    const list = await db
+      .select(publicUpstreamColumns)
+      .from(upstreams)
+      .where(eq(upstreams.chain, slug))
+      .orderBy(upstreams.createdAt);
+    return c.json({ upstreams: list });
+  })
+  .get("/:chain/upstreams/:id", async (c) =>
+    c.json(await requireUpstream(dbOf(c.env.DB), c.req.param("chain"), c.req.param("id"))),
+  )
+  .post("/:chain/upstreams", async (c) => {
+    const { url, ...body } = await validBody(c, CreateUpstream);
+    const db = dbOf(c.env.DB);
+    const slug = c.req.param("chain");
+    await requireChain(db, slug);
+    const now = Date.now();
+    const upstream = { id: randomId("ups"), chain: slug, ...body, createdAt: now, updatedAt: now };
+    await commitWithAudit(
+      db,
+      { actor: c.get("actor"), action: "upstream.create", target: upstream.id, after: upstream },
+      [db.insert(upstreams).values({ ...upstream, urlSealed: await seal(url, c.env.UPSTREAM_KEY) })],
+    );
+    await forgetChain(c.env, slug);
+    return c.json(upstream, 201);
+  })
+  .patch("/:chain/upstreams/:id", async (c) => {
+    const { url, ...changes } = await validBody(c, UpdateUpstream);
+    const db = dbOf(c.env.DB);
+    const slug = c.req.param("chain");
+    const before = await requireUpstream(db, slug, c.req.param("id"));
+    const after = { ...before, ...changes, updatedAt: Date.now() };
+    const sealed = url === undefined ? {} : { urlSealed: await seal(url, c.env.UPSTREAM_KEY) };
+    await commitWithAudit(
+      db,
+      {
+        actor: c.get("actor"),
+        action: "upstream.update",
+        target: before.id,
+        before,
+        after: { ...after, urlChanged: url !== undefined },
+      },
+      [
+        db
+          .update(upstreams)
+          .set({ ...changes, ...sealed, updatedAt: after.updatedAt })
+          .where(eq(upstreams.id, before.id)),
+      ],
+    );
+    await forgetChain(c.env, slug);
+    return c.json(after);
+  })
+  .delete("/:chain/upstreams/:id", async (c) => {
+    const db = dbOf(c.env.DB);
+    const slug = c.req.param("chain");
+    const before = await requireUpstream(db, slug, c.req.param("id"));
+    await commitWithAudit(
+      db,
+      { actor: c.get("actor"), action: "upstream.delete", target: before.id, before },
+      [db.delete(upstreams).where(eq(upstreams.id, before.id))],
+    );
+    await forgetChain(c.env, slug);
+    return c.body(null, 204);
+  });

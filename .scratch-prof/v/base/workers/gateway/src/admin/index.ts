@@ -1,0 +1,16 @@
+/** The admin API under /admin/v1, behind the admin JWT. */
+
+import type { Env } from "../env";
+import { adminAuth } from "../middleware/adminAuth";
+import { adminApp } from "./app";
+import { chainRoutes } from "./chains";
+import { keyRoutes } from "./keys";
+import { planRoutes } from "./plans";
+import { tenantRoutes } from "./tenants";
+
+export const admin = adminApp()
+  .use(adminAuth({ secret: (env: Env) => env.ADMIN_JWT_SECRET }))
+  .route("/plans", planRoutes)
+  .route("/tenants", tenantRoutes)
+  .route("/keys", keyRoutes)
+  .route("/chains", chainRoutes);

@@ -1,0 +1,98 @@
+/** /admin/v1/tenants and their keys. A key's plaintext is returned once, at creation; D1 keeps its hash. */
+import { eq } from "drizzle-orm";
+import { apiKeys, plans, tenants } from "../../../../db/schema";
+import { randomId, sha256Hex, toBase64Url } from "../../../../shared/crypto/hash";
+import { InvalidBodyError, NotFoundError } from "../../../../shared/errors/kinds";
+import { keyCacheKey, keyMemory } from "../auth/resolveKey";
+import { invalidate } from "../cache/readThrough";
+import { type Db, dbOf } from "../db";
+import { adminApp } from "./app";
+import { commitWithAudit } from "./audit";
+import { CreateKey, CreateTenant, UpdateTenant } from "./schemas";
+import { validBody } from "./validate";
+
+const KEY_PREFIX_LENGTH = 12;
+
+/** The fields of a key that any API may show: never the hash, never the plaintext. */
+export const publicKeyColumns = {
+  id: apiKeys.id,
+  tenantId: apiKeys.tenantId,
+  name: apiKeys.name,
+  prefix: apiKeys.prefix,
+  createdAt: apiKeys.createdAt,
+  revokedAt: apiKeys.revokedAt,
+};
+
+async function requireTenant(db: Db, id: string) {
+  const tenant = await db.select().from(tenants).where(eq(tenants.id, id)).get();
+  if (!tenant) throw new NotFoundError(`no tenant ${id}`);
+  return tenant;
+}
+
+async function requirePlan(db: Db, id: string) {
+  const plan = await db.select({ id: plans.id }).from(plans).where(eq(plans.id, id)).get();
+  if (!plan)
+    throw new InvalidBodyError("invalid body: see data.fields", {
+      data: { fields: { planId: "no such plan" } },
+    });
+}
+
+export const tenantRoutes = adminApp()
+  .get("/", async (c) =>
+    c.json({ tenants: await dbOf(c.env.DB).select().from(tenants).orderBy(tenants.createdAt) }),
+  )
+  .post("/", async (c) => {
+    const body = await validBody(c, CreateTenant);
+    const db = dbOf(c.env.DB);
+    await requirePlan(db, body.planId);
+    const tenant = { id: randomId("tnt"), ...body, status: "active" as const, createdAt: Date.now() };
+    await commitWithAudit(
+      db,
+      { actor: c.get("actor"), action: "tenant.create", target: tenant.id, after: tenant },
+      [db.insert(tenants).values(tenant)],
+    );
+    return c.json(tenant, 201);
+  })
+  .get("/:id", async (c) => c.json(await requireTenant(dbOf(c.env.DB), c.req.param("id"))))
+  .patch("/:id", async (c) => {
+    const changes = await validBody(c, UpdateTenant);
+    const db = dbOf(c.env.DB);
+    const before = await requireTenant(db, c.req.param("id"));
+    if (changes.planId) await requirePlan(db, changes.planId);
+    const after = { ...before, ...changes };
+    await commitWithAudit(
+      db,
+      { actor: c.get("actor"), action: "tenant.update", target: before.id, before, after },
+      [db.update(tenants).set(changes).where(eq(tenants.id, before.id))],
+    );
+    const keys = await db.select({ hash: apiKeys.hash }).from(apiKeys).where(eq(apiKeys.tenantId, before.id));
+    await Promise.all(keys.map(({ hash }) => invalidate(c.env.CONFIG_KV, keyMemory, keyCacheKey(hash))));
+    return c.json(after);
+  })
+  .get("/:id/keys", async (c) => {
+    const keys = await dbOf(c.env.DB)
+      .select(publicKeyColumns)
+      .from(apiKeys)
+      .where(eq(apiKeys.tenantId, c.req.param("id")))
+      .orderBy(apiKeys.createdAt);
+    return c.json({ keys });
+  })
+  .post("/:id/keys", async (c) => {
+    const body = await validBody(c, CreateKey);
+    const db = dbOf(c.env.DB);
+    const tenantId = c.req.param("id");
+    await requireTenant(db, tenantId);
+    const plaintext = `rpc_${toBase64Url(crypto.getRandomValues(new Uint8Array(24)))}`;
+    const key = {
+      id: randomId("key"),
+      tenantId,
+      name: body.name,
+      prefix: plaintext.slice(0, KEY_PREFIX_LENGTH),
+      createdAt: Date.now(),
+      revokedAt: null,
+    };
+    await commitWithAudit(db, { actor: c.get("actor"), action: "key.create", target: key.id, after: key }, [
+      db.insert(apiKeys).values({ ...key, hash: await sha256Hex(plaintext) }),
+    ]);
+    return c.json({ ...key, key: plaintext }, 201);
+  });

@@ -1,0 +1,77 @@
+/**
+ * @module
+ * API key -> the key's tenant and plan, by SHA-256 hash, through memory -> KV -> D1.
+ * A revoked key, or one whose tenant is suspended, stops working within 60 s (see cache/readThrough).
+ */
+import { and, eq, isNull } from "drizzle-orm";
+import { apiKeys, plans, tenants } from "../../../../db/schema";
+import { sha256Hex } from "../../../../shared/crypto/hash";
+import { UnauthorizedError } from "../../../../shared/errors/kinds";
+import { readThrough } from "../cache/readThrough";
+import { TtlCache } from "../cache/ttlCache";
+import { dbOf } from "../db";
+import type { Env } from "../env";
+
+export interface KeyContext {
+  keyId: string;
+  tenantId: string;
+  planId: string;
+  maxBatch: number;
+  namespaces: string[];
+}
+
+export const keyMemory = new TtlCache<KeyContext | null>(10_000);
+/** Key -> its SHA-256, so a hot key is hashed once per isolate, not once per request. */
+const hashes = new TtlCache<string>(10_000);
+const HASH_TTL_MS = 10 * 60_000;
+export const keyCacheKey = (hash: string) => `key:${hash}`;
+const MAX_KEY_LENGTH = 256;
+
+export async function resolveKey(
+  env: Env,
+  key: string | undefined,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<KeyContext> {
+  if (!key) {
+    throw new UnauthorizedError(
+      "missing API key: put it in the URL (/v1/<chain>/<key>), in x-api-key, or as Authorization: Bearer",
+    );
+  }
+  if (key.length > MAX_KEY_LENGTH) throw invalidKey();
+  let hash = hashes.get(key);
+  if (hash === undefined) {
+    hash = await sha256Hex(key);
+    hashes.set(key, hash, HASH_TTL_MS);
+  }
+  const context = await readThrough<KeyContext, KeyContext>({
+    kv: env.CONFIG_KV,
+    key: keyCacheKey(hash),
+    memory: keyMemory,
+    load: () => loadKey(env.DB, hash),
+    hydrate: (stored) => stored,
+    waitUntil,
+  });
+  if (!context) throw invalidKey();
+  return context;
+}
+
+function invalidKey() {
+  return new UnauthorizedError("invalid API key: check the key, or create a new one");
+}
+
+async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null> {
+  const row = await dbOf(d1)
+    .select({
+      keyId: apiKeys.id,
+      tenantId: apiKeys.tenantId,
+      planId: plans.id,
+      maxBatch: plans.maxBatch,
+      namespaces: plans.namespaces,
+    })
+    .from(apiKeys)
+    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+    .innerJoin(plans, eq(plans.id, tenants.planId))
+    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt), eq(tenants.status, "active")))
+    .get();
+  return row ?? null;
+}

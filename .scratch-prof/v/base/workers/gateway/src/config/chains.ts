@@ -1,0 +1,72 @@
+/**
+ * @module
+ * Chain slug -> the chain and its enabled upstreams, through memory -> KV -> D1. KV holds upstream
+ * URLs sealed; only isolate memory holds them open. Changes reach every isolate within 60 s.
+ */
+import { and, eq } from "drizzle-orm";
+import { chains, upstreams } from "../../../../db/schema";
+import { open } from "../../../../shared/crypto/secretBox";
+import { secretsOf } from "../../../../shared/errors/redact";
+import { readThrough } from "../cache/readThrough";
+import { TtlCache } from "../cache/ttlCache";
+import { dbOf } from "../db";
+import type { Env } from "../env";
+
+interface StoredChain {
+  slug: string;
+  chainId: number;
+  enabled: boolean;
+  upstreams: { id: string; urlSealed: string; capabilities: string[] }[];
+}
+
+export interface Upstream {
+  /** Opaque id, safe to show to clients. */
+  id: string;
+  url: string;
+  /** Fragments of the URL to scrub from anything a client or a log may see. */
+  secrets: string[];
+  capabilities: string[];
+}
+
+export interface ChainConfig {
+  slug: string;
+  chainId: number;
+  enabled: boolean;
+  upstreams: Upstream[];
+}
+
+export const chainMemory = new TtlCache<ChainConfig | null>(1_000);
+export const chainCacheKey = (slug: string) => `chain:${slug}`;
+
+export function resolveChain(env: Env, slug: string, waitUntil: (p: Promise<unknown>) => void) {
+  return readThrough<StoredChain, ChainConfig>({
+    kv: env.CONFIG_KV,
+    key: chainCacheKey(slug),
+    memory: chainMemory,
+    load: () => loadChain(env.DB, slug),
+    hydrate: (stored) => openChain(stored, env.UPSTREAM_KEY),
+    waitUntil,
+  });
+}
+
+async function loadChain(d1: D1Database, slug: string): Promise<StoredChain | null> {
+  const db = dbOf(d1);
+  const chain = await db.select().from(chains).where(eq(chains.slug, slug)).get();
+  if (!chain) return null;
+  const rows = await db
+    .select({ id: upstreams.id, urlSealed: upstreams.urlSealed, capabilities: upstreams.capabilities })
+    .from(upstreams)
+    .where(and(eq(upstreams.chain, slug), eq(upstreams.enabled, true)))
+    .orderBy(upstreams.createdAt);
+  return { slug, chainId: chain.chainId, enabled: chain.enabled, upstreams: rows };
+}
+
+async function openChain(stored: StoredChain, key: string): Promise<ChainConfig> {
+  const opened = await Promise.all(
+    stored.upstreams.map(async ({ id, urlSealed, capabilities }) => {
+      const url = await open(urlSealed, key);
+      return { id, url, secrets: secretsOf(url), capabilities };
+    }),
+  );
+  return { slug: stored.slug, chainId: stored.chainId, enabled: stored.enabled, upstreams: opened };
+}

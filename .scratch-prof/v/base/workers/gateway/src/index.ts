@@ -1,0 +1,56 @@
+/**
+ * @module
+ * The gateway Worker. JSON-RPC POSTs to /v1/:chain[/:key] go straight to the RPC handler; the
+ * router (hono) serves everything else: the admin API at /admin/v1, CORS preflight, errors.
+ */
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { GatewayError } from "../../../shared/errors/base";
+import { InvalidRequestError, NotFoundError, toGatewayError } from "../../../shared/errors/kinds";
+import { redact } from "../../../shared/errors/redact";
+import { admin } from "./admin";
+import type { Env } from "./env";
+import { type RequestIdVariables, requestId, requestIdOf } from "./middleware/requestId";
+import { errorResponse, handleRpc } from "./rpc/handle";
+import { matchRpcRoute } from "./rpc/route";
+
+const app = new Hono<{ Bindings: Env; Variables: RequestIdVariables }>();
+
+app.use(requestId());
+app.use(
+  "/v1/*",
+  cors({
+    origin: "*",
+    allowMethods: ["POST", "GET", "OPTIONS"],
+    allowHeaders: ["content-type", "x-api-key", "authorization"],
+    exposeHeaders: ["x-request-id", "x-upstream-id"],
+    maxAge: 86400,
+  }),
+);
+app.get("/v1/:chain/:key?", () =>
+  errorResponse(
+    new InvalidRequestError("send JSON-RPC requests with POST; WebSocket subscriptions are not served yet"),
+  ),
+);
+app.route("/admin/v1", admin);
+app.get("/healthz", (c) => c.json({ ok: true }));
+
+app.notFound((c) => errorResponse(new NotFoundError(`no route ${c.req.method} ${c.req.path}`)));
+app.onError((err, c) => {
+  const error = toGatewayError(err);
+  if (!(err instanceof GatewayError) || error.httpStatus >= 500) {
+    console.error(
+      JSON.stringify({ event: "unhandled", requestId: c.get("requestId"), error: redact(String(err)) }),
+    );
+  }
+  if (c.req.path.startsWith("/admin/")) return c.json({ error: error.toJsonRpc() }, error.httpStatus as 400);
+  return errorResponse(error);
+});
+
+export default {
+  fetch(request, env, ctx) {
+    const route = request.method === "POST" ? matchRpcRoute(request.url) : undefined;
+    if (route) return handleRpc({ request, env, ctx, route, requestId: requestIdOf(request.headers) });
+    return app.fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<Env>;

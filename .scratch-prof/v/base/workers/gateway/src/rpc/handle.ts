@@ -1,0 +1,91 @@
+/**
+ * @module
+ * POST /v1/:chain[/:key]: authenticate, resolve the chain, read and parse the body, answer, respond.
+ * Plain Request -> Response, without the router: this is the hot path.
+ */
+import type { GatewayError } from "../../../../shared/errors/base";
+import { BatchTooLargeError, ChainNotFoundError, toGatewayError } from "../../../../shared/errors/kinds";
+import { redact } from "../../../../shared/errors/redact";
+import { parseRequest } from "../../../../shared/jsonrpc/parse";
+import { errorEntry } from "../../../../shared/jsonrpc/serialize";
+import { extractKey } from "../auth/extractKey";
+import { resolveKey } from "../auth/resolveKey";
+import { resolveChain } from "../config/chains";
+import { type Env, settingsOf } from "../env";
+import { answerItems } from "./answer";
+import { readBody } from "./readBody";
+import type { RpcRoute } from "./route";
+
+/** Headers every RPC response carries; CORS is open so browsers and wallets may call from any origin. */
+const BASE_HEADERS = {
+  "content-type": "application/json",
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "x-request-id, x-upstream-id",
+};
+
+export interface HandleRpcParameters {
+  request: Request;
+  env: Env;
+  ctx: ExecutionContext;
+  route: RpcRoute;
+  requestId: string;
+}
+
+export async function handleRpc({
+  request,
+  env,
+  ctx,
+  route,
+  requestId,
+}: HandleRpcParameters): Promise<Response> {
+  const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
+  const headers: Record<string, string> = { ...BASE_HEADERS, "x-request-id": requestId };
+  try {
+    const key = await resolveKey(env, extractKey(route.key, request.headers), waitUntil);
+    const chain = await resolveChain(env, route.chain, waitUntil);
+    if (!chain) {
+      throw new ChainNotFoundError(
+        `unknown chain "${route.chain.slice(0, 64)}": check the chain name in the URL`,
+      );
+    }
+    const settings = settingsOf(env);
+    const parsed = parseRequest(await readBody(request, settings.maxBodyBytes));
+    if (parsed.kind === "error") throw parsed.error;
+    const items = parsed.kind === "single" ? [parsed.item] : parsed.items;
+    if (items.length > key.maxBatch) {
+      throw new BatchTooLargeError(
+        `batch of ${items.length} requests exceeds this plan's limit of ${key.maxBatch}: split it into smaller batches`,
+      );
+    }
+    const { answers, upstreamId } = await answerItems({
+      items,
+      key,
+      chain,
+      timeoutMs: settings.upstreamTimeoutMs,
+    });
+    for (const answer of answers) {
+      if (answer.error && answer.status >= 500) logFailure(requestId, answer.error, upstreamId);
+    }
+    if (upstreamId) headers["x-upstream-id"] = upstreamId;
+    const entries = answers.flatMap((a) => (a.entry === undefined ? [] : [a.entry]));
+    if (entries.length === 0) return new Response(null, { status: 204, headers });
+    if (parsed.kind === "single")
+      return new Response(entries[0], { status: answers[0]?.status ?? 200, headers });
+    return new Response(`[${entries.join(",")}]`, { status: 200, headers });
+  } catch (err) {
+    const error = toGatewayError(err);
+    if (error.httpStatus >= 500) logFailure(requestId, error, undefined);
+    return errorResponse(error, headers);
+  }
+}
+
+/** A request-level failure as a JSON-RPC error response with id null. */
+export function errorResponse(error: GatewayError, headers: Record<string, string> = BASE_HEADERS): Response {
+  return new Response(errorEntry("null", error.toJsonRpc()), { status: error.httpStatus, headers });
+}
+
+function logFailure(requestId: string, error: GatewayError, upstreamId: string | undefined) {
+  const cause =
+    error.cause instanceof Error ? `${error.cause.name}: ${redact(error.cause.message)}` : undefined;
+  console.warn(JSON.stringify({ event: "rpc_failure", requestId, code: error.code, upstreamId, cause }));
+}
