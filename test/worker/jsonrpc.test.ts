@@ -300,5 +300,10 @@ describe("routes", () => {
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
     expect(res.headers.get("access-control-allow-headers")).toContain("content-type");
+    const post = await rpc(f, chainId("1"), { origin: "https://dapp.example" });
+    expect(post.headers.get("access-control-allow-origin")).toBe("*");
+    expect(post.headers.get("access-control-expose-headers")).toBe("x-request-id, x-upstream-id");
+    const refused = await rpc(f, "[]", { origin: "https://dapp.example" });
+    expect(refused.headers.get("access-control-allow-origin")).toBe("*");
   });
 });

@@ -16,9 +16,10 @@ import { answerItems } from "./answer";
 import { readBody } from "./readBody";
 import type { RpcRoute } from "./route";
 
-/** Headers every RPC response carries; CORS is open so browsers and wallets may call from any origin. */
-const BASE_HEADERS = {
-  "content-type": "application/json",
+const JSON_HEADERS = { "content-type": "application/json" };
+/** CORS is open, so browsers and wallets may call from any origin; only browsers (Origin set) need it. */
+const CORS_HEADERS = {
+  ...JSON_HEADERS,
   "access-control-allow-origin": "*",
   "access-control-expose-headers": "x-request-id, x-upstream-id",
 };
@@ -39,7 +40,8 @@ export async function handleRpc({
   requestId,
 }: HandleRpcParameters): Promise<Response> {
   const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
-  const headers: Record<string, string> = { ...BASE_HEADERS, "x-request-id": requestId };
+  const base = request.headers.has("origin") ? CORS_HEADERS : JSON_HEADERS;
+  const headers: Record<string, string> = { ...base, "x-request-id": requestId };
   try {
     const key = await resolveKey(env, extractKey(route.key, request.headers), waitUntil);
     const chain = await resolveChain(env, route.chain, waitUntil);
@@ -80,7 +82,7 @@ export async function handleRpc({
 }
 
 /** A request-level failure as a JSON-RPC error response with id null. */
-export function errorResponse(error: GatewayError, headers: Record<string, string> = BASE_HEADERS): Response {
+export function errorResponse(error: GatewayError, headers: Record<string, string> = JSON_HEADERS): Response {
   return new Response(errorEntry("null", error.toJsonRpc()), { status: error.httpStatus, headers });
 }
 

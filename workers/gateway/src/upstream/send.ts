@@ -16,6 +16,8 @@ import { parseReplies } from "../../../../shared/jsonrpc/replies";
 import { requestEntry } from "../../../../shared/jsonrpc/serialize";
 import type { Upstream } from "../config/chains";
 
+const UPSTREAM_HEADERS = { "content-type": "application/json" };
+
 export interface UpstreamCall {
   method: string;
   paramsRaw: string | undefined;
@@ -41,7 +43,7 @@ export async function sendCalls({ upstream, calls, timeoutMs }: SendCallsParamet
   try {
     const response = await fetch(upstream.url, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
+      headers: UPSTREAM_HEADERS,
       body,
       signal: AbortSignal.timeout(timeoutMs),
     });
