@@ -4,6 +4,17 @@ import { createRequire } from "node:module";
 import { freePort } from "./ports.mjs";
 
 const require = createRequire(import.meta.url);
+const ARCH = { x64: "amd64", arm64: "arm64" };
+
+/** The anvil binary itself, so that stopping it needs no wrapper to pass the signal on. */
+function anvilCommand() {
+  try {
+    const pkg = `@foundry-rs/anvil-${process.platform}-${ARCH[process.arch] ?? process.arch}`;
+    return [require.resolve(`${pkg}/bin/anvil${process.platform === "win32" ? ".exe" : ""}`)];
+  } catch {
+    return [process.execPath, require.resolve("@foundry-rs/anvil/bin.mjs")];
+  }
+}
 
 /**
  * @param {{ port?: number, chainId?: number, blockTime?: number }} [options]
@@ -11,10 +22,10 @@ const require = createRequire(import.meta.url);
  */
 export async function startAnvil({ port, chainId = 31337, blockTime = 1 } = {}) {
   port ??= await freePort();
-  const bin = require.resolve("@foundry-rs/anvil/bin.mjs");
   const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--silent"];
   if (blockTime > 0) args.push("--block-time", String(blockTime));
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  const [command, ...prefix] = anvilCommand();
+  const child = spawn(command, [...prefix, ...args], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => {
     stderr += d;

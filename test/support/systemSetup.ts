@@ -19,7 +19,14 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const anvil = await startAnvil({ blockTime: 1 });
-  const gateway = await startGateway({ port: await freePort(), persistRoot: false, bindings: TEST_SECRETS });
+  const gateway = await startGateway({
+    port: await freePort(),
+    persistRoot: false,
+    bindings: TEST_SECRETS,
+  }).catch(async (err) => {
+    await anvil.stop();
+    throw err;
+  });
   const token = await adminToken(TEST_SECRETS.ADMIN_JWT_SECRET);
   const { key, chain } = await seedDemo({ gatewayUrl: gateway.url, token, upstreamUrl: anvil.url });
   project.provide("rpcUrl", `${gateway.url}/v1/${chain}/${key}`);
