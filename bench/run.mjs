@@ -4,8 +4,11 @@
 // warm-up each, then measured segments that alternate between them. Prints req/s, p50 and p99 of
 // each and the ratios, and merges them into bench/results.json.
 //
+// Then one connection each, for the latency a lone client feels.
+//
 // Settings (environment): BENCH_DURATION seconds measured per scenario (10), BENCH_CONNECTIONS (16),
-// BENCH_WARMUP seconds per scenario (3), BENCH_ROUNDS segments per scenario (2).
+// BENCH_WARMUP seconds per scenario (8), BENCH_ROUNDS segments per scenario (2), BENCH_UNLOADED
+// seconds at one connection per scenario (6).
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
@@ -32,7 +35,9 @@ const setting = (name, fallback) => {
 };
 const DURATION = setting("BENCH_DURATION", 10);
 const CONNECTIONS = Math.round(setting("BENCH_CONNECTIONS", 16));
-const WARMUP = setting("BENCH_WARMUP", 3);
+// The first seconds after start-up run 10-25% slow (JIT, caches): warm up long enough.
+const WARMUP = setting("BENCH_WARMUP", 8);
+const UNLOADED_SECONDS = setting("BENCH_UNLOADED", 6);
 const ROUNDS = Math.round(setting("BENCH_ROUNDS", 2));
 
 /** Stops what was started (anvil, both Workers), then exits. */
@@ -45,7 +50,7 @@ async function shutdown(code) {
 process.once("SIGINT", () => shutdown(130));
 process.once("SIGTERM", () => shutdown(143));
 // Whatever happens, the bench ends: startup, warm-up, the measured segments, and a margin.
-const deadlineMs = (120 + 2 * (WARMUP + DURATION + ROUNDS)) * 1000;
+const deadlineMs = (120 + 2 * (WARMUP + DURATION + ROUNDS + UNLOADED_SECONDS)) * 1000;
 setTimeout(() => {
   console.error(`bench: not done after ${deadlineMs / 1000} s, giving up`);
   shutdown(1);
@@ -65,13 +70,13 @@ const isResult = (body) => body.includes('"result"') && !body.includes('"error"'
  * Drives `url` with the call stream for `seconds`. Latencies come from autocannon's per-response
  * timings (sub-millisecond), not its histogram, which rounds to whole milliseconds.
  */
-async function drive(url, seconds) {
+async function drive(url, seconds, connections = CONNECTIONS) {
   const latencies = [];
   const instance = autocannon({
     url,
     method: "POST",
     headers: { "content-type": "application/json" },
-    connections: CONNECTIONS,
+    connections,
     duration: seconds,
     timeout: 10,
     verifyBody: isResult,
@@ -107,7 +112,7 @@ async function smokeTest(name, url) {
 
 const round2 = (x) => Math.round(x * 100) / 100;
 
-function summarize(segments) {
+function summarize(segments, connections = CONNECTIONS) {
   const latencies = segments.flatMap((s) => s.latencies).sort((a, b) => a - b);
   const at = (p) => latencies[Math.max(0, Math.ceil(p * latencies.length) - 1)] ?? Number.NaN;
   const seconds = segments.reduce((sum, s) => sum + s.seconds, 0);
@@ -118,7 +123,7 @@ function summarize(segments) {
     p99_ms: round2(at(0.99)),
     errors: segments.reduce((sum, s) => sum + s.errors, 0),
     requests: served,
-    connections: CONNECTIONS,
+    connections,
     duration_s: round2(seconds),
   };
 }
@@ -188,10 +193,22 @@ async function main() {
     for (const name of order) segments[name].push(await drive(targets[name], DURATION / ROUNDS));
   }
 
-  const scenarios = { bare: summarize(segments.bare), gateway: summarize(segments.gateway) };
+  // The latency a lone client feels: one connection, so neither Worker is saturated.
+  const unloaded = { bare: [], gateway: [] };
+  for (const name of ["bare", "gateway", "gateway", "bare"]) {
+    unloaded[name].push(await drive(targets[name], UNLOADED_SECONDS / 2, 1));
+  }
+
+  const scenarios = {
+    bare: summarize(segments.bare),
+    gateway: summarize(segments.gateway),
+    bare_1conn: summarize(unloaded.bare, 1),
+    gateway_1conn: summarize(unloaded.gateway, 1),
+  };
   const ratios = {
     gateway_vs_bare: round2(scenarios.gateway.rps / scenarios.bare.rps),
     gateway_p50_added_ms: round2(scenarios.gateway.p50_ms - scenarios.bare.p50_ms),
+    gateway_p50_added_ms_1conn: round2(scenarios.gateway_1conn.p50_ms - scenarios.bare_1conn.p50_ms),
   };
   console.table(
     Object.fromEntries(
@@ -203,7 +220,8 @@ async function main() {
   );
   console.log(
     `gateway/bare req/s: ${ratios.gateway_vs_bare} (target >= 0.8); ` +
-      `gateway p50 added: ${ratios.gateway_p50_added_ms} ms (target <= 1)`,
+      `gateway p50 added: ${ratios.gateway_p50_added_ms} ms (target <= 1); ` +
+      `with one connection: ${ratios.gateway_p50_added_ms_1conn} ms`,
   );
   for (const [name, s] of Object.entries(scenarios)) {
     if (s.errors > 0)
