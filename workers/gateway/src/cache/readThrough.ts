@@ -39,7 +39,8 @@ export function readThrough<S, V>(params: ReadThroughParameters<S, V>): Promise<
 
 async function fill<S, V>({ kv, key, memory, load, hydrate, waitUntil }: ReadThroughParameters<S, V>) {
   const now = Date.now();
-  let entry = await kv.get<KvEntry<S>>(key, "json");
+  // KV is only a cache: when it fails, D1 answers.
+  let entry = await kv.get<KvEntry<S>>(key, "json").catch(() => null);
   if (!entry || now - entry.at > KV_TRUST_MS) {
     entry = { at: now, value: await load() };
     if (entry.value !== null) {
