@@ -1,0 +1,144 @@
+// A fault-injecting JSON-RPC proxy in front of a real node (anvil), for tests and benchmarks of
+// failover. It forwards calls unchanged until told otherwise over its control server:
+//   POST <control>/fault  {"mode": "ok"}                       forward as is
+//                         {"mode": "refuse"}                   stop listening: connections are refused
+//                         {"mode": "hang"}                     accept, never answer
+//                         {"mode": "latency", "ms": 300}       forward after a delay
+//                         {"mode": "http", "status": 503}      answer that HTTP status
+//                         {"mode": "rpc_error"}                answer JSON-RPC -32603 to every call
+//                         {"mode": "lag", "blocks": 20}        act `blocks` behind the node's head
+//                         {"mode": "chain_id", "chainId": 1}   report another chain id
+//                         {"mode": "flap", "ms": 500}          alternate ok / HTTP 503 every `ms`
+//   GET  <control>/stats  {"requests": n, "calls": n, "methods": {"eth_call": n, ...}}
+//   POST <control>/reset  zero the counters
+import { createServer } from "node:http";
+import { freePort } from "./ports.mjs";
+
+/** @param {{ target: string, port?: number }} options */
+export async function startFaultProxy({ target, port }) {
+  port ??= await freePort();
+  let fault = { mode: "ok" };
+  let flapSince = Date.now();
+  const stats = { requests: 0, calls: 0, methods: {} };
+  const sockets = new Set();
+
+  const forward = (body) =>
+    fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body }).then(
+      async (r) => ({
+        status: r.status,
+        text: await r.text(),
+      }),
+    );
+  const head = async () =>
+    Number(JSON.parse((await forward('{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}')).text).result);
+
+  async function answer(body) {
+    const parsed = JSON.parse(body);
+    const calls = Array.isArray(parsed) ? parsed : [parsed];
+    stats.calls += calls.length;
+    for (const call of calls) stats.methods[call.method] = (stats.methods[call.method] ?? 0) + 1;
+    const mode =
+      fault.mode === "flap"
+        ? Math.floor((Date.now() - flapSince) / fault.ms) % 2
+          ? "http"
+          : "ok"
+        : fault.mode;
+    const reply = (items) => ({
+      status: 200,
+      text: JSON.stringify(Array.isArray(parsed) ? items : items[0]),
+    });
+    switch (mode) {
+      case "hang":
+        return new Promise(() => {});
+      case "latency":
+        await new Promise((r) => setTimeout(r, fault.ms));
+        return forward(body);
+      case "http":
+        return { status: fault.status ?? 503, text: `fault proxy: HTTP ${fault.status ?? 503}` };
+      case "rpc_error":
+        return reply(
+          calls.map((c) => ({
+            jsonrpc: "2.0",
+            id: c.id,
+            error: { code: -32603, message: "internal error" },
+          })),
+        );
+      case "chain_id":
+        if (calls.some((c) => c.method === "eth_chainId")) {
+          return reply(
+            calls.map((c) => ({ jsonrpc: "2.0", id: c.id, result: `0x${fault.chainId.toString(16)}` })),
+          );
+        }
+        return forward(body);
+      case "lag": {
+        const lagged = `0x${Math.max(0, (await head()) - fault.blocks).toString(16)}`;
+        if (calls.some((c) => c.method === "eth_blockNumber")) {
+          return reply(calls.map((c) => ({ jsonrpc: "2.0", id: c.id, result: lagged })));
+        }
+        const rewritten = calls.map((c) => ({
+          ...c,
+          params: Array.isArray(c.params)
+            ? c.params.map((p) => (p === "latest" || p === "pending" ? lagged : p))
+            : c.params,
+        }));
+        return forward(JSON.stringify(Array.isArray(parsed) ? rewritten : rewritten[0]));
+      }
+      default:
+        return forward(body);
+    }
+  }
+
+  const data = createServer(async (req, res) => {
+    stats.requests++;
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    try {
+      const { status, text } = await answer(body);
+      res.writeHead(status, { "content-type": "application/json" }).end(text);
+    } catch (err) {
+      res.writeHead(502, { "content-type": "text/plain" }).end(`fault proxy: ${err.message}`);
+    }
+  });
+  data.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  const listen = () => new Promise((resolve) => data.listen(port, "127.0.0.1", resolve));
+  const unlisten = () =>
+    new Promise((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      data.close(() => resolve());
+    });
+
+  const control = createServer(async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    const path = new URL(req.url, "http://x").pathname;
+    if (req.method === "POST" && path === "/fault") {
+      const next = JSON.parse(body);
+      if (next.mode === "refuse" && data.listening) await unlisten();
+      if (next.mode !== "refuse" && !data.listening) await listen();
+      if (fault.mode === "hang" && next.mode !== "hang") for (const socket of sockets) socket.destroy();
+      fault = next;
+      flapSince = Date.now();
+    } else if (req.method === "POST" && path === "/reset") {
+      Object.assign(stats, { requests: 0, calls: 0, methods: {} });
+    } else if (!(req.method === "GET" && path === "/stats")) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ fault, ...stats }));
+  });
+
+  await listen();
+  const controlPort = await freePort();
+  await new Promise((resolve) => control.listen(controlPort, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    controlUrl: `http://127.0.0.1:${controlPort}`,
+    stop: async () => {
+      if (data.listening) await unlisten();
+      await new Promise((resolve) => control.close(() => resolve()));
+    },
+  };
+}

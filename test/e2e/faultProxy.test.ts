@@ -1,0 +1,109 @@
+// The fault-injecting proxy that later routing tests put in front of anvil: each fault, as a
+// client of the proxy sees it, and the call counts it keeps.
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
+import { startFaultProxy } from "../../scripts/lib/faultProxy.mjs";
+
+type Proxy = Awaited<ReturnType<typeof startFaultProxy>>;
+let proxy: Proxy;
+
+beforeAll(async () => {
+  proxy = await startFaultProxy({ target: inject("anvilUrl") });
+});
+afterAll(() => proxy.stop());
+beforeEach(() => setFault({ mode: "ok" }));
+
+async function setFault(fault: Record<string, unknown>) {
+  const res = await fetch(`${proxy.controlUrl}/fault`, { method: "POST", body: JSON.stringify(fault) });
+  expect(res.status).toBe(200);
+}
+
+const call = (method: string, params: unknown[] = [], signal?: AbortSignal) =>
+  fetch(proxy.url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 7, method, params }),
+    signal,
+  });
+
+const direct = async (method: string, params: unknown[] = []) =>
+  (
+    (await (
+      await fetch(inject("anvilUrl"), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+      })
+    ).json()) as { result: string }
+  ).result;
+
+describe("fault proxy", () => {
+  test("forwards unchanged and counts calls by method", async () => {
+    await fetch(`${proxy.controlUrl}/reset`, { method: "POST" });
+    expect(await (await call("eth_chainId")).json()).toEqual({ jsonrpc: "2.0", id: 7, result: "0x7a69" });
+    await call("eth_blockNumber");
+    const stats = await (await fetch(`${proxy.controlUrl}/stats`)).json();
+    expect(stats).toMatchObject({ requests: 2, calls: 2, methods: { eth_chainId: 1, eth_blockNumber: 1 } });
+  });
+
+  test("refuses connections, then listens again", async () => {
+    await setFault({ mode: "refuse" });
+    await expect(call("eth_chainId")).rejects.toThrow();
+    await setFault({ mode: "ok" });
+    expect((await call("eth_chainId")).status).toBe(200);
+  });
+
+  test("hangs without answering", async () => {
+    await setFault({ mode: "hang" });
+    await expect(call("eth_chainId", [], AbortSignal.timeout(300))).rejects.toThrow();
+  });
+
+  test("adds latency", async () => {
+    await setFault({ mode: "latency", ms: 300 });
+    const started = Date.now();
+    expect((await call("eth_chainId")).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  test.each([500, 503, 429])("answers HTTP %i", async (status) => {
+    await setFault({ mode: "http", status });
+    expect((await call("eth_chainId")).status).toBe(status);
+  });
+
+  test("answers JSON-RPC -32603", async () => {
+    await setFault({ mode: "rpc_error" });
+    expect(await (await call("eth_chainId")).json()).toEqual({
+      jsonrpc: "2.0",
+      id: 7,
+      error: { code: -32603, message: "internal error" },
+    });
+  });
+
+  test("lags behind head: block number and `latest` reads come from an older block", async () => {
+    await direct("evm_mine");
+    await direct("evm_mine");
+    await setFault({ mode: "lag", blocks: 2 });
+    // anvil mines every second here, so the head may move between reads: bracket it.
+    const before = Number(await direct("eth_blockNumber"));
+    const seen = (await (await call("eth_blockNumber")).json()) as { result: string };
+    const block = (await (await call("eth_getBlockByNumber", ["latest", false])).json()) as {
+      result: { number: string };
+    };
+    const after = Number(await direct("eth_blockNumber"));
+    for (const lagged of [Number(seen.result), Number(block.result.number)]) {
+      expect(lagged).toBeGreaterThanOrEqual(before - 2);
+      expect(lagged).toBeLessThanOrEqual(after - 2);
+    }
+  });
+
+  test("reports another chain id", async () => {
+    await setFault({ mode: "chain_id", chainId: 1 });
+    expect(await (await call("eth_chainId")).json()).toMatchObject({ result: "0x1" });
+  });
+
+  test("flaps between answering and HTTP 503", async () => {
+    await setFault({ mode: "flap", ms: 1000 });
+    expect((await call("eth_chainId")).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await call("eth_chainId")).status).toBe(503);
+  });
+});
