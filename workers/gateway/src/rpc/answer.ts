@@ -50,13 +50,9 @@ export async function answerItems({
       return;
     }
     const refused = checkMethodAllowed(item.method, key.namespaces);
-    if (refused) {
-      answers[i] = failed(item.id, refused, item);
-      return;
-    }
-    const local = answerLocally(item);
-    if (local !== undefined)
-      answers[i] = { entry: item.id === undefined ? undefined : resultEntry(item.id, local), status: 200 };
+    const local = refused ? undefined : answerLocally(item);
+    if (refused) answers[i] = failed(item.id, refused);
+    else if (local !== undefined) answers[i] = reply(item.id, (id) => resultEntry(id, local));
     else forwarded.push(i);
   });
   if (forwarded.length === 0) return { answers, upstreamId: undefined };
@@ -78,23 +74,22 @@ export async function answerItems({
   return { answers, upstreamId };
 }
 
-function failed(id: string | undefined, error: GatewayError, call?: RpcCall): Answer {
-  const isNotification = call !== undefined && id === undefined;
-  return {
-    entry: isNotification ? undefined : errorEntry(id ?? "null", error.toJsonRpc()),
-    status: error.httpStatus,
-    error,
-  };
+/** An answer whose entry is made only for a request with an id: notifications get none. */
+function reply(
+  id: string | undefined,
+  entry: (id: string) => string,
+  status = 200,
+  error?: GatewayError,
+): Answer {
+  return { entry: id === undefined ? undefined : entry(id), status, error };
+}
+
+function failed(id: string | undefined, error: GatewayError): Answer {
+  return reply(id, (id) => errorEntry(id, error.toJsonRpc()), error.httpStatus, error);
 }
 
 function fromOutcome(call: RpcCall, outcome: CallOutcome): Answer {
-  if (outcome.ok)
-    return {
-      entry: call.id === undefined ? undefined : resultEntry(call.id, outcome.resultRaw),
-      status: 200,
-    };
-  if (outcome.fault === "client") {
-    return { entry: call.id === undefined ? undefined : errorEntry(call.id, outcome.error), status: 200 };
-  }
-  return failed(call.id, outcome.error, call);
+  if (outcome.ok) return reply(call.id, (id) => resultEntry(id, outcome.resultRaw));
+  if (outcome.fault === "client") return reply(call.id, (id) => errorEntry(id, outcome.error));
+  return failed(call.id, outcome.error);
 }
