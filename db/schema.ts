@@ -61,6 +61,10 @@ export const chains = sqliteTable("chains", {
   chainId: integer("chain_id").notNull(),
   name: text("name").notNull(),
   enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  /** Time all attempts of one call may take together, in milliseconds. */
+  budgetMs: integer("budget_ms").notNull().default(10_000),
+  /** Upstreams further behind the highest head than this are not used for head-dependent calls. */
+  maxLagBlocks: integer("max_lag_blocks").notNull().default(5),
   createdAt: timestamp("created_at"),
 });
 
@@ -77,6 +81,8 @@ export const upstreams = sqliteTable(
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
     /** JSON array: "archive" | "trace" | "debug" | "ws". */
     capabilities: text("capabilities", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** Oldest block it serves, when known (a pruned or partial-history node). */
+    oldestBlock: integer("oldest_block"),
     createdAt: timestamp("created_at"),
     updatedAt: timestamp("updated_at"),
   },

@@ -91,6 +91,13 @@ export class NoUpstreamError extends GatewayError {
   readonly httpStatus = 503;
 }
 
+/** No upstream of the chain can serve this call at all (a capability or old block it lacks). */
+export class UnsupportedByUpstreamsError extends GatewayError {
+  readonly code = "unsupported_by_upstreams";
+  readonly rpcCode = -32014;
+  readonly httpStatus = 200;
+}
+
 export class InternalError extends GatewayError {
   readonly code = "internal_error";
   readonly rpcCode = -32603;

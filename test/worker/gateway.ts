@@ -45,7 +45,7 @@ export interface Fixture {
 
 /** A fresh plan, tenant, key and chain (unique slug) whose one upstream is the given URL (anvil by default). */
 export async function fixture(
-  options: { upstreamUrl?: string; maxBatch?: number; namespaces?: string[] } = {},
+  options: { upstreamUrl?: string; maxBatch?: number; namespaces?: string[]; capabilities?: string[] } = {},
 ): Promise<Fixture> {
   const suffix = crypto.randomUUID().slice(0, 8);
   const plan = await admin<{ id: string }>("POST", "/plans", {
@@ -65,6 +65,7 @@ export async function fixture(
   const upstream = await admin<{ id: string }>("POST", `/chains/${chain}/upstreams`, {
     name: "anvil",
     url: options.upstreamUrl ?? env.TEST_ANVIL_URL,
+    capabilities: options.capabilities ?? [],
   });
   return {
     key: key.key,

@@ -225,12 +225,25 @@ describe("methods", () => {
     expect(res.headers.get("x-upstream-id")).toBeNull();
   });
 
-  test("debug_ is refused by default and served when the plan allows it", async () => {
+  test("debug_ is refused by default, and served when the plan allows it and an upstream has debug", async () => {
     const body =
       '{"jsonrpc":"2.0","id":1,"method":"debug_traceCall","params":[{"to":"0x0000000000000000000000000000000000000000"},"latest",{}]}';
     const refused = (await (await rpc(f, body)).json()) as { error?: { data: { code: string } } };
     expect(refused.error?.data.code).toBe("method_not_allowed");
-    const allowed = await fixture({ namespaces: ["debug"] });
+    const noDebugUpstream = await rpc(await fixture({ namespaces: ["debug"] }), body);
+    expect(noDebugUpstream.status).toBe(200);
+    expect(await noDebugUpstream.json()).toEqual({
+      jsonrpc: "2.0",
+      id: 1,
+      error: {
+        code: -32014,
+        message: expect.stringMatching(
+          /^no upstream of chain chain-\w+ can serve debug_traceCall: it needs the debug capability$/,
+        ),
+        data: { code: "unsupported_by_upstreams" },
+      },
+    });
+    const allowed = await fixture({ namespaces: ["debug"], capabilities: ["debug"] });
     const res = await rpc(allowed, body);
     expect(res.headers.get("x-upstream-id")).toBe(allowed.upstreamId);
     expect(((await res.json()) as { result?: unknown }).result).toBeDefined();
@@ -302,7 +315,9 @@ describe("routes", () => {
     expect(res.headers.get("access-control-allow-headers")).toContain("content-type");
     const post = await rpc(f, chainId("1"), { origin: "https://dapp.example" });
     expect(post.headers.get("access-control-allow-origin")).toBe("*");
-    expect(post.headers.get("access-control-expose-headers")).toBe("x-request-id, x-upstream-id");
+    expect(post.headers.get("access-control-expose-headers")).toBe(
+      "x-request-id, x-upstream-id, x-upstream-attempts",
+    );
     const refused = await rpc(f, "[]", { origin: "https://dapp.example" });
     expect(refused.headers.get("access-control-allow-origin")).toBe("*");
   });

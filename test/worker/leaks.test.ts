@@ -34,10 +34,11 @@ describe("upstream URLs never leak", () => {
       id: 1,
       error: {
         code: -32012,
-        message: "could not reach the upstream; try again",
+        message: `chain ${f.chain} is unavailable: 1 attempt on its upstreams failed; try again shortly`,
         data: { code: "upstream_unavailable" },
       },
     });
+    expect(res.headers.get("x-upstream-attempts")).toBe("1");
     expect(res.headers.get("x-upstream-id")).toBe(f.upstreamId);
     expect(logged()).toContain('"code":"upstream_unavailable"');
     expect(logged()).toContain(f.upstreamId);

@@ -18,7 +18,7 @@ const SettingsSchema = z.object({
     .int()
     .positive()
     .default(1024 * 1024),
-  upstreamTimeoutMs: z.coerce.number().int().positive().default(10_000),
+  upstreamTimeoutMs: z.coerce.number().int().positive().default(4_000),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;

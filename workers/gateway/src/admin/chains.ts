@@ -13,7 +13,7 @@ import { type Db, dbOf } from "../db";
 import type { Env } from "../env";
 import { adminApp } from "./app";
 import { commitWithAudit } from "./audit";
-import { CreateChain, CreateUpstream, UpdateUpstream } from "./schemas";
+import { CreateChain, CreateUpstream, UpdateChain, UpdateUpstream } from "./schemas";
 import { validBody } from "./validate";
 
 const publicUpstreamColumns = {
@@ -22,6 +22,7 @@ const publicUpstreamColumns = {
   name: upstreams.name,
   enabled: upstreams.enabled,
   capabilities: upstreams.capabilities,
+  oldestBlock: upstreams.oldestBlock,
   createdAt: upstreams.createdAt,
   updatedAt: upstreams.updatedAt,
 };
@@ -59,6 +60,19 @@ export const chainRoutes = adminApp()
     );
     await forgetChain(c.env, chain.slug);
     return c.json(chain, 201);
+  })
+  .patch("/:chain", async (c) => {
+    const changes = await validBody(c, UpdateChain);
+    const db = dbOf(c.env.DB);
+    const before = await requireChain(db, c.req.param("chain"));
+    const after = { ...before, ...changes };
+    await commitWithAudit(
+      db,
+      { actor: c.get("actor"), action: "chain.update", target: before.slug, before, after },
+      [db.update(chains).set(changes).where(eq(chains.slug, before.slug))],
+    );
+    await forgetChain(c.env, before.slug);
+    return c.json(after);
   })
   .get("/:chain/upstreams", async (c) => {
     const db = dbOf(c.env.DB);

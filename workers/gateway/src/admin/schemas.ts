@@ -27,6 +27,9 @@ export const CreateKey = z.strictObject({
   name: z.string().trim().max(100).default(""),
 });
 
+const budgetMs = z.number().int().min(100).max(60_000);
+const maxLagBlocks = z.number().int().min(0).max(10_000);
+
 export const CreateChain = z.strictObject({
   slug: z
     .string()
@@ -34,19 +37,32 @@ export const CreateChain = z.strictObject({
   chainId: z.number().int().positive(),
   name,
   enabled: z.boolean().default(true),
+  budgetMs: budgetMs.default(10_000),
+  maxLagBlocks: maxLagBlocks.default(5),
 });
+
+export const UpdateChain = z
+  .strictObject({
+    name: name.optional(),
+    enabled: z.boolean().optional(),
+    budgetMs: budgetMs.optional(),
+    maxLagBlocks: maxLagBlocks.optional(),
+  })
+  .refine((u) => Object.keys(u).length > 0, "nothing to change");
 
 const upstreamUrl = z
   .string()
   .url()
   .refine((u) => /^(https?|wss?):\/\//.test(u), "must be an http(s) or ws(s) URL");
 const capabilities = z.array(z.enum(["archive", "trace", "debug", "ws"])).default([]);
+const oldestBlock = z.number().int().nonnegative().nullable();
 
 export const CreateUpstream = z.strictObject({
   name,
   url: upstreamUrl,
   enabled: z.boolean().default(true),
   capabilities,
+  oldestBlock: oldestBlock.default(null),
 });
 
 export const UpdateUpstream = z
@@ -55,5 +71,6 @@ export const UpdateUpstream = z
     url: upstreamUrl.optional(),
     enabled: z.boolean().optional(),
     capabilities: capabilities.optional(),
+    oldestBlock: oldestBlock.optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "nothing to change");

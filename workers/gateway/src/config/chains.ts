@@ -16,7 +16,9 @@ interface StoredChain {
   slug: string;
   chainId: number;
   enabled: boolean;
-  upstreams: { id: string; urlSealed: string; capabilities: string[] }[];
+  budgetMs: number;
+  maxLagBlocks: number;
+  upstreams: { id: string; urlSealed: string; capabilities: string[]; oldestBlock: number | null }[];
 }
 
 export interface Upstream {
@@ -26,12 +28,16 @@ export interface Upstream {
   /** Fragments of the URL to scrub from anything a client or a log may see. */
   secrets: string[];
   capabilities: string[];
+  oldestBlock: number | undefined;
 }
 
 export interface ChainConfig {
   slug: string;
   chainId: number;
   enabled: boolean;
+  /** Time all attempts of one call may take together, in ms. */
+  budgetMs: number;
+  maxLagBlocks: number;
   upstreams: Upstream[];
 }
 
@@ -54,19 +60,25 @@ async function loadChain(d1: D1Database, slug: string): Promise<StoredChain | nu
   const chain = await db.select().from(chains).where(eq(chains.slug, slug)).get();
   if (!chain) return null;
   const rows = await db
-    .select({ id: upstreams.id, urlSealed: upstreams.urlSealed, capabilities: upstreams.capabilities })
+    .select({
+      id: upstreams.id,
+      urlSealed: upstreams.urlSealed,
+      capabilities: upstreams.capabilities,
+      oldestBlock: upstreams.oldestBlock,
+    })
     .from(upstreams)
     .where(and(eq(upstreams.chain, slug), eq(upstreams.enabled, true)))
     .orderBy(upstreams.createdAt);
-  return { slug, chainId: chain.chainId, enabled: chain.enabled, upstreams: rows };
+  const { chainId, enabled, budgetMs, maxLagBlocks } = chain;
+  return { slug, chainId, enabled, budgetMs, maxLagBlocks, upstreams: rows };
 }
 
-async function openChain(stored: StoredChain, key: string): Promise<ChainConfig> {
+async function openChain({ upstreams, ...chain }: StoredChain, key: string): Promise<ChainConfig> {
   const opened = await Promise.all(
-    stored.upstreams.map(async ({ id, urlSealed, capabilities }) => {
+    upstreams.map(async ({ id, urlSealed, capabilities, oldestBlock }) => {
       const url = await open(urlSealed, key);
-      return { id, url, secrets: secretsOf(url), capabilities };
+      return { id, url, secrets: secretsOf(url), capabilities, oldestBlock: oldestBlock ?? undefined };
     }),
   );
-  return { slug: stored.slug, chainId: stored.chainId, enabled: stored.enabled, upstreams: opened };
+  return { ...chain, upstreams: opened };
 }

@@ -1,18 +1,19 @@
 /**
  * @module
  * Answers parsed JSON-RPC items: invalid ones and refused methods get errors, some methods are
- * answered by the gateway, and the rest go to one upstream in a single request.
+ * answered by the gateway, and each of the rest is routed through the chain's upstreams on its own.
  */
 import type { GatewayError } from "../../../../shared/errors/base";
-import { toGatewayError } from "../../../../shared/errors/kinds";
 import type { RpcCall, RpcItem } from "../../../../shared/jsonrpc/parse";
 import { errorEntry, resultEntry } from "../../../../shared/jsonrpc/serialize";
 import { checkMethodAllowed } from "../../../../shared/methods/namespaces";
 import type { KeyContext } from "../auth/resolveKey";
 import type { ChainConfig } from "../config/chains";
 import { answerLocally } from "../methods";
-import { selectUpstream } from "../routing/selectUpstream";
-import { type CallOutcome, sendCalls } from "../upstream/send";
+import { forwardCall } from "../routing/forward";
+import { probeChain } from "../routing/probe";
+import type { CallOutcome } from "../upstream/send";
+import { createSender } from "../upstream/sender";
 
 export interface Answer {
   /** The response entry, or undefined for a notification. */
@@ -21,26 +22,31 @@ export interface Answer {
   status: number;
   /** The gateway error behind this answer, if any (for logs). */
   error?: GatewayError;
+  /** Opaque id of the upstream whose answer this is. */
+  upstreamId?: string | undefined;
 }
 
 export interface AnswerItemsParameters {
   items: readonly RpcItem[];
   key: KeyContext;
   chain: ChainConfig;
-  timeoutMs: number;
+  /** Longest one upstream attempt may take. */
+  attemptTimeoutMs: number;
+  waitUntil: (p: Promise<unknown>) => void;
 }
 
 export interface AnswerItemsReturnType {
   answers: Answer[];
-  /** Opaque id of the upstream that served forwarded calls. */
-  upstreamId: string | undefined;
+  /** Upstream requests made, over all calls. */
+  attempts: number;
 }
 
 export async function answerItems({
   items,
   key,
   chain,
-  timeoutMs,
+  attemptTimeoutMs,
+  waitUntil,
 }: AnswerItemsParameters): Promise<AnswerItemsReturnType> {
   const answers: Answer[] = new Array(items.length);
   const forwarded: number[] = [];
@@ -55,25 +61,22 @@ export async function answerItems({
     else if (local !== undefined) answers[i] = reply(item.id, (id) => resultEntry(id, local));
     else forwarded.push(i);
   });
-  if (forwarded.length === 0) return { answers, upstreamId: undefined };
+  if (forwarded.length === 0) return { answers, attempts: 0 };
 
-  const calls = forwarded.map((i) => items[i] as RpcCall);
-  let outcomes: CallOutcome[];
-  let upstreamId: string | undefined;
-  try {
-    const upstream = selectUpstream(chain);
-    upstreamId = upstream.id;
-    outcomes = await sendCalls({ upstream, calls, timeoutMs });
-  } catch (err) {
-    const error = toGatewayError(err);
-    outcomes = calls.map(() => ({ ok: false, fault: "node", error }));
-  }
+  await probeChain(chain, waitUntil);
+  const send = createSender(waitUntil);
+  const deadline = Date.now() + chain.budgetMs;
+  const results = await Promise.all(
+    forwarded.map((i) => forwardCall({ call: items[i] as RpcCall, chain, send, deadline, attemptTimeoutMs })),
+  );
+  let attempts = 0;
   forwarded.forEach((itemIndex, j) => {
-    answers[itemIndex] = fromOutcome(calls[j] as RpcCall, outcomes[j] as CallOutcome);
+    const { outcome, upstreamId, attempts: n } = results[j] as Awaited<ReturnType<typeof forwardCall>>;
+    attempts += n;
+    answers[itemIndex] = { ...fromOutcome(items[itemIndex] as RpcCall, outcome), upstreamId };
   });
-  return { answers, upstreamId };
+  return { answers, attempts };
 }
-
 /** An answer whose entry is made only for a request with an id: notifications get none. */
 function reply(
   id: string | undefined,

@@ -21,7 +21,7 @@ const JSON_HEADERS = { "content-type": "application/json" };
 const CORS_HEADERS = {
   ...JSON_HEADERS,
   "access-control-allow-origin": "*",
-  "access-control-expose-headers": "x-request-id, x-upstream-id",
+  "access-control-expose-headers": "x-request-id, x-upstream-id, x-upstream-attempts",
 };
 
 export interface HandleRpcParameters {
@@ -59,16 +59,20 @@ export async function handleRpc({
         `batch of ${items.length} requests exceeds this plan's limit of ${key.maxBatch}: split it into smaller batches`,
       );
     }
-    const { answers, upstreamId } = await answerItems({
+    const { answers, attempts } = await answerItems({
       items,
       key,
       chain,
-      timeoutMs: settings.upstreamTimeoutMs,
+      attemptTimeoutMs: settings.upstreamTimeoutMs,
+      waitUntil,
     });
+    const upstreamIds = new Set<string>();
     for (const answer of answers) {
-      if (answer.error && answer.status >= 500) logFailure(requestId, answer.error, upstreamId);
+      if (answer.upstreamId) upstreamIds.add(answer.upstreamId);
+      if (answer.error && answer.status >= 500) logFailure(requestId, answer.error, answer.upstreamId);
     }
-    if (upstreamId) headers["x-upstream-id"] = upstreamId;
+    if (upstreamIds.size > 0) headers["x-upstream-id"] = [...upstreamIds].join(", ");
+    if (attempts > 0) headers["x-upstream-attempts"] = String(attempts);
     const entries = answers.flatMap((a) => (a.entry === undefined ? [] : [a.entry]));
     if (entries.length === 0) return new Response(null, { status: 204, headers });
     if (parsed.kind === "single")

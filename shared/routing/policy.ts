@@ -1,0 +1,70 @@
+/**
+ * @module
+ * Retry and hedging rules, as small pure functions: which failures move a call to the next
+ * upstream, when an empty answer may just be a node that is behind, and how long to wait before
+ * hedging.
+ */
+import type { CallKind, CallNeeds } from "./callNeeds";
+
+export type FailureFault = "node" | "throttled";
+
+/** Whether a call of this kind moves on to the next upstream after this failure. */
+export function retriesAfter(kind: CallKind, fault: FailureFault): boolean {
+  // A filter lives on the node that made it; only a refusal to take the call at all is safe to redo.
+  if (kind === "stateful") return fault === "throttled";
+  return true;
+}
+
+/** Only reads are hedged: a second copy of a transaction or a filter call is not harmless. */
+export function hedges(kind: CallKind): boolean {
+  return kind === "read";
+}
+
+export function isEmptyResult(resultRaw: string): boolean {
+  return resultRaw === "null" || resultRaw === "[]";
+}
+
+/** Methods whose `null` for a block the chain has means the node is missing it. */
+const BLOCK_LOOKUPS = new Set([
+  "eth_getBlockByNumber",
+  "eth_getBlockReceipts",
+  "eth_getBlockTransactionCountByNumber",
+  "eth_getTransactionByBlockNumberAndIndex",
+]);
+
+export interface EmptyMayBeStaleParameters {
+  method: string;
+  needs: CallNeeds;
+  /** Head of the upstream that answered empty. */
+  upstreamHead: number | undefined;
+  /** Highest head any upstream of the chain reported. */
+  maxHead: number | undefined;
+}
+
+/**
+ * Whether an empty answer may come from a node that is behind, so another upstream should be
+ * asked: it answered for a block it had not reached, or `null` for a block the chain has.
+ */
+export function emptyMayBeStale({
+  method,
+  needs,
+  upstreamHead,
+  maxHead,
+}: EmptyMayBeStaleParameters): boolean {
+  if (maxHead === undefined) return false;
+  const wanted = needs.block ?? (needs.headDependent ? maxHead : undefined);
+  if (wanted !== undefined && upstreamHead !== undefined && upstreamHead < Math.min(wanted, maxHead))
+    return true;
+  return BLOCK_LOOKUPS.has(method) && needs.block !== undefined && needs.block <= maxHead;
+}
+
+export const HEDGE_MIN_MS = 50;
+export const HEDGE_MAX_MS = 2_000;
+/** Before an upstream has answered anything. */
+export const HEDGE_UNKNOWN_MS = 500;
+
+/** How long to wait for an upstream before asking the next one too: its recent p90, clamped. */
+export function hedgeDelayMs(p90Ms: number | undefined): number {
+  if (p90Ms === undefined) return HEDGE_UNKNOWN_MS;
+  return Math.min(HEDGE_MAX_MS, Math.max(HEDGE_MIN_MS, Math.ceil(p90Ms * 1.5)));
+}

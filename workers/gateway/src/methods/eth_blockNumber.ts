@@ -1,0 +1,19 @@
+/**
+ * eth_blockNumber never goes backwards for clients of one isolate, even when the next answer comes
+ * from an upstream a block or two behind the last one (erpc #276).
+ */
+import type { OutcomeHook } from "./index";
+
+const served = new Map<string, number>();
+
+export const eth_blockNumber: OutcomeHook = (_call, outcome, { chain }) => {
+  if (!outcome.ok) return outcome;
+  const answered = Number(JSON.parse(outcome.resultRaw));
+  if (!Number.isSafeInteger(answered)) return outcome;
+  const highest = served.get(chain.slug) ?? -1;
+  if (answered >= highest) {
+    served.set(chain.slug, answered);
+    return outcome;
+  }
+  return { ok: true, resultRaw: `"0x${highest.toString(16)}"` };
+};

@@ -1,0 +1,192 @@
+/**
+ * @module
+ * Forwards one call through the chain's upstreams, best first: fails over on retryable failures,
+ * hedges slow reads, never lets a quick empty answer beat real data, and keeps every attempt inside
+ * the chain's time budget. Rules come from shared/routing; this file only runs them.
+ */
+import type { GatewayError } from "../../../../shared/errors/base";
+import {
+  NoUpstreamError,
+  toGatewayError,
+  UnsupportedByUpstreamsError,
+  UpstreamUnavailableError,
+} from "../../../../shared/errors/kinds";
+import type { RpcCall } from "../../../../shared/jsonrpc/parse";
+import { type CallNeeds, callNeeds } from "../../../../shared/routing/callNeeds";
+import {
+  emptyMayBeStale,
+  hedgeDelayMs,
+  hedges,
+  isEmptyResult,
+  retriesAfter,
+} from "../../../../shared/routing/policy";
+import { type Exclusion, rankUpstreams } from "../../../../shared/routing/score";
+import type { ChainConfig, Upstream } from "../config/chains";
+import { outcomeHook } from "../methods";
+import type { CallOutcome } from "../upstream/send";
+import type { SendCall } from "../upstream/sender";
+import { healthOf, metricsOf, rankContextOf } from "./tracker";
+
+export interface ForwardCallParameters {
+  call: RpcCall;
+  chain: ChainConfig;
+  send: SendCall;
+  /** Date.now() after which no attempt starts and none may still run. */
+  deadline: number;
+  /** Longest a single attempt may take. */
+  attemptTimeoutMs: number;
+}
+
+export interface ForwardCallReturnType {
+  outcome: CallOutcome;
+  /** The upstream whose answer this is. */
+  upstreamId: string | undefined;
+  attempts: number;
+}
+
+type Ranked = ReturnType<typeof metricsOf>;
+
+export function forwardCall({
+  call,
+  chain,
+  send,
+  deadline,
+  attemptTimeoutMs,
+}: ForwardCallParameters): Promise<ForwardCallReturnType> {
+  const now = Date.now();
+  const needs = callNeeds(call.method, call.params);
+  const context = rankContextOf(chain);
+  const { ranked, excluded } = rankUpstreams(
+    chain.upstreams.map((u) => metricsOf(u, now)),
+    needs,
+    context,
+  );
+  if (!chain.enabled || ranked.length === 0) {
+    const error = noCandidate(
+      chain,
+      call.method,
+      needs,
+      excluded.map((e) => e.reason),
+    );
+    return Promise.resolve({
+      outcome: { ok: false, fault: "node", error },
+      upstreamId: undefined,
+      attempts: 0,
+    });
+  }
+  const hook = outcomeHook(call.method);
+  const hedge = hedges(needs.kind);
+
+  return new Promise((resolve) => {
+    let next = 0;
+    let inFlight = 0;
+    let attempts = 0;
+    let done = false;
+    /** An empty answer kept while others may still bring data; `final` once no one else is asked. */
+    let empty: { outcome: CallOutcome; upstreamId: string; final: boolean } | undefined;
+    let failure: { outcome: CallOutcome; upstreamId: string } | undefined;
+    let hedgeTimer: ReturnType<typeof setTimeout> | undefined;
+
+    const finish = (outcome: CallOutcome, upstreamId: string | undefined) => {
+      if (done) return;
+      done = true;
+      if (hedgeTimer !== undefined) clearTimeout(hedgeTimer);
+      resolve({ outcome, upstreamId, attempts });
+    };
+
+    const giveUp = () => {
+      if (empty) return finish(empty.outcome, empty.upstreamId);
+      const error =
+        attempts === 0
+          ? new NoUpstreamError(
+              `chain ${chain.slug} has no upstream free to take ${call.method} right now; try again shortly`,
+            )
+          : new UpstreamUnavailableError(
+              `chain ${chain.slug} is unavailable: ${attempts} ${attempts === 1 ? "attempt" : "attempts"} on its upstreams failed; try again shortly`,
+              { cause: failure && !failure.outcome.ok ? failure.outcome.error : undefined },
+            );
+      finish({ ok: false, fault: "node", error }, failure?.upstreamId);
+    };
+
+    const launch = (): boolean => {
+      while (next < ranked.length && !empty?.final) {
+        const candidate = ranked[next++] as Ranked;
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) return false;
+        if (!healthOf(candidate.id).circuit.admit(Date.now())) continue;
+        attempt(candidate, Math.min(attemptTimeoutMs, remaining), attempts++);
+        if (hedge && next < ranked.length) {
+          if (hedgeTimer !== undefined) clearTimeout(hedgeTimer);
+          hedgeTimer = setTimeout(
+            () => done || launch(),
+            Math.min(hedgeDelayMs(candidate.latencyP90Ms), remaining),
+          );
+        }
+        return true;
+      }
+      return false;
+    };
+
+    const attempt = (candidate: Ranked, timeoutMs: number, earlierAttempts: number) => {
+      inFlight++;
+      const { upstream } = candidate;
+      send(upstream, call, timeoutMs)
+        .then((outcome) =>
+          hook ? hook(call, outcome, { chain, upstream, earlierAttempts, send, timeoutMs }) : outcome,
+        )
+        .catch((err): CallOutcome => ({ ok: false, fault: "node", error: toGatewayError(err) }))
+        .then((outcome) => settle(upstream, outcome));
+    };
+
+    const settle = (upstream: Upstream, outcome: CallOutcome) => {
+      inFlight--;
+      if (done) return;
+      if (outcome.ok && !isEmptyResult(outcome.resultRaw)) return finish(outcome, upstream.id);
+      if (!outcome.ok && outcome.fault === "client") return finish(outcome, upstream.id);
+      if (outcome.ok) {
+        const stale = emptyMayBeStale({
+          method: call.method,
+          needs,
+          upstreamHead: healthOf(upstream.id).head,
+          maxHead: context.maxHead,
+        });
+        if (!empty || !stale) empty = { outcome, upstreamId: upstream.id, final: !stale };
+      } else {
+        failure = { outcome, upstreamId: upstream.id };
+        if (!retriesAfter(needs.kind, outcome.fault)) {
+          return inFlight === 0 ? finish(outcome, upstream.id) : undefined;
+        }
+      }
+      if (inFlight > 0 && empty?.final) return;
+      if (!launch() && inFlight === 0) giveUp();
+    };
+
+    if (!launch()) giveUp();
+  });
+}
+
+/** Why no upstream could take the call: it can never be served here, or none is healthy now. */
+function noCandidate(
+  chain: ChainConfig,
+  method: string,
+  needs: CallNeeds,
+  reasons: Exclusion[],
+): GatewayError {
+  if (!chain.enabled) {
+    return new NoUpstreamError(`chain ${chain.slug} is disabled by the operator; try again later`);
+  }
+  if (chain.upstreams.length > 0 && reasons.every((r) => r === "capability")) {
+    const what = needs.capability
+      ? `the ${needs.capability} capability`
+      : `block ${needs.block} (older than any upstream keeps)`;
+    return new UnsupportedByUpstreamsError(
+      `no upstream of chain ${chain.slug} can serve ${method}: it needs ${what}`,
+    );
+  }
+  const counts = new Map<Exclusion, number>();
+  for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+  const why = [...counts].map(([r, n]) => `${n} ${r.replace("_", " ")}`).join(", ");
+  return new NoUpstreamError(
+    `chain ${chain.slug} has no upstream that can take ${method} right now${why ? ` (${why})` : ""}; try again shortly`,
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * @module
+ * Lazy probes, until the cron worker seeds health: live requests send each upstream
+ * `[eth_chainId, eth_blockNumber]` at most every few seconds, which checks it serves this chain,
+ * tracks its head and measures it even when routing has stopped sending it traffic.
+ */
+import type { ChainConfig, Upstream } from "../config/chains";
+import { type CallOutcome, sendCalls } from "../upstream/send";
+import { resultOf } from "../upstream/sender";
+import { healthOf, recordHead, recordResult } from "./tracker";
+
+const PROBE_INTERVAL_MS = 3_000;
+const PROBE_TIMEOUT_MS = 2_000;
+const PROBE_CALLS = [
+  { method: "eth_chainId", paramsRaw: undefined },
+  { method: "eth_blockNumber", paramsRaw: undefined },
+];
+
+/**
+ * Starts the probes that are due and hands them to `waitUntil`. Resolves at once when some upstream
+ * is known to serve the chain, otherwise when a probe confirms one or all have answered.
+ */
+export function probeChain(chain: ChainConfig, waitUntil: (p: Promise<unknown>) => void): Promise<void> {
+  const now = Date.now();
+  const probes: Promise<boolean>[] = [];
+  for (const upstream of chain.upstreams) {
+    const h = healthOf(upstream.id);
+    if (now - h.probedAt < PROBE_INTERVAL_MS) continue;
+    const state = h.circuit.state(now);
+    if (state === "open" || (state === "half_open" && !h.circuit.admit(now))) continue;
+    h.probedAt = now;
+    const probe = probeUpstream(chain, upstream);
+    waitUntil(probe);
+    probes.push(probe);
+  }
+  if (probes.length === 0 || chain.upstreams.some((u) => healthOf(u.id).chainIdOk)) return Promise.resolve();
+  return new Promise((resolve) => {
+    for (const probe of probes) probe.then((ok) => ok && resolve());
+    Promise.all(probes).then(() => resolve());
+  });
+}
+
+async function probeUpstream(chain: ChainConfig, upstream: Upstream): Promise<boolean> {
+  const started = Date.now();
+  const outcomes = await sendCalls({ upstream, calls: PROBE_CALLS, timeoutMs: PROBE_TIMEOUT_MS });
+  const now = Date.now();
+  const [chainId, head] = outcomes as [CallOutcome, CallOutcome];
+  if (!chainId.ok || !head.ok) {
+    recordResult(upstream.id, resultOf(outcomes) === "throttled" ? "throttled" : "failed", now);
+    return false;
+  }
+  const h = healthOf(upstream.id);
+  h.chainIdOk = Number(JSON.parse(chainId.resultRaw)) === chain.chainId;
+  recordResult(upstream.id, "ok", now, now - started);
+  if (h.chainIdOk) recordHead(upstream.id, Number(JSON.parse(head.resultRaw)));
+  return h.chainIdOk;
+}

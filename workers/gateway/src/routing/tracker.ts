@@ -1,0 +1,95 @@
+/**
+ * @module
+ * Health of each upstream as this isolate sees it from live traffic and probes: latency, node
+ * error rate, throttling, head block, chain id check and circuit state. It records; the pure
+ * rules in shared/routing decide what the numbers mean.
+ */
+import { Circuit } from "../../../../shared/routing/circuit";
+import { ErrorWindow } from "../../../../shared/routing/errorWindow";
+import { LatencyStats } from "../../../../shared/routing/latency";
+import type { RankContext, UpstreamMetrics } from "../../../../shared/routing/score";
+import type { ChainConfig, Upstream } from "../config/chains";
+
+/** How long a 429 keeps an upstream marked as throttled. */
+const THROTTLED_MS = 5_000;
+
+export interface UpstreamHealth {
+  readonly latency: LatencyStats;
+  readonly errors: ErrorWindow;
+  readonly circuit: Circuit;
+  throttledUntil: number;
+  head: number | undefined;
+  chainIdOk: boolean | undefined;
+  /** When this isolate last sent it a probe. */
+  probedAt: number;
+}
+
+/** What one request to an upstream came to, for its health. */
+export type RequestResult = "ok" | "failed" | "throttled";
+
+const health = new Map<string, UpstreamHealth>();
+
+export function healthOf(id: string): UpstreamHealth {
+  let found = health.get(id);
+  if (!found) {
+    found = {
+      latency: new LatencyStats(),
+      errors: new ErrorWindow(),
+      circuit: new Circuit(),
+      throttledUntil: 0,
+      head: undefined,
+      chainIdOk: undefined,
+      probedAt: -Infinity,
+    };
+    health.set(id, found);
+  }
+  return found;
+}
+
+/**
+ * Records one request to an upstream. `latencyMs` is given only when it is worth a sample (a
+ * single call; a batch's time says little about the node).
+ */
+export function recordResult(id: string, result: RequestResult, now: number, latencyMs?: number): void {
+  const h = healthOf(id);
+  if (latencyMs !== undefined && result !== "failed") h.latency.record(latencyMs);
+  if (result === "throttled") {
+    h.throttledUntil = now + THROTTLED_MS;
+    return;
+  }
+  h.errors.record(result === "failed", now);
+  if (result === "failed") h.circuit.failure(now);
+  else h.circuit.success();
+}
+
+export function recordHead(id: string, head: number): void {
+  const h = healthOf(id);
+  if (h.chainIdOk !== false && Number.isSafeInteger(head)) h.head = head;
+}
+
+export function metricsOf(upstream: Upstream, now: number): UpstreamMetrics & { upstream: Upstream } {
+  const h = healthOf(upstream.id);
+  return {
+    upstream,
+    id: upstream.id,
+    capabilities: upstream.capabilities,
+    oldestBlock: upstream.oldestBlock,
+    chainIdOk: h.chainIdOk,
+    circuit: h.circuit.state(now),
+    latencyEwmaMs: h.latency.ewma,
+    latencyP90Ms: h.latency.p90,
+    errorRate: h.errors.rate(now),
+    throttled: h.throttledUntil > now,
+    head: h.head,
+  };
+}
+
+/** The chain's highest head among upstreams known to serve it, and its lag limit. */
+export function rankContextOf(chain: ChainConfig): RankContext {
+  let maxHead: number | undefined;
+  for (const { id } of chain.upstreams) {
+    const h = health.get(id);
+    if (h?.chainIdOk && h.head !== undefined) maxHead = Math.max(maxHead ?? 0, h.head);
+  }
+  return { maxHead, maxLagBlocks: chain.maxLagBlocks };
+}
