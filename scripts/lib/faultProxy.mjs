@@ -3,10 +3,13 @@
 //   POST <control>/fault  {"mode": "ok"}                       forward as is
 //                         {"mode": "refuse"}                   stop listening: connections are refused
 //                         {"mode": "hang"}                     accept, never answer
+//                         {"mode": "hang", "forward": true}    pass the calls on to the node, never answer
 //                         {"mode": "latency", "ms": 300}       forward after a delay
 //                         {"mode": "http", "status": 503}      answer that HTTP status
 //                         {"mode": "rpc_error"}                answer JSON-RPC -32603 to every call
 //                         {"mode": "lag", "blocks": 20}        act `blocks` behind the node's head
+//                         {"mode": "empty"}                    answer null ([] for eth_getLogs), except to
+//                                                              eth_chainId and eth_blockNumber
 //                         {"mode": "chain_id", "chainId": 1}   report another chain id
 //                         {"mode": "flap", "ms": 500}          alternate ok / HTTP 503 every `ms`
 //   GET  <control>/stats  {"requests": n, "calls": n, "methods": {"eth_call": n, ...}}
@@ -49,7 +52,16 @@ export async function startFaultProxy({ target, port }) {
     });
     switch (mode) {
       case "hang":
+        if (fault.forward) await forward(body);
         return new Promise(() => {});
+      case "empty":
+        return Promise.all(
+          calls.map(async (c) =>
+            c.method === "eth_chainId" || c.method === "eth_blockNumber"
+              ? JSON.parse((await forward(JSON.stringify(c))).text)
+              : { jsonrpc: "2.0", id: c.id, result: c.method === "eth_getLogs" ? [] : null },
+          ),
+        ).then(reply);
       case "latency":
         await new Promise((r) => setTimeout(r, fault.ms));
         return forward(body);
@@ -72,16 +84,23 @@ export async function startFaultProxy({ target, port }) {
         return forward(body);
       case "lag": {
         const lagged = `0x${Math.max(0, (await head()) - fault.blocks).toString(16)}`;
-        if (calls.some((c) => c.method === "eth_blockNumber")) {
-          return reply(calls.map((c) => ({ jsonrpc: "2.0", id: c.id, result: lagged })));
-        }
-        const rewritten = calls.map((c) => ({
-          ...c,
-          params: Array.isArray(c.params)
-            ? c.params.map((p) => (p === "latest" || p === "pending" ? lagged : p))
-            : c.params,
-        }));
-        return forward(JSON.stringify(Array.isArray(parsed) ? rewritten : rewritten[0]));
+        const rewrite = (p) => (p === "latest" || p === "pending" ? lagged : p);
+        return Promise.all(
+          calls.map(async (c) =>
+            c.method === "eth_blockNumber"
+              ? { jsonrpc: "2.0", id: c.id, result: lagged }
+              : JSON.parse(
+                  (
+                    await forward(
+                      JSON.stringify({
+                        ...c,
+                        params: Array.isArray(c.params) ? c.params.map(rewrite) : c.params,
+                      }),
+                    )
+                  ).text,
+                ),
+          ),
+        ).then(reply);
       }
       default:
         return forward(body);

@@ -14,6 +14,8 @@ export interface CallNeeds {
   kind: CallKind;
   /** The highest block number the call names explicitly (a tag such as `earliest` counts as 0). */
   block: number | undefined;
+  /** The lowest block number it names (the start of a log range). */
+  lowestBlock: number | undefined;
   /** True when the answer depends on the chain head (`latest`, `pending`, no block given...). */
   headDependent: boolean;
   /** Reads state (balances, code, calls) as of `block`, which old blocks only archive nodes keep. */
@@ -93,15 +95,21 @@ export function callNeeds(method: string, params: unknown): CallNeeds {
     refs.push(list[BLOCK_PARAM[method] as number] ?? "latest");
   }
   let block: number | undefined;
+  let lowestBlock: number | undefined;
   let tagged = false;
   for (const ref of refs) {
     const n = blockNumberOf(ref);
-    if (n === undefined) tagged ||= isHeadTag(ref);
-    else block = Math.max(block ?? 0, n);
+    if (n === undefined) {
+      tagged ||= isHeadTag(ref);
+      continue;
+    }
+    block = Math.max(block ?? n, n);
+    lowestBlock = Math.min(lowestBlock ?? n, n);
   }
   return {
     kind: SEND_METHODS.has(method) ? "send" : STATEFUL_METHODS.has(method) ? "stateful" : "read",
     block,
+    lowestBlock,
     headDependent: tagged || HEAD_METHODS.has(method),
     readsState: STATE_METHODS.has(method),
     capability: method.startsWith("trace_") ? "trace" : method.startsWith("debug_") ? "debug" : undefined,
@@ -117,5 +125,6 @@ function blockNumberOf(ref: unknown): number | undefined {
 }
 
 function isHeadTag(ref: unknown): boolean {
+  if (ref && typeof ref === "object" && "blockNumber" in ref) return isHeadTag(ref.blockNumber);
   return ref === "latest" || ref === "pending" || ref === "safe" || ref === "finalized";
 }

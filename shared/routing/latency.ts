@@ -34,7 +34,7 @@ export class LatencyStats {
   get p90(): number | undefined {
     if (this.#p90 === undefined && this.#samples.length > 0) {
       const sorted = [...this.#samples].sort((a, b) => a - b);
-      this.#p90 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))] as number;
+      this.#p90 = sorted[Math.ceil(sorted.length * 0.9) - 1] as number;
     }
     return this.#p90;
   }

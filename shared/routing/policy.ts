@@ -32,6 +32,14 @@ const BLOCK_LOOKUPS = new Set([
   "eth_getTransactionByBlockNumberAndIndex",
 ]);
 
+/** Lookups by hash: a node that is behind has not seen the newest transactions and blocks. */
+const HASH_LOOKUPS = new Set([
+  "eth_getTransactionByHash",
+  "eth_getTransactionReceipt",
+  "eth_getBlockByHash",
+  "eth_getTransactionByBlockHashAndIndex",
+]);
+
 export interface EmptyMayBeStaleParameters {
   method: string;
   needs: CallNeeds;
@@ -43,7 +51,8 @@ export interface EmptyMayBeStaleParameters {
 
 /**
  * Whether an empty answer may come from a node that is behind, so another upstream should be
- * asked: it answered for a block it had not reached, or `null` for a block the chain has.
+ * asked: it answered for a block (or the head, or a recent hash) it had not reached, or `null` for
+ * a block the chain has.
  */
 export function emptyMayBeStale({
   method,
@@ -52,7 +61,7 @@ export function emptyMayBeStale({
   maxHead,
 }: EmptyMayBeStaleParameters): boolean {
   if (maxHead === undefined) return false;
-  const wanted = needs.block ?? (needs.headDependent ? maxHead : undefined);
+  const wanted = needs.headDependent || HASH_LOOKUPS.has(method) ? maxHead : needs.block;
   if (wanted !== undefined && upstreamHead !== undefined && upstreamHead < Math.min(wanted, maxHead))
     return true;
   return BLOCK_LOOKUPS.has(method) && needs.block !== undefined && needs.block <= maxHead;

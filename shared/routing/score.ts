@@ -5,9 +5,10 @@
  *
  * An upstream is left out when its circuit is open, it serves another chain, it lacks a capability
  * the call needs, it has not reached the block the call names, or the call depends on the head and
- * it lags more than `maxLagBlocks`. The rest are ordered by cost, an estimate in milliseconds of
- * how long a good answer takes: recent latency, plus penalties for errors, throttling, lag, a
- * half-open circuit and a chain id not checked yet. Ties keep the configured order.
+ * it lags more than `maxLagBlocks`. The rest are ordered: upstreams whose chain id is checked before
+ * those not checked yet, then by cost, an estimate in milliseconds of how long a good answer takes
+ * (recent latency, plus penalties for errors, throttling, lag and a half-open circuit). Ties keep
+ * the configured order.
  */
 import type { CallNeeds, Capability } from "./callNeeds";
 import type { CircuitState } from "./circuit";
@@ -47,22 +48,23 @@ const ERROR_PENALTY_MS = 2_000;
 const THROTTLED_PENALTY_MS = 1_000;
 const HALF_OPEN_PENALTY_MS = 500;
 const LAG_PENALTY_MS_PER_BLOCK = 20;
-/** Not yet known to serve this chain: used only when the checked ones cannot answer. */
-const UNVERIFIED_PENALTY_MS = 5_000;
 
 export function rankUpstreams<T extends UpstreamMetrics>(
   upstreams: readonly T[],
   needs: CallNeeds,
   context: RankContext,
 ): RankUpstreamsReturnType<T> {
-  const scored: { upstream: T; cost: number; order: number }[] = [];
+  const scored: { upstream: T; unchecked: number; cost: number; order: number }[] = [];
   const excluded: { upstream: T; reason: Exclusion }[] = [];
   upstreams.forEach((upstream, order) => {
     const reason = exclusionOf(upstream, needs, context);
     if (reason) excluded.push({ upstream, reason });
-    else scored.push({ upstream, cost: costOf(upstream, context), order });
+    else {
+      const unchecked = upstream.chainIdOk === undefined ? 1 : 0;
+      scored.push({ upstream, unchecked, cost: costOf(upstream, context), order });
+    }
   });
-  scored.sort((a, b) => a.cost - b.cost || a.order - b.order);
+  scored.sort((a, b) => a.unchecked - b.unchecked || a.cost - b.cost || a.order - b.order);
   return { ranked: scored.map((s) => s.upstream), excluded };
 }
 
@@ -87,7 +89,9 @@ export function canServe(upstream: UpstreamMetrics, needs: CallNeeds, context: R
   const has = (c: Capability) => upstream.capabilities.includes(c);
   if (needs.capability && !has(needs.capability)) return false;
   if (needs.block === undefined) return true;
-  if (upstream.oldestBlock !== undefined && needs.block < upstream.oldestBlock) return false;
+  if (upstream.oldestBlock !== undefined && (needs.lowestBlock ?? needs.block) < upstream.oldestBlock) {
+    return false;
+  }
   const old = context.maxHead !== undefined && needs.block < context.maxHead - FULL_NODE_STATE_BLOCKS;
   return !(needs.readsState && old && !has("archive"));
 }
@@ -101,7 +105,6 @@ export function costOf(upstream: UpstreamMetrics, context: RankContext): number 
     upstream.errorRate * ERROR_PENALTY_MS +
     (upstream.throttled ? THROTTLED_PENALTY_MS : 0) +
     (upstream.circuit === "half_open" ? HALF_OPEN_PENALTY_MS : 0) +
-    (upstream.chainIdOk === undefined ? UNVERIFIED_PENALTY_MS : 0) +
     lagOf(upstream, context) * LAG_PENALTY_MS_PER_BLOCK
   );
 }

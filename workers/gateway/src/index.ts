@@ -3,7 +3,7 @@
  * The gateway Worker. JSON-RPC POSTs to /v1/:chain[/:key] go straight to the RPC handler; the
  * router (hono) serves everything else: the admin API at /admin/v1, CORS preflight, errors.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import { GatewayError } from "../../../shared/errors/base";
 import { InvalidRequestError, NotFoundError, toGatewayError } from "../../../shared/errors/kinds";
@@ -12,9 +12,11 @@ import { admin } from "./admin";
 import type { Env } from "./env";
 import { type RequestIdVariables, requestId, requestIdOf } from "./middleware/requestId";
 import { errorResponse, handleRpc } from "./rpc/handle";
+import { handleHealth } from "./rpc/health";
 import { matchRpcRoute } from "./rpc/route";
 
-const app = new Hono<{ Bindings: Env; Variables: RequestIdVariables }>();
+type AppEnv = { Bindings: Env; Variables: RequestIdVariables };
+const app = new Hono<AppEnv>();
 
 app.use(requestId());
 app.use(
@@ -23,10 +25,20 @@ app.use(
     origin: "*",
     allowMethods: ["POST", "GET", "OPTIONS"],
     allowHeaders: ["content-type", "x-api-key", "authorization"],
-    exposeHeaders: ["x-request-id", "x-upstream-id"],
+    exposeHeaders: ["x-request-id", "x-upstream-id", "x-upstream-attempts"],
     maxAge: 86400,
   }),
 );
+const health = (c: Context<AppEnv>, key: string | undefined) =>
+  handleHealth({
+    request: c.req.raw,
+    env: c.env,
+    waitUntil: (p) => c.executionCtx.waitUntil(p),
+    chain: c.req.param("chain") as string,
+    key,
+  }).then((report) => c.json(report));
+app.get("/v1/:chain/health", (c) => health(c, undefined));
+app.get("/v1/:chain/:key/health", (c) => health(c, c.req.param("key")));
 app.get("/v1/:chain/:key?", () =>
   errorResponse(
     new InvalidRequestError("send JSON-RPC requests with POST; WebSocket subscriptions are not served yet"),

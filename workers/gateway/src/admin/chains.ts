@@ -8,9 +8,11 @@ import { randomId } from "../../../../shared/crypto/hash";
 import { seal } from "../../../../shared/crypto/secretBox";
 import { NotFoundError } from "../../../../shared/errors/kinds";
 import { invalidate } from "../cache/readThrough";
-import { chainCacheKey, chainMemory } from "../config/chains";
+import { chainCacheKey, chainMemory, resolveChain } from "../config/chains";
 import { type Db, dbOf } from "../db";
 import type { Env } from "../env";
+import { healthReport } from "../routing/healthReport";
+import { probeChain } from "../routing/probe";
 import { adminApp } from "./app";
 import { commitWithAudit } from "./audit";
 import { CreateChain, CreateUpstream, UpdateChain, UpdateUpstream } from "./schemas";
@@ -73,6 +75,14 @@ export const chainRoutes = adminApp()
     );
     await forgetChain(c.env, before.slug);
     return c.json(after);
+  })
+  .get("/:chain/health", async (c) => {
+    const slug = c.req.param("chain");
+    await requireChain(dbOf(c.env.DB), slug);
+    const config = await resolveChain(c.env, slug, (p) => c.executionCtx.waitUntil(p));
+    if (!config) throw new NotFoundError(`no chain ${slug}`);
+    await probeChain(config, (p) => c.executionCtx.waitUntil(p));
+    return c.json(healthReport(config));
   })
   .get("/:chain/upstreams", async (c) => {
     const db = dbOf(c.env.DB);

@@ -99,7 +99,7 @@ export function forwardCall({
       const error =
         attempts === 0
           ? new NoUpstreamError(
-              `chain ${chain.slug} has no upstream free to take ${call.method} right now; try again shortly`,
+              `chain ${chain.slug} is unavailable: no upstream was free to take ${call.method} in time; try again shortly`,
             )
           : new UpstreamUnavailableError(
               `chain ${chain.slug} is unavailable: ${attempts} ${attempts === 1 ? "attempt" : "attempts"} on its upstreams failed; try again shortly`,
@@ -117,10 +117,13 @@ export function forwardCall({
         attempt(candidate, Math.min(attemptTimeoutMs, remaining), attempts++);
         if (hedge && next < ranked.length) {
           if (hedgeTimer !== undefined) clearTimeout(hedgeTimer);
-          hedgeTimer = setTimeout(
-            () => done || launch(),
-            Math.min(hedgeDelayMs(candidate.latencyP90Ms), remaining),
-          );
+          const delay = Math.min(hedgeDelayMs(candidate.latencyP90Ms), remaining);
+          hedgeTimer = setTimeout(() => {
+            if (done) return;
+            // Not answering within the delay is already a sample: at least this slow.
+            healthOf(candidate.id).latency.record(delay);
+            launch();
+          }, delay);
         }
         return true;
       }
@@ -187,6 +190,6 @@ function noCandidate(
   for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
   const why = [...counts].map(([r, n]) => `${n} ${r.replace("_", " ")}`).join(", ");
   return new NoUpstreamError(
-    `chain ${chain.slug} has no upstream that can take ${method} right now${why ? ` (${why})` : ""}; try again shortly`,
+    `chain ${chain.slug} is unavailable: no upstream can take ${method} right now${why ? ` (${why})` : ""}; try again shortly`,
   );
 }

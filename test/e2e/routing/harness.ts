@@ -1,0 +1,177 @@
+// Routing scenarios share this harness: three fault proxies in front of the one anvil, and a fresh
+// chain per test whose three upstreams are those proxies, so each test starts with clean health.
+import { expect, inject } from "vitest";
+import { startFaultProxy } from "../../../scripts/lib/faultProxy.mjs";
+
+export type Proxy = Awaited<ReturnType<typeof startFaultProxy>>;
+
+export interface Stats {
+  requests: number;
+  calls: number;
+  methods: Record<string, number>;
+}
+
+export interface RoutedChain {
+  slug: string;
+  url: string;
+  /** Upstream ids, in the order of the proxies. */
+  ids: string[];
+}
+
+export interface RpcResult {
+  status: number;
+  body: {
+    id?: unknown;
+    result?: unknown;
+    error?: { code: number; message: string; data?: { code: string } };
+  };
+  text: string;
+  upstreamId: string | null;
+  attempts: number;
+}
+
+export async function startProxies(count = 3): Promise<Proxy[]> {
+  return Promise.all(Array.from({ length: count }, () => startFaultProxy({ target: inject("anvilUrl") })));
+}
+
+export async function setFault(proxy: Proxy, fault: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${proxy.controlUrl}/fault`, { method: "POST", body: JSON.stringify(fault) });
+  expect(res.status).toBe(200);
+}
+
+export async function resetProxies(proxies: Proxy[]): Promise<void> {
+  for (const proxy of proxies) {
+    await setFault(proxy, { mode: "ok" });
+    await fetch(`${proxy.controlUrl}/reset`, { method: "POST" });
+  }
+}
+
+export async function statsOf(proxy: Proxy): Promise<Stats> {
+  return (await fetch(`${proxy.controlUrl}/stats`)).json() as Promise<Stats>;
+}
+
+/** Calls of `method` each proxy received. */
+export async function callsOf(proxies: Proxy[], method: string): Promise<number[]> {
+  return Promise.all(proxies.map(async (p) => (await statsOf(p)).methods[method] ?? 0));
+}
+
+async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${inject("gatewayUrl")}/admin/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${inject("adminToken")}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`admin ${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+let chains = 0;
+
+/** A new chain whose upstreams are the proxies, in order. */
+export async function routedChain(
+  proxies: Proxy[],
+  settings: { budgetMs?: number; maxLagBlocks?: number } = {},
+): Promise<RoutedChain> {
+  const slug = `routing-${process.pid}-${Date.now().toString(36)}-${chains++}`;
+  await admin("POST", "/chains", { slug, chainId: 31337, name: "Routing test", ...settings });
+  const ids: string[] = [];
+  for (const [i, proxy] of proxies.entries()) {
+    ids.push(
+      (
+        await admin<{ id: string }>("POST", `/chains/${slug}/upstreams`, {
+          name: `proxy-${i}`,
+          url: proxy.url,
+        })
+      ).id,
+    );
+  }
+  const key = new URL(inject("rpcUrl")).pathname.split("/").at(-1);
+  return { slug, url: `${inject("gatewayUrl")}/v1/${slug}/${key}`, ids };
+}
+
+let nextId = 1;
+
+export async function rpc(chain: RoutedChain, method: string, params: unknown[] = []): Promise<RpcResult> {
+  return post(chain, JSON.stringify({ jsonrpc: "2.0", id: nextId++, method, params }));
+}
+
+export async function post(chain: RoutedChain, body: string): Promise<RpcResult> {
+  const res = await fetch(chain.url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    body: JSON.parse(text),
+    text,
+    upstreamId: res.headers.get("x-upstream-id"),
+    attempts: Number(res.headers.get("x-upstream-attempts") ?? 0),
+  };
+}
+
+/** The proxy index that served a call. */
+export function served(chain: RoutedChain, result: RpcResult): number {
+  return chain.ids.indexOf(result.upstreamId ?? "");
+}
+
+/** A balance read nobody asked before. */
+export function freshBalance(chain: RoutedChain): Promise<RpcResult> {
+  const address = `0x${crypto.getRandomValues(new Uint8Array(20)).reduce((s, b) => s + b.toString(16).padStart(2, "0"), "")}`;
+  return rpc(chain, "eth_getBalance", [address, "latest"]);
+}
+
+/** Sends calls one after another, as a client in a loop would. */
+export async function inSequence(n: number, send: () => Promise<RpcResult>): Promise<RpcResult[]> {
+  const results: RpcResult[] = [];
+  for (let i = 0; i < n; i++) results.push(await send());
+  return results;
+}
+
+export async function anvil(method: string, params: unknown[] = []): Promise<unknown> {
+  const res = await fetch(inject("anvilUrl"), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  return ((await res.json()) as { result: unknown }).result;
+}
+
+export interface HealthReport {
+  chain: string;
+  head: number | null;
+  upstreams: {
+    id: string;
+    state: string;
+    score: number;
+    head: number | null;
+    lag: number | null;
+    circuit: string;
+  }[];
+}
+
+export async function healthOf(chain: RoutedChain): Promise<HealthReport> {
+  const res = await fetch(`${chain.url}/health`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as HealthReport;
+}
+
+/** Waits until the gateway has checked every upstream (probes run in the background). */
+export async function untilStates(
+  chain: RoutedChain,
+  states: string[],
+  timeoutMs = 5_000,
+): Promise<HealthReport> {
+  const started = Date.now();
+  for (;;) {
+    const report = await healthOf(chain);
+    if (report.upstreams.every((u, i) => u.state === states[i])) return report;
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`upstream states ${report.upstreams.map((u) => u.state)} never became ${states}`);
+    }
+    await sleep(20);
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
