@@ -9,15 +9,13 @@ import {
   inSequence,
   type Proxy,
   post,
-  type RoutedChain,
+  preferZero,
   type RpcResult,
   resetProxies,
-  routedChain,
   rpc,
   served,
   setFault,
   startProxies,
-  untilStates,
 } from "./harness";
 
 let proxies: Proxy[];
@@ -26,18 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all(proxies.map((p) => p.stop())));
 beforeEach(() => resetProxies(proxies));
-
-/** A fresh chain where upstream 0 is measurably fastest, so it is tried first; counters zeroed. */
-async function preferZero(): Promise<RoutedChain> {
-  const chain = await routedChain(proxies);
-  await setFault(proxies[1] as Proxy, { mode: "latency", ms: 25 });
-  await setFault(proxies[2] as Proxy, { mode: "latency", ms: 25 });
-  await untilStates(chain, ["healthy", "healthy", "healthy"]);
-  await inSequence(4, () => freshBalance(chain));
-  expect(served(chain, await freshBalance(chain))).toBe(0);
-  await resetProxies(proxies);
-  return chain;
-}
 
 const allServed = (results: RpcResult[]) => {
   for (const r of results) {
@@ -50,7 +36,7 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 describe("failover", () => {
   test("fails over at once when the preferred upstream refuses connections, then stops trying it", async () => {
-    const chain = await preferZero();
+    const chain = await preferZero(proxies);
     await setFault(proxies[0] as Proxy, { mode: "refuse" });
     const results = await inSequence(10, () => freshBalance(chain));
     allServed(results);
@@ -64,7 +50,7 @@ describe("failover", () => {
   });
 
   test("an upstream killed mid-run under concurrent load costs no failed read", async () => {
-    const chain = await preferZero();
+    const chain = await preferZero(proxies);
     const results: RpcResult[] = [];
     let killed = false;
     const client = async () => {
@@ -86,7 +72,7 @@ describe("failover", () => {
   test.each([500, 503])(
     "HTTP %i from the preferred upstream: the client still gets the result",
     async (status) => {
-      const chain = await preferZero();
+      const chain = await preferZero(proxies);
       await setFault(proxies[0] as Proxy, { mode: "http", status });
       const results = await inSequence(10, () => freshBalance(chain));
       allServed(results);
@@ -99,7 +85,7 @@ describe("failover", () => {
   );
 
   test("JSON-RPC -32603 from the preferred upstream is a node failure: retried elsewhere", async () => {
-    const chain = await preferZero();
+    const chain = await preferZero(proxies);
     await setFault(proxies[0] as Proxy, { mode: "rpc_error" });
     const results = await inSequence(10, () => freshBalance(chain));
     allServed(results);
@@ -109,7 +95,7 @@ describe("failover", () => {
   });
 
   test("HTTP 429 marks the upstream throttled: one call, then it is left alone", async () => {
-    const chain = await preferZero();
+    const chain = await preferZero(proxies);
     await setFault(proxies[0] as Proxy, { mode: "http", status: 429 });
     const results = await inSequence(10, () => freshBalance(chain));
     allServed(results);
@@ -120,7 +106,7 @@ describe("failover", () => {
   });
 
   test("a flapping upstream is demoted after its first failure", async () => {
-    const chain = await preferZero();
+    const chain = await preferZero(proxies);
     await setFault(proxies[0] as Proxy, { mode: "flap", ms: 10 });
     const results = await inSequence(20, () => freshBalance(chain));
     allServed(results);
@@ -130,7 +116,7 @@ describe("failover", () => {
   });
 
   test("a revert is the client's answer: returned at once, never retried", async () => {
-    const chain = await preferZero();
+    const chain = await preferZero(proxies);
     // eth_call without `to` runs the data as init code: PUSH1 0 PUSH1 0 REVERT.
     const result = await rpc(chain, "eth_call", [{ data: "0x60006000fd" }, "latest"]);
     expect(result.status).toBe(200);
@@ -140,7 +126,7 @@ describe("failover", () => {
   });
 
   test("a batch is routed item by item and keeps its order", async () => {
-    const chain = await preferZero();
+    const chain = await preferZero(proxies);
     await setFault(proxies[0] as Proxy, { mode: "http", status: 503 });
     const result = await post(
       chain,
@@ -166,7 +152,7 @@ describe("failover", () => {
 
 describe("hedging", () => {
   test("an upstream 300 ms slow is hedged, then avoided", async () => {
-    const chain = await preferZero();
+    const chain = await preferZero(proxies);
     await setFault(proxies[0] as Proxy, { mode: "latency", ms: 300 });
     const results = await inSequence(20, () => freshBalance(chain));
     allServed(results);
@@ -179,7 +165,7 @@ describe("hedging", () => {
   });
 
   test("a quick null does not beat real data", async () => {
-    const chain = await preferZero();
+    const chain = await preferZero(proxies);
     await setFault(proxies[0] as Proxy, { mode: "empty" });
     const result = await rpc(chain, "eth_getBlockByNumber", ["0x1", false]);
     expect(result.status).toBe(200);
@@ -190,7 +176,7 @@ describe("hedging", () => {
   });
 
   test("when every upstream answers empty, the client gets the empty answer, not an error", async () => {
-    const chain = await preferZero();
+    const chain = await preferZero(proxies);
     for (const proxy of proxies) await setFault(proxy, { mode: "empty" });
     const logs = await rpc(chain, "eth_getLogs", [{ fromBlock: "0x1", toBlock: "0x2" }]);
     expect(logs.status).toBe(200);
@@ -206,7 +192,7 @@ describe("hedging", () => {
 
 describe("everything down", () => {
   test("502 then 503, saying the chain is unavailable, with the attempt count and no URL", async () => {
-    const chain = await preferZero();
+    const chain = await preferZero(proxies);
     for (const proxy of proxies) await setFault(proxy, { mode: "refuse" });
     const first = await freshBalance(chain);
     expect(first.status).toBe(502);
