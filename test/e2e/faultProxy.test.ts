@@ -95,6 +95,31 @@ describe("fault proxy", () => {
     }
   });
 
+  test("a batch while lagging: only eth_blockNumber is rewritten, eth_chainId is the node's", async () => {
+    await setFault({ mode: "lag", blocks: 2 });
+    const res = await fetch(proxy.url, {
+      method: "POST",
+      body: '[{"jsonrpc":"2.0","id":1,"method":"eth_chainId"},{"jsonrpc":"2.0","id":2,"method":"eth_blockNumber"}]',
+    });
+    const [chainId, head] = (await res.json()) as { id: number; result: string }[];
+    expect(chainId).toEqual({ jsonrpc: "2.0", id: 1, result: "0x7a69" });
+    expect(Number(head?.result)).toBeLessThanOrEqual(Number(await direct("eth_blockNumber")) - 2);
+  });
+
+  test("hangs after passing the call on to the node", async () => {
+    await setFault({ mode: "hang", forward: true });
+    const address = `0x${"ab".repeat(20)}`;
+    await expect(call("anvil_setBalance", [address, "0x2a"], AbortSignal.timeout(300))).rejects.toThrow();
+    expect(await direct("eth_getBalance", [address, "latest"])).toBe("0x2a");
+  });
+
+  test("answers empty, except for the chain id and head", async () => {
+    await setFault({ mode: "empty" });
+    expect(await (await call("eth_getBlockByNumber", ["0x1", false])).json()).toMatchObject({ result: null });
+    expect(await (await call("eth_getLogs", [{}])).json()).toMatchObject({ result: [] });
+    expect(await (await call("eth_chainId")).json()).toMatchObject({ result: "0x7a69" });
+  });
+
   test("reports another chain id", async () => {
     await setFault({ mode: "chain_id", chainId: 1 });
     expect(await (await call("eth_chainId")).json()).toMatchObject({ result: "0x1" });
