@@ -1,14 +1,19 @@
 // npm run bench: the gateway against a bare pass-through Worker (bench/bare), both in workerd through
 // miniflare with direct sockets, in front of the same anvil, in the same run. Both get the same stream
-// of uncacheable calls (eth_getBalance of a fresh random address at `latest`) from autocannon: a
-// warm-up each, then measured segments that alternate between them. Prints req/s, p50 and p99 of
-// each and the ratios, and merges them into bench/results.json.
+// of uncacheable calls (eth_getBalance of a fresh random address at `latest`, bench/calls.mjs) from
+// autocannon: a warm-up each, then measured segments that alternate between them. Prints req/s, p50
+// and p99 of each and the ratios, and merges them into bench/results.json.
 //
 // Then one connection each, for the latency a lone client feels.
 //
+// Then the routing scenarios (bench/routing.mjs), on the same gateway: failover_kill (one of three
+// upstreams refuses connections mid-run; no read may fail) and slow_upstream (one of three gets
+// +300 ms; p50 must stay near the healthy one and calls must move away from it).
+//
 // Settings (environment): BENCH_DURATION seconds measured per scenario (10), BENCH_CONNECTIONS (16),
 // BENCH_WARMUP seconds per scenario (8), BENCH_ROUNDS segments per scenario (2), BENCH_UNLOADED
-// seconds at one connection per scenario (6).
+// seconds at one connection per scenario (6), BENCH_HEALTHY seconds measured all healthy before
+// slow_upstream's fault (5), BENCH_ONLY=baseline or routing to run only one part.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
@@ -21,6 +26,8 @@ import { freePort } from "../scripts/lib/ports.mjs";
 import { seedDemo } from "../scripts/lib/seed.mjs";
 import { adminToken } from "../scripts/lib/token.mjs";
 import { startWorker } from "../scripts/lib/worker.mjs";
+import { freshCall, isResult } from "./calls.mjs";
+import { routingSeconds, runRoutingScenarios } from "./routing.mjs";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const RESULTS = resolve(HERE, "results.json");
@@ -39,8 +46,13 @@ const CONNECTIONS = Math.round(setting("BENCH_CONNECTIONS", 16));
 const WARMUP = setting("BENCH_WARMUP", 8);
 const UNLOADED_SECONDS = setting("BENCH_UNLOADED", 6);
 const ROUNDS = Math.round(setting("BENCH_ROUNDS", 2));
+const HEALTHY = setting("BENCH_HEALTHY", 5);
+const ONLY = process.env.BENCH_ONLY ?? "";
+if (!["", "baseline", "routing"].includes(ONLY)) throw new Error("BENCH_ONLY must be baseline or routing");
+const BASELINE = ONLY !== "routing";
+const ROUTING = ONLY !== "baseline";
 
-/** Stops what was started (anvil, both Workers), then exits. */
+/** Stops what was started (anvil, the Workers, fault proxies), then exits. */
 const stops = [];
 async function shutdown(code) {
   const timeout = new Promise((r) => setTimeout(r, 10_000).unref());
@@ -50,21 +62,15 @@ async function shutdown(code) {
 process.once("SIGINT", () => shutdown(130));
 process.once("SIGTERM", () => shutdown(143));
 // Whatever happens, the bench ends: startup, warm-up, the measured segments, and a margin.
-const deadlineMs = (120 + 2 * (WARMUP + DURATION + ROUNDS + UNLOADED_SECONDS)) * 1000;
+const deadlineMs =
+  (120 +
+    2 * (WARMUP + DURATION + ROUNDS + UNLOADED_SECONDS) +
+    (ROUTING ? 30 + routingSeconds({ duration: DURATION, healthy: HEALTHY }) : 0)) *
+  1000;
 setTimeout(() => {
   console.error(`bench: not done after ${deadlineMs / 1000} s, giving up`);
   shutdown(1);
 }, deadlineMs).unref();
-
-/** One eth_getBalance of an address never asked before, so no cache could answer it. */
-let nextId = 1;
-function freshCall() {
-  const address = `0x${randomBytes(20).toString("hex")}`;
-  return `{"jsonrpc":"2.0","id":${nextId++},"method":"eth_getBalance","params":["${address}","latest"]}`;
-}
-
-/** A JSON-RPC answer counts only if it carries a result; an `error` member is a failure. */
-const isResult = (body) => body.includes('"result"') && !body.includes('"error"');
 
 /**
  * Drives `url` with the call stream for `seconds`. Latencies come from autocannon's per-response
@@ -151,35 +157,8 @@ async function writeResults(scenarios, ratios) {
   await writeFile(RESULTS, `${JSON.stringify(merged, null, 2)}\n`);
 }
 
-async function main() {
-  const anvil = await startAnvil({ chainId: 31337, blockTime: 1 });
-  stops.push(anvil.stop);
-  const secret = randomBytes(32).toString("hex");
-  const bindings = { ADMIN_JWT_SECRET: secret, UPSTREAM_KEY: randomBytes(32).toString("base64") };
-  const starting = [
-    freePort().then((port) =>
-      startGateway({ port, persistRoot: false, bindings, outDir: resolve(OUT_DIR, "gateway") }),
-    ),
-    freePort().then((port) =>
-      startWorker({
-        configPath: resolve(HERE, "bare/wrangler.toml"),
-        port,
-        persistRoot: false,
-        bindings: { UPSTREAM_URL: anvil.url },
-        outDir: resolve(OUT_DIR, "bare"),
-      }),
-    ),
-  ];
-  for (const worker of starting) stops.push(() => worker.then((w) => w.stop()));
-  const [gateway, bare] = await Promise.all(starting);
-  const { key, chain } = await seedDemo({
-    gatewayUrl: gateway.url,
-    token: await adminToken(secret),
-    upstreamUrl: anvil.url,
-  });
-  const targets = { bare: bare.url, gateway: `${gateway.url}/v1/${chain}/${key}` };
-  for (const [name, url] of Object.entries(targets)) await smokeTest(name, url);
-
+/** The gateway against the bare Worker: loaded, alternating, then one connection each. */
+async function baseline(targets) {
   console.log(
     `bench: eth_getBalance(fresh address, latest), ${CONNECTIONS} connections, ` +
       `${WARMUP} s warm-up + ${DURATION} s measured in ${ROUNDS} alternating segments per scenario`,
@@ -227,7 +206,59 @@ async function main() {
     if (s.errors > 0)
       console.warn(`warning: ${name} had ${s.errors} failed requests (see the Worker logs above)`);
   }
-  await writeResults(scenarios, ratios);
+  return { scenarios, ratios };
+}
+
+async function main() {
+  const anvil = await startAnvil({ chainId: 31337, blockTime: 1 });
+  stops.push(anvil.stop);
+  const secret = randomBytes(32).toString("hex");
+  const bindings = { ADMIN_JWT_SECRET: secret, UPSTREAM_KEY: randomBytes(32).toString("base64") };
+  const starting = {
+    gateway: freePort().then((port) =>
+      startGateway({ port, persistRoot: false, bindings, outDir: resolve(OUT_DIR, "gateway") }),
+    ),
+  };
+  if (BASELINE) {
+    starting.bare = freePort().then((port) =>
+      startWorker({
+        configPath: resolve(HERE, "bare/wrangler.toml"),
+        port,
+        persistRoot: false,
+        bindings: { UPSTREAM_URL: anvil.url },
+        outDir: resolve(OUT_DIR, "bare"),
+      }),
+    );
+  }
+  for (const worker of Object.values(starting)) stops.push(() => worker.then((w) => w.stop()));
+  const gateway = await starting.gateway;
+  const bare = await starting.bare;
+  const token = await adminToken(secret);
+  const { key, chain } = await seedDemo({ gatewayUrl: gateway.url, token, upstreamUrl: anvil.url });
+  const targets = { gateway: `${gateway.url}/v1/${chain}/${key}` };
+  if (bare) targets.bare = bare.url;
+  for (const [name, url] of Object.entries(targets)) await smokeTest(name, url);
+
+  let results = { scenarios: {}, ratios: {} };
+  if (BASELINE) results = await baseline(targets);
+  else {
+    console.log(`bench: ${WARMUP} s warm-up of the gateway`);
+    await drive(targets.gateway, WARMUP);
+  }
+  if (ROUTING) {
+    const routing = await runRoutingScenarios({
+      gatewayUrl: gateway.url,
+      token,
+      key,
+      anvilUrl: anvil.url,
+      connections: CONNECTIONS,
+      duration: DURATION,
+      healthy: HEALTHY,
+      stops,
+    });
+    Object.assign(results.scenarios, routing);
+  }
+  await writeResults(results.scenarios, results.ratios);
   console.log(`wrote ${RESULTS}`);
 }
 

@@ -63,9 +63,9 @@ export async function answerItems({
   });
   if (forwarded.length === 0) return { answers, attempts: 0 };
 
+  const deadline = Date.now() + chain.budgetMs;
   await probeChain(chain, waitUntil);
   const send = createSender(waitUntil);
-  const deadline = Date.now() + chain.budgetMs;
   const results = await Promise.all(
     forwarded.map((i) => forwardCall({ call: items[i] as RpcCall, chain, send, deadline, attemptTimeoutMs })),
   );
