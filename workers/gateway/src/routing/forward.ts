@@ -181,7 +181,7 @@ function noCandidate(
   if (chain.upstreams.length > 0 && reasons.every((r) => r === "capability")) {
     const what = needs.capability
       ? `the ${needs.capability} capability`
-      : `block ${needs.block} (older than any upstream keeps)`;
+      : `block ${needs.lowestBlock ?? needs.block} (older than any upstream keeps)`;
     return new UnsupportedByUpstreamsError(
       `no upstream of chain ${chain.slug} can serve ${method}: it needs ${what}`,
     );
