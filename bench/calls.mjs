@@ -1,0 +1,12 @@
+// The call stream every bench scenario drives: uncacheable reads, and what counts as an answer.
+import { randomBytes } from "node:crypto";
+
+/** One eth_getBalance of an address never asked before, so no cache could answer it. */
+let nextId = 1;
+export function freshCall() {
+  const address = `0x${randomBytes(20).toString("hex")}`;
+  return `{"jsonrpc":"2.0","id":${nextId++},"method":"eth_getBalance","params":["${address}","latest"]}`;
+}
+
+/** A JSON-RPC answer counts only if it carries a result; an `error` member is a failure. */
+export const isResult = (body) => body.includes('"result"') && !body.includes('"error"');
