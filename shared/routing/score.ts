@@ -8,7 +8,7 @@
  * it lags more than `maxLagBlocks`. The rest are ordered: upstreams whose chain id is checked before
  * those not checked yet, then by cost, an estimate in milliseconds of how long a good answer takes
  * (recent latency, plus penalties for errors, throttling, lag and a half-open circuit). Ties keep
- * the configured order.
+ * the configured order; upstreams near the best cost take turns at the front.
  */
 import type { CallNeeds, Capability } from "./callNeeds";
 import type { CircuitState } from "./circuit";
@@ -42,6 +42,9 @@ export interface RankUpstreamsReturnType<T extends UpstreamMetrics> {
   excluded: { upstream: T; reason: Exclusion }[];
 }
 
+/** Upstreams within this of the best cost count as equally good and share the calls. */
+export const NEAR_BEST_RATIO = 1.25;
+export const NEAR_BEST_MS = 2;
 /** Blocks of state a full (non-archive) node keeps behind its head. */
 export const FULL_NODE_STATE_BLOCKS = 128;
 const ERROR_PENALTY_MS = 2_000;
@@ -49,10 +52,16 @@ const THROTTLED_PENALTY_MS = 1_000;
 const HALF_OPEN_PENALTY_MS = 500;
 const LAG_PENALTY_MS_PER_BLOCK = 20;
 
+/**
+ * Orders the upstreams that can take the call. `turn` (a counter the caller advances per call)
+ * rotates the leading group of upstreams whose cost is near the best, so that equally good
+ * upstreams share the load instead of one provider taking it all; 0 keeps the plain order.
+ */
 export function rankUpstreams<T extends UpstreamMetrics>(
   upstreams: readonly T[],
   needs: CallNeeds,
   context: RankContext,
+  turn = 0,
 ): RankUpstreamsReturnType<T> {
   const scored: { upstream: T; unchecked: number; cost: number; order: number }[] = [];
   const excluded: { upstream: T; reason: Exclusion }[] = [];
@@ -65,7 +74,17 @@ export function rankUpstreams<T extends UpstreamMetrics>(
     }
   });
   scored.sort((a, b) => a.unchecked - b.unchecked || a.cost - b.cost || a.order - b.order);
-  return { ranked: scored.map((s) => s.upstream), excluded };
+  const ranked = scored.map((s) => s.upstream);
+  const best = scored[0];
+  let near = 1;
+  while (best && near < scored.length) {
+    const next = scored[near] as (typeof scored)[number];
+    if (next.unchecked !== best.unchecked || next.cost > best.cost * NEAR_BEST_RATIO + NEAR_BEST_MS) break;
+    near++;
+  }
+  const shift = turn % near;
+  if (shift > 0) ranked.unshift(...ranked.splice(shift, near - shift));
+  return { ranked, excluded };
 }
 
 /** Why an upstream cannot take this call, or undefined when it can. */

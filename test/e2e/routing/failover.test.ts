@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {
   callsOf,
+  type FaultProxy,
   freshBalance,
   healthOf,
   inSequence,
-  type Proxy,
   post,
   preferZero,
   type RpcResult,
@@ -18,7 +18,7 @@ import {
   startProxies,
 } from "./harness";
 
-let proxies: Proxy[];
+let proxies: FaultProxy[];
 beforeAll(async () => {
   proxies = await startProxies();
 });
@@ -37,7 +37,7 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 describe("failover", () => {
   test("fails over at once when the preferred upstream refuses connections, then stops trying it", async () => {
     const chain = await preferZero(proxies);
-    await setFault(proxies[0] as Proxy, { mode: "refuse" });
+    await setFault(proxies[0] as FaultProxy, { mode: "refuse" });
     const results = await inSequence(10, () => freshBalance(chain));
     allServed(results);
     expect(results[0]?.attempts).toBe(2);
@@ -58,7 +58,7 @@ describe("failover", () => {
         results.push(await freshBalance(chain));
         if (results.length >= 30 && !killed) {
           killed = true;
-          await setFault(proxies[0] as Proxy, { mode: "refuse" });
+          await setFault(proxies[0] as FaultProxy, { mode: "refuse" });
         }
       }
     };
@@ -73,7 +73,7 @@ describe("failover", () => {
     "HTTP %i from the preferred upstream: the client still gets the result",
     async (status) => {
       const chain = await preferZero(proxies);
-      await setFault(proxies[0] as Proxy, { mode: "http", status });
+      await setFault(proxies[0] as FaultProxy, { mode: "http", status });
       const results = await inSequence(10, () => freshBalance(chain));
       allServed(results);
       expect(results[0]?.attempts).toBe(2);
@@ -86,7 +86,7 @@ describe("failover", () => {
 
   test("JSON-RPC -32603 from the preferred upstream is a node failure: retried elsewhere", async () => {
     const chain = await preferZero(proxies);
-    await setFault(proxies[0] as Proxy, { mode: "rpc_error" });
+    await setFault(proxies[0] as FaultProxy, { mode: "rpc_error" });
     const results = await inSequence(10, () => freshBalance(chain));
     allServed(results);
     expect(results[0]?.attempts).toBe(2);
@@ -96,7 +96,7 @@ describe("failover", () => {
 
   test("HTTP 429 marks the upstream throttled: one call, then it is left alone", async () => {
     const chain = await preferZero(proxies);
-    await setFault(proxies[0] as Proxy, { mode: "http", status: 429 });
+    await setFault(proxies[0] as FaultProxy, { mode: "http", status: 429 });
     const results = await inSequence(10, () => freshBalance(chain));
     allServed(results);
     expect(results[0]?.attempts).toBe(2);
@@ -107,7 +107,7 @@ describe("failover", () => {
 
   test("a flapping upstream is demoted after its first failure", async () => {
     const chain = await preferZero(proxies);
-    await setFault(proxies[0] as Proxy, { mode: "flap", ms: 10 });
+    await setFault(proxies[0] as FaultProxy, { mode: "flap", ms: 10 });
     const results = await inSequence(20, () => freshBalance(chain));
     allServed(results);
     const firstFailure = results.findIndex((r) => r.attempts > 1);
@@ -127,7 +127,7 @@ describe("failover", () => {
 
   test("a batch is routed item by item and keeps its order", async () => {
     const chain = await preferZero(proxies);
-    await setFault(proxies[0] as Proxy, { mode: "http", status: 503 });
+    await setFault(proxies[0] as FaultProxy, { mode: "http", status: 503 });
     const result = await post(
       chain,
       JSON.stringify([
@@ -153,7 +153,7 @@ describe("failover", () => {
 describe("hedging", () => {
   test("an upstream 300 ms slow is hedged, then avoided", async () => {
     const chain = await preferZero(proxies);
-    await setFault(proxies[0] as Proxy, { mode: "latency", ms: 300 });
+    await setFault(proxies[0] as FaultProxy, { mode: "latency", ms: 300 });
     const results = await inSequence(20, () => freshBalance(chain));
     allServed(results);
     // The first call is hedged to another upstream, which answers first.
@@ -166,7 +166,7 @@ describe("hedging", () => {
 
   test("a quick null does not beat real data", async () => {
     const chain = await preferZero(proxies);
-    await setFault(proxies[0] as Proxy, { mode: "empty" });
+    await setFault(proxies[0] as FaultProxy, { mode: "empty" });
     const result = await rpc(chain, "eth_getBlockByNumber", ["0x1", false]);
     expect(result.status).toBe(200);
     expect(result.body.result).toMatchObject({ number: "0x1" });

@@ -3,7 +3,7 @@
 import { expect, inject } from "vitest";
 import { startFaultProxy } from "../../../scripts/lib/faultProxy.mjs";
 
-export type Proxy = Awaited<ReturnType<typeof startFaultProxy>>;
+export type FaultProxy = Awaited<ReturnType<typeof startFaultProxy>>;
 
 export interface Stats {
   requests: number;
@@ -30,28 +30,28 @@ export interface RpcResult {
   attempts: number;
 }
 
-export async function startProxies(count = 3): Promise<Proxy[]> {
+export async function startProxies(count = 3): Promise<FaultProxy[]> {
   return Promise.all(Array.from({ length: count }, () => startFaultProxy({ target: inject("anvilUrl") })));
 }
 
-export async function setFault(proxy: Proxy, fault: Record<string, unknown>): Promise<void> {
+export async function setFault(proxy: FaultProxy, fault: Record<string, unknown>): Promise<void> {
   const res = await fetch(`${proxy.controlUrl}/fault`, { method: "POST", body: JSON.stringify(fault) });
   expect(res.status).toBe(200);
 }
 
-export async function resetProxies(proxies: Proxy[]): Promise<void> {
+export async function resetProxies(proxies: FaultProxy[]): Promise<void> {
   for (const proxy of proxies) {
     await setFault(proxy, { mode: "ok" });
     await fetch(`${proxy.controlUrl}/reset`, { method: "POST" });
   }
 }
 
-export async function statsOf(proxy: Proxy): Promise<Stats> {
+export async function statsOf(proxy: FaultProxy): Promise<Stats> {
   return (await fetch(`${proxy.controlUrl}/stats`)).json() as Promise<Stats>;
 }
 
 /** Calls of `method` each proxy received. */
-export async function callsOf(proxies: Proxy[], method: string): Promise<number[]> {
+export async function callsOf(proxies: FaultProxy[], method: string): Promise<number[]> {
   return Promise.all(proxies.map(async (p) => (await statsOf(p)).methods[method] ?? 0));
 }
 
@@ -69,7 +69,7 @@ let chains = 0;
 
 /** A new chain whose upstreams are the proxies, in order. */
 export async function routedChain(
-  proxies: Proxy[],
+  proxies: FaultProxy[],
   settings: { budgetMs?: number; maxLagBlocks?: number } = {},
 ): Promise<RoutedChain> {
   const slug = `routing-${process.pid}-${Date.now().toString(36)}-${chains++}`;
@@ -175,7 +175,7 @@ export async function untilStates(
 }
 
 /** A fresh chain where upstream 0 is measurably fastest, so it is tried first; counters zeroed. */
-export async function preferZero(proxies: Proxy[]): Promise<RoutedChain> {
+export async function preferZero(proxies: FaultProxy[]): Promise<RoutedChain> {
   const chain = await routedChain(proxies);
   for (const proxy of proxies.slice(1)) await setFault(proxy, { mode: "latency", ms: 25 });
   await untilStates(chain, ["healthy", "healthy", "healthy"]);

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import {
   anvil,
   callsOf,
+  type FaultProxy,
   freshBalance,
   inSequence,
-  type Proxy,
   resetProxies,
   routedChain,
   rpc,
@@ -17,7 +17,7 @@ import {
   untilStates,
 } from "./harness";
 
-let proxies: Proxy[];
+let proxies: FaultProxy[];
 beforeAll(async () => {
   proxies = await startProxies();
   // Enough history for a node to lag 20 blocks behind.
@@ -27,7 +27,7 @@ afterAll(() => Promise.all(proxies.map((p) => p.stop())));
 beforeEach(() => resetProxies(proxies));
 
 const [A, B, C] = [0, 1, 2];
-const proxy = (i: number) => proxies[i] as Proxy;
+const proxy = (i: number) => proxies[i] as FaultProxy;
 
 describe("head tracking", () => {
   test("an upstream lagging 20 blocks serves no head-dependent call, though it is the fastest", async () => {

@@ -1,9 +1,9 @@
 // GET /v1/:chain/health and the admin view: each upstream's score, state and head, by id, never
 // by URL; the client view needs an API key, the admin view the admin token.
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
-import { type Proxy, resetProxies, routedChain, setFault, startProxies, untilStates } from "./harness";
+import { type FaultProxy, resetProxies, routedChain, setFault, startProxies, untilStates } from "./harness";
 
-let proxies: Proxy[];
+let proxies: FaultProxy[];
 beforeAll(async () => {
   proxies = await startProxies();
 });
@@ -13,7 +13,7 @@ beforeEach(() => resetProxies(proxies));
 describe("chain health", () => {
   test("shows every upstream's id, state, score and head, and no URL", async () => {
     const chain = await routedChain(proxies);
-    await setFault(proxies[2] as Proxy, { mode: "refuse" });
+    await setFault(proxies[2] as FaultProxy, { mode: "refuse" });
     const report = await untilStates(chain, ["healthy", "healthy", "unchecked"]);
     expect(report).toMatchObject({
       chain: chain.slug,

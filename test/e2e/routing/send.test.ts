@@ -3,9 +3,18 @@
 import { type Hex, keccak256, parseEther, parseGwei } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { anvil, callsOf, type Proxy, preferZero, resetProxies, rpc, setFault, startProxies } from "./harness";
+import {
+  anvil,
+  callsOf,
+  type FaultProxy,
+  preferZero,
+  resetProxies,
+  rpc,
+  setFault,
+  startProxies,
+} from "./harness";
 
-let proxies: Proxy[];
+let proxies: FaultProxy[];
 beforeAll(async () => {
   proxies = await startProxies();
 });
@@ -33,7 +42,7 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 describe("eth_sendRawTransaction", () => {
   test("the first upstream times out after forwarding: the client gets the hash, not a duplicate error", async () => {
     const chain = await preferZero(proxies);
-    await setFault(proxies[0] as Proxy, { mode: "hang", forward: true });
+    await setFault(proxies[0] as FaultProxy, { mode: "hang", forward: true });
     const raw = await signedTransfer();
     const result = await rpc(chain, "eth_sendRawTransaction", [raw]);
     expect(result.status).toBe(200);
@@ -48,7 +57,7 @@ describe("eth_sendRawTransaction", () => {
 
   test("a slow upstream is waited for, not hedged: the transaction is sent once", async () => {
     const chain = await preferZero(proxies);
-    await setFault(proxies[0] as Proxy, { mode: "latency", ms: 300 });
+    await setFault(proxies[0] as FaultProxy, { mode: "latency", ms: 300 });
     const raw = await signedTransfer();
     const result = await rpc(chain, "eth_sendRawTransaction", [raw]);
     expect(result.body).toMatchObject({ result: keccak256(raw) });

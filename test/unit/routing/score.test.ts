@@ -442,6 +442,48 @@ describe("rankUpstreams", () => {
   });
 });
 
+describe("rankUpstreams: near-best upstreams take turns", () => {
+  const order = (list: UpstreamMetrics[], turn: number) =>
+    rankUpstreams(list, NO_BLOCK, CONTEXT, turn).ranked.map((u) => u.id);
+
+  test("three equal upstreams rotate at the front, one turn at a time", () => {
+    const list = [upstream("a"), upstream("b"), upstream("c")];
+    expect([0, 1, 2, 3].map((turn) => order(list, turn))).toEqual([
+      ["a", "b", "c"],
+      ["b", "c", "a"],
+      ["c", "a", "b"],
+      ["a", "b", "c"],
+    ]);
+  });
+
+  test("only upstreams within 1.25x + 2 ms of the best share; the rest keep their place", () => {
+    // Best costs 100: the limit is 127.
+    const list = [
+      upstream("a"),
+      upstream("b", { latencyEwmaMs: 127, latencyP90Ms: 127 }),
+      upstream("slow", { latencyEwmaMs: 128, latencyP90Ms: 128 }),
+    ];
+    expect(order(list, 1)).toEqual(["b", "a", "slow"]);
+    expect(order(list, 2)).toEqual(["a", "b", "slow"]);
+  });
+
+  test("a slow upstream (+300 ms) never takes a turn", () => {
+    const list = [
+      upstream("a", { latencyEwmaMs: 1, latencyP90Ms: 1 }),
+      upstream("slow", { latencyEwmaMs: 301, latencyP90Ms: 301 }),
+    ];
+    for (const turn of [0, 1, 2, 3]) expect(order(list, turn)[0]).toBe("a");
+  });
+
+  test("an unchecked upstream does not share turns with checked ones, however cheap", () => {
+    const list = [
+      upstream("a"),
+      upstream("new", { chainIdOk: undefined, latencyEwmaMs: undefined, latencyP90Ms: undefined }),
+    ];
+    for (const turn of [0, 1, 2, 3]) expect(order(list, turn)).toEqual(["a", "new"]);
+  });
+});
+
 describe("exclusionOf", () => {
   test.each<{ name: string; metrics: UpstreamMetrics; needs: CallNeeds; reason: Exclusion | undefined }>([
     {

@@ -25,7 +25,7 @@ import type { ChainConfig, Upstream } from "../config/chains";
 import { outcomeHook } from "../methods";
 import type { CallOutcome } from "../upstream/send";
 import type { SendCall } from "../upstream/sender";
-import { healthOf, metricsOf, rankContextOf } from "./tracker";
+import { healthOf, metricsOf, nextTurn, rankContextOf } from "./tracker";
 
 export interface ForwardCallParameters {
   call: RpcCall;
@@ -60,6 +60,7 @@ export function forwardCall({
     chain.upstreams.map((u) => metricsOf(u, now)),
     needs,
     context,
+    nextTurn(chain.slug),
   );
   if (!chain.enabled || ranked.length === 0) {
     const error = noCandidate(

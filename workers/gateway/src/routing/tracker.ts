@@ -84,6 +84,15 @@ export function metricsOf(upstream: Upstream, now: number): UpstreamMetrics & { 
   };
 }
 
+const turns = new Map<string, number>();
+
+/** A counter per chain that advances with every routed call, so near-equal upstreams take turns. */
+export function nextTurn(chain: string): number {
+  const turn = (turns.get(chain) ?? 0) + 1;
+  turns.set(chain, turn % 1_000_000);
+  return turn;
+}
+
 /** The chain's highest head among upstreams known to serve it, and its lag limit. */
 export function rankContextOf(chain: ChainConfig): RankContext {
   let maxHead: number | undefined;
