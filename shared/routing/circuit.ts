@@ -45,6 +45,7 @@ export class Circuit {
   }
 
   success(): void {
+    if (this.#state === "closed" && this.#failures.length === 0) return;
     this.#state = "closed";
     this.#failures = [];
     this.#trialAt = undefined;

@@ -9,16 +9,20 @@ const ALPHA = 0.2;
 
 export class LatencyStats {
   #ewma: number | undefined;
+  /** The last samples in arrival order (a ring) and the same samples kept sorted. */
   #samples: number[] = [];
+  #sorted: number[] = [];
   #next = 0;
-  #p90: number | undefined;
 
   record(ms: number): void {
     this.#ewma = this.#ewma === undefined ? ms : this.#ewma + ALPHA * (ms - this.#ewma);
     if (this.#samples.length < WINDOW) this.#samples.push(ms);
-    else this.#samples[this.#next] = ms;
+    else {
+      this.#sorted.splice(indexOf(this.#sorted, this.#samples[this.#next] as number), 1);
+      this.#samples[this.#next] = ms;
+    }
+    this.#sorted.splice(indexOf(this.#sorted, ms), 0, ms);
     this.#next = (this.#next + 1) % WINDOW;
-    this.#p90 = undefined;
   }
 
   get count(): number {
@@ -32,10 +36,18 @@ export class LatencyStats {
 
   /** 90th percentile of the last 32 samples, or undefined before the first sample. */
   get p90(): number | undefined {
-    if (this.#p90 === undefined && this.#samples.length > 0) {
-      const sorted = [...this.#samples].sort((a, b) => a - b);
-      this.#p90 = sorted[Math.ceil(sorted.length * 0.9) - 1] as number;
-    }
-    return this.#p90;
+    return this.#sorted[Math.ceil(this.#sorted.length * 0.9) - 1];
   }
+}
+
+/** First index in a sorted array whose value is not below `value`. */
+function indexOf(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

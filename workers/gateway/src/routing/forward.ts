@@ -35,6 +35,8 @@ export interface ForwardCallParameters {
   deadline: number;
   /** Longest a single attempt may take. */
   attemptTimeoutMs: number;
+  /** Keeps attempts still running when the call is answered, so their latency is recorded. */
+  waitUntil: (p: Promise<unknown>) => void;
 }
 
 export interface ForwardCallReturnType {
@@ -52,6 +54,7 @@ export function forwardCall({
   send,
   deadline,
   attemptTimeoutMs,
+  waitUntil,
 }: ForwardCallParameters): Promise<ForwardCallReturnType> {
   const now = Date.now();
   const needs = callNeeds(call.method, call.params);
@@ -80,18 +83,20 @@ export function forwardCall({
 
   return new Promise((resolve) => {
     let next = 0;
-    let inFlight = 0;
     let attempts = 0;
     let done = false;
     /** An empty answer kept while others may still bring data; `final` once no one else is asked. */
     let empty: { outcome: CallOutcome; upstreamId: string; final: boolean } | undefined;
     let failure: { outcome: CallOutcome; upstreamId: string } | undefined;
     let hedgeTimer: ReturnType<typeof setTimeout> | undefined;
+    /** Attempts not answered yet. */
+    const running = new Set<Promise<unknown>>();
 
     const finish = (outcome: CallOutcome, upstreamId: string | undefined) => {
       if (done) return;
       done = true;
       if (hedgeTimer !== undefined) clearTimeout(hedgeTimer);
+      for (const attempt of running) waitUntil(attempt);
       resolve({ outcome, upstreamId, attempts });
     };
 
@@ -132,18 +137,20 @@ export function forwardCall({
     };
 
     const attempt = (candidate: Ranked, timeoutMs: number, earlierAttempts: number) => {
-      inFlight++;
       const { upstream } = candidate;
-      send(upstream, call, timeoutMs)
+      const task = send(upstream, call, timeoutMs)
         .then((outcome) =>
           hook ? hook(call, outcome, { chain, upstream, earlierAttempts, send, timeoutMs }) : outcome,
         )
         .catch((err): CallOutcome => ({ ok: false, fault: "node", error: toGatewayError(err) }))
-        .then((outcome) => settle(upstream, outcome));
+        .then((outcome) => {
+          running.delete(task);
+          settle(upstream, outcome);
+        });
+      running.add(task);
     };
 
     const settle = (upstream: Upstream, outcome: CallOutcome) => {
-      inFlight--;
       if (done) return;
       if (outcome.ok && !isEmptyResult(outcome.resultRaw)) return finish(outcome, upstream.id);
       if (!outcome.ok && outcome.fault === "client") return finish(outcome, upstream.id);
@@ -158,11 +165,11 @@ export function forwardCall({
       } else {
         failure = { outcome, upstreamId: upstream.id };
         if (!retriesAfter(needs.kind, outcome.fault)) {
-          return inFlight === 0 ? finish(outcome, upstream.id) : undefined;
+          return running.size === 0 ? finish(outcome, upstream.id) : undefined;
         }
       }
-      if (inFlight > 0 && empty?.final) return;
-      if (!launch() && inFlight === 0) giveUp();
+      if (running.size > 0 && empty?.final) return;
+      if (!launch() && running.size === 0) giveUp();
     };
 
     if (!launch()) giveUp();

@@ -65,9 +65,11 @@ export async function answerItems({
 
   const deadline = Date.now() + chain.budgetMs;
   await probeChain(chain, waitUntil);
-  const send = createSender(waitUntil);
+  const send = createSender();
   const results = await Promise.all(
-    forwarded.map((i) => forwardCall({ call: items[i] as RpcCall, chain, send, deadline, attemptTimeoutMs })),
+    forwarded.map((i) =>
+      forwardCall({ call: items[i] as RpcCall, chain, send, deadline, attemptTimeoutMs, waitUntil }),
+    ),
   );
   let attempts = 0;
   forwarded.forEach((itemIndex, j) => {

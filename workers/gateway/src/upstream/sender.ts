@@ -1,8 +1,7 @@
 /**
  * @module
  * Sends the calls of one client request to upstreams. Calls bound for the same upstream in the same
- * turn go out as one JSON-RPC batch, each upstream request feeds the tracker, and every request is
- * kept alive with `waitUntil`, so a hedge that lost the race still reports its latency.
+ * turn go out as one JSON-RPC batch, and each upstream request feeds the tracker.
  */
 import type { Upstream } from "../config/chains";
 import { type RequestResult, recordHead, recordResult } from "../routing/tracker";
@@ -16,7 +15,7 @@ interface Queue {
   timeoutMs: number;
 }
 
-export function createSender(waitUntil: (p: Promise<unknown>) => void): SendCall {
+export function createSender(): SendCall {
   const queues = new Map<string, Queue>();
   return (upstream, call, timeoutMs) =>
     new Promise((resolve) => {
@@ -26,7 +25,7 @@ export function createSender(waitUntil: (p: Promise<unknown>) => void): SendCall
         queues.set(upstream.id, fresh);
         queueMicrotask(() => {
           queues.delete(upstream.id);
-          waitUntil(flush(upstream, fresh));
+          void flush(upstream, fresh);
         });
         queue = fresh;
       }
