@@ -138,19 +138,19 @@ export function forwardCall({
 
     const attempt = (candidate: Ranked, timeoutMs: number, earlierAttempts: number) => {
       const { upstream } = candidate;
-      const task = send(upstream, call, timeoutMs)
+      const task: Promise<void> = send(upstream, call, timeoutMs)
         .then((outcome) =>
           hook ? hook(call, outcome, { chain, upstream, earlierAttempts, send, timeoutMs }) : outcome,
         )
-        .catch((err): CallOutcome => ({ ok: false, fault: "node", error: toGatewayError(err) }))
-        .then((outcome) => {
-          running.delete(task);
-          settle(upstream, outcome);
-        });
+        .then(
+          (outcome) => settle(task, upstream, outcome),
+          (err) => settle(task, upstream, { ok: false, fault: "node", error: toGatewayError(err) }),
+        );
       running.add(task);
     };
 
-    const settle = (upstream: Upstream, outcome: CallOutcome) => {
+    const settle = (task: Promise<unknown>, upstream: Upstream, outcome: CallOutcome) => {
+      running.delete(task);
       if (done) return;
       if (outcome.ok && !isEmptyResult(outcome.resultRaw)) return finish(outcome, upstream.id);
       if (!outcome.ok && outcome.fault === "client") return finish(outcome, upstream.id);

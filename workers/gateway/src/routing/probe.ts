@@ -17,10 +17,14 @@ const PROBE_CALLS = [
 ];
 
 /**
- * Starts the probes that are due and hands them to `waitUntil`. Resolves at once when some upstream
- * is known to serve the chain, otherwise when a probe confirms one or all have answered.
+ * Starts the probes that are due and hands them to `waitUntil`. Returns undefined when some upstream
+ * is known to serve the chain, otherwise a promise that resolves when a probe confirms one or all
+ * have answered.
  */
-export function probeChain(chain: ChainConfig, waitUntil: (p: Promise<unknown>) => void): Promise<void> {
+export function probeChain(
+  chain: ChainConfig,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<void> | undefined {
   const now = Date.now();
   const probes: Promise<boolean>[] = [];
   for (const upstream of chain.upstreams) {
@@ -33,7 +37,7 @@ export function probeChain(chain: ChainConfig, waitUntil: (p: Promise<unknown>) 
     waitUntil(probe);
     probes.push(probe);
   }
-  if (probes.length === 0 || chain.upstreams.some((u) => healthOf(u.id).chainIdOk)) return Promise.resolve();
+  if (probes.length === 0 || chain.upstreams.some((u) => healthOf(u.id).chainIdOk)) return undefined;
   return new Promise((resolve) => {
     for (const probe of probes) probe.then((ok) => ok && resolve());
     Promise.all(probes).then(() => resolve());

@@ -64,18 +64,22 @@ export async function answerItems({
   if (forwarded.length === 0) return { answers, attempts: 0 };
 
   const deadline = Date.now() + chain.budgetMs;
-  await probeChain(chain, waitUntil);
+  const probing = probeChain(chain, waitUntil);
+  if (probing) await probing;
   const send = createSender();
-  const results = await Promise.all(
-    forwarded.map((i) =>
-      forwardCall({ call: items[i] as RpcCall, chain, send, deadline, attemptTimeoutMs, waitUntil }),
-    ),
-  );
+  const forward = (i: number) =>
+    forwardCall({ call: items[i] as RpcCall, chain, send, deadline, attemptTimeoutMs, waitUntil });
+  const results =
+    forwarded.length === 1
+      ? [await forward(forwarded[0] as number)]
+      : await Promise.all(forwarded.map(forward));
   let attempts = 0;
   forwarded.forEach((itemIndex, j) => {
     const { outcome, upstreamId, attempts: n } = results[j] as Awaited<ReturnType<typeof forwardCall>>;
     attempts += n;
-    answers[itemIndex] = { ...fromOutcome(items[itemIndex] as RpcCall, outcome), upstreamId };
+    const answer = fromOutcome(items[itemIndex] as RpcCall, outcome);
+    answer.upstreamId = upstreamId;
+    answers[itemIndex] = answer;
   });
   return { answers, attempts };
 }

@@ -10,41 +10,44 @@ import { type CallOutcome, sendCalls, type UpstreamCall } from "./send";
 export type SendCall = (upstream: Upstream, call: UpstreamCall, timeoutMs: number) => Promise<CallOutcome>;
 
 interface Queue {
+  upstream: Upstream;
   calls: UpstreamCall[];
-  resolvers: ((outcome: CallOutcome) => void)[];
   timeoutMs: number;
+  /** Every call's outcome, once the batch is answered. */
+  sent: Promise<CallOutcome[]>;
 }
 
 export function createSender(): SendCall {
   const queues = new Map<string, Queue>();
-  return (upstream, call, timeoutMs) =>
-    new Promise((resolve) => {
-      let queue = queues.get(upstream.id);
-      if (!queue) {
-        const fresh: Queue = { calls: [], resolvers: [], timeoutMs };
-        queues.set(upstream.id, fresh);
-        queueMicrotask(() => {
-          queues.delete(upstream.id);
-          void flush(upstream, fresh);
-        });
-        queue = fresh;
-      }
-      queue.calls.push(call);
-      queue.resolvers.push(resolve);
-      queue.timeoutMs = Math.min(queue.timeoutMs, timeoutMs);
-    });
+  return (upstream, call, timeoutMs) => {
+    let queue = queues.get(upstream.id);
+    if (!queue) {
+      const fresh: Queue = { upstream, calls: [], timeoutMs, sent: undefined as never };
+      // Calls made in this same turn join the batch; it leaves on the next microtask.
+      fresh.sent = Promise.resolve().then(() => {
+        queues.delete(upstream.id);
+        return flush(fresh);
+      });
+      queues.set(upstream.id, fresh);
+      queue = fresh;
+    }
+    const index = queue.calls.push(call) - 1;
+    queue.timeoutMs = Math.min(queue.timeoutMs, timeoutMs);
+    return queue.sent.then((outcomes) => outcomes[index] as CallOutcome);
+  };
 }
 
-async function flush(upstream: Upstream, { calls, resolvers, timeoutMs }: Queue): Promise<void> {
+async function flush({ upstream, calls, timeoutMs }: Queue): Promise<CallOutcome[]> {
   const started = Date.now();
   const outcomes = await sendCalls({ upstream, calls, timeoutMs });
   const now = Date.now();
   recordResult(upstream.id, resultOf(outcomes), now, calls.length === 1 ? now - started : undefined);
   outcomes.forEach((outcome, i) => {
-    if (outcome.ok && calls[i]?.method === "eth_blockNumber")
+    if (outcome.ok && calls[i]?.method === "eth_blockNumber") {
       recordHead(upstream.id, Number(JSON.parse(outcome.resultRaw)));
-    resolvers[i]?.(outcome);
+    }
   });
+  return outcomes;
 }
 
 /** A request failed when every call in it failed through the node's fault; a 429 marks it throttled. */
