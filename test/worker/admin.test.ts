@@ -172,11 +172,37 @@ describe("changes take effect without a restart", () => {
     expect((await rpc(f, chainIdBody)).status).toBe(503);
   });
 
-  test("a new upstream URL is used on the next call", async () => {
+  test("a new upstream URL is used on the next call, even after the old one opened its circuit", async () => {
     const f = await fixture({ upstreamUrl: "http://127.0.0.1:9/" });
     expect((await rpc(f, chainIdBody)).status).toBe(502);
+    await rpc(f, chainIdBody);
+    const open = await rpc(f, chainIdBody);
+    expect(open.status).toBe(503);
+    expect(await open.json()).toMatchObject({ error: { data: { code: "no_upstream" } } });
     await admin("PATCH", `/chains/${f.chain}/upstreams/${f.upstreamId}`, { url: env.TEST_ANVIL_URL });
     expect((await rpc(f, chainIdBody)).status).toBe(200);
+  });
+
+  test("a chain's time budget and lag limit can be changed, and are audited", async () => {
+    const f = await fixture();
+    const updated = await raw("PATCH", `/chains/${f.chain}`, { budgetMs: 2_500, maxLagBlocks: 12 });
+    expect(updated.status).toBe(200);
+    expect(await updated.json()).toMatchObject({ slug: f.chain, budgetMs: 2_500, maxLagBlocks: 12 });
+    const health = await call(`/v1/${f.chain}/${f.key}/health`);
+    expect(await health.json()).toMatchObject({ chain: f.chain, maxLagBlocks: 12 });
+    const row = await env.DB.prepare(
+      "SELECT action, before, after FROM audit_log ORDER BY id DESC LIMIT 1",
+    ).first<{
+      action: string;
+      before: string;
+      after: string;
+    }>();
+    expect(row?.action).toBe("chain.update");
+    expect(JSON.parse(row?.before ?? "{}")).toMatchObject({ budgetMs: 10_000, maxLagBlocks: 5 });
+    expect(JSON.parse(row?.after ?? "{}")).toMatchObject({ budgetMs: 2_500, maxLagBlocks: 12 });
+    const bad = await raw("PATCH", `/chains/${f.chain}`, { budgetMs: 5, chainId: 1 });
+    expect(bad.status).toBe(400);
+    expect((await raw("PATCH", "/chains/no-such-chain", { name: "x" })).status).toBe(404);
   });
 });
 

@@ -14,7 +14,7 @@ describe("chain health", () => {
   test("shows every upstream's id, state, score and head, and no URL", async () => {
     const chain = await routedChain(proxies);
     await setFault(proxies[2] as FaultProxy, { mode: "refuse" });
-    const report = await untilStates(chain, ["healthy", "healthy", "unchecked"]);
+    const report = await untilStates(chain, ["healthy", "healthy", "unreachable"]);
     expect(report).toMatchObject({
       chain: chain.slug,
       chainId: 31337,

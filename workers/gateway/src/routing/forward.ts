@@ -119,7 +119,7 @@ export function forwardCall({
         const candidate = ranked[next++] as Ranked;
         const remaining = deadline - Date.now();
         if (remaining <= 0) return false;
-        if (!healthOf(candidate.id).circuit.admit(Date.now())) continue;
+        if (!healthOf(candidate.upstream).circuit.admit(Date.now())) continue;
         attempt(candidate, Math.min(attemptTimeoutMs, remaining), attempts++);
         if (hedge && next < ranked.length) {
           if (hedgeTimer !== undefined) clearTimeout(hedgeTimer);
@@ -127,7 +127,7 @@ export function forwardCall({
           hedgeTimer = setTimeout(() => {
             if (done) return;
             // Not answering within the delay is already a sample: at least this slow.
-            healthOf(candidate.id).latency.record(delay);
+            healthOf(candidate.upstream).latency.record(delay);
             launch();
           }, delay);
         }
@@ -158,7 +158,7 @@ export function forwardCall({
         const stale = emptyMayBeStale({
           method: call.method,
           needs,
-          upstreamHead: healthOf(upstream.id).head,
+          upstreamHead: healthOf(upstream).head,
           maxHead: context.maxHead,
         });
         if (!empty || !stale) empty = { outcome, upstreamId: upstream.id, final: !stale };

@@ -10,6 +10,7 @@ import { metricsOf, rankContextOf } from "./tracker";
 export type UpstreamState =
   | "healthy"
   | "unchecked"
+  | "unreachable"
   | "wrong_chain"
   | "circuit_open"
   | "half_open"
@@ -65,7 +66,9 @@ export function healthReport(chain: ChainConfig, now = Date.now()): ChainHealthR
               ? "circuit_open"
               : "half_open"
             : m.chainIdOk === undefined
-              ? "unchecked"
+              ? m.errorRate > 0
+                ? "unreachable"
+                : "unchecked"
               : m.throttled
                 ? "throttled"
                 : (lag ?? 0) > chain.maxLagBlocks

@@ -28,7 +28,7 @@ export function probeChain(
   const now = Date.now();
   const probes: Promise<boolean>[] = [];
   for (const upstream of chain.upstreams) {
-    const h = healthOf(upstream.id);
+    const h = healthOf(upstream);
     if (now - h.probedAt < PROBE_INTERVAL_MS) continue;
     const state = h.circuit.state(now);
     if (state === "open" || (state === "half_open" && !h.circuit.admit(now))) continue;
@@ -37,7 +37,7 @@ export function probeChain(
     waitUntil(probe);
     probes.push(probe);
   }
-  if (probes.length === 0 || chain.upstreams.some((u) => healthOf(u.id).chainIdOk)) return undefined;
+  if (probes.length === 0 || chain.upstreams.some((u) => healthOf(u).chainIdOk)) return undefined;
   return new Promise((resolve) => {
     for (const probe of probes) probe.then((ok) => ok && resolve());
     Promise.all(probes).then(() => resolve());
@@ -50,12 +50,12 @@ async function probeUpstream(chain: ChainConfig, upstream: Upstream): Promise<bo
   const now = Date.now();
   const [chainId, head] = outcomes as [CallOutcome, CallOutcome];
   if (!chainId.ok || !head.ok) {
-    recordResult(upstream.id, resultOf(outcomes) === "throttled" ? "throttled" : "failed", now);
+    recordResult(upstream, resultOf(outcomes) === "throttled" ? "throttled" : "failed", now);
     return false;
   }
-  const h = healthOf(upstream.id);
+  const h = healthOf(upstream);
   h.chainIdOk = Number(JSON.parse(chainId.resultRaw)) === chain.chainId;
-  recordResult(upstream.id, "ok", now, now - started);
-  if (h.chainIdOk) recordHead(upstream.id, Number(JSON.parse(head.resultRaw)));
+  recordResult(upstream, "ok", now, now - started);
+  if (h.chainIdOk) recordHead(upstream, Number(JSON.parse(head.resultRaw)));
   return h.chainIdOk;
 }

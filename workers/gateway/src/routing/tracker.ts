@@ -14,6 +14,8 @@ import type { ChainConfig, Upstream } from "../config/chains";
 const THROTTLED_MS = 5_000;
 
 export interface UpstreamHealth {
+  /** The URL these numbers were measured on: a new URL starts from scratch. */
+  readonly url: string;
   readonly latency: LatencyStats;
   readonly errors: ErrorWindow;
   readonly circuit: Circuit;
@@ -29,10 +31,12 @@ export type RequestResult = "ok" | "failed" | "throttled";
 
 const health = new Map<string, UpstreamHealth>();
 
-export function healthOf(id: string): UpstreamHealth {
-  let found = health.get(id);
-  if (!found) {
+/** The health of an upstream, started afresh when it is new or its URL changed. */
+export function healthOf(upstream: Upstream): UpstreamHealth {
+  let found = health.get(upstream.id);
+  if (found?.url !== upstream.url) {
     found = {
+      url: upstream.url,
       latency: new LatencyStats(),
       errors: new ErrorWindow(),
       circuit: new Circuit(),
@@ -41,7 +45,7 @@ export function healthOf(id: string): UpstreamHealth {
       chainIdOk: undefined,
       probedAt: -Infinity,
     };
-    health.set(id, found);
+    health.set(upstream.id, found);
   }
   return found;
 }
@@ -50,8 +54,15 @@ export function healthOf(id: string): UpstreamHealth {
  * Records one request to an upstream. `latencyMs` is given only when it is worth a sample (a
  * single call; a batch's time says little about the node).
  */
-export function recordResult(id: string, result: RequestResult, now: number, latencyMs?: number): void {
-  const h = healthOf(id);
+export function recordResult(
+  upstream: Upstream,
+  result: RequestResult,
+  now: number,
+  latencyMs?: number,
+): void {
+  const h = health.get(upstream.id);
+  // Measured on a URL the upstream no longer has: not its health any more.
+  if (h?.url !== upstream.url) return;
   if (latencyMs !== undefined && result !== "failed") h.latency.record(latencyMs);
   if (result === "throttled") {
     h.throttledUntil = now + THROTTLED_MS;
@@ -62,13 +73,13 @@ export function recordResult(id: string, result: RequestResult, now: number, lat
   else h.circuit.success();
 }
 
-export function recordHead(id: string, head: number): void {
-  const h = healthOf(id);
-  if (h.chainIdOk !== false && Number.isSafeInteger(head)) h.head = head;
+export function recordHead(upstream: Upstream, head: number): void {
+  const h = health.get(upstream.id);
+  if (h?.url === upstream.url && h.chainIdOk !== false && Number.isSafeInteger(head)) h.head = head;
 }
 
 export function metricsOf(upstream: Upstream, now: number): UpstreamMetrics & { upstream: Upstream } {
-  const h = healthOf(upstream.id);
+  const h = healthOf(upstream);
   return {
     upstream,
     id: upstream.id,
@@ -96,9 +107,9 @@ export function nextTurn(chain: string): number {
 /** The chain's highest head among upstreams known to serve it, and its lag limit. */
 export function rankContextOf(chain: ChainConfig): RankContext {
   let maxHead: number | undefined;
-  for (const { id } of chain.upstreams) {
-    const h = health.get(id);
-    if (h?.chainIdOk && h.head !== undefined) maxHead = Math.max(maxHead ?? 0, h.head);
+  for (const upstream of chain.upstreams) {
+    const h = healthOf(upstream);
+    if (h.chainIdOk && h.head !== undefined) maxHead = Math.max(maxHead ?? 0, h.head);
   }
   return { maxHead, maxLagBlocks: chain.maxLagBlocks };
 }

@@ -41,10 +41,10 @@ async function flush({ upstream, calls, timeoutMs }: Queue): Promise<CallOutcome
   const started = Date.now();
   const outcomes = await sendCalls({ upstream, calls, timeoutMs });
   const now = Date.now();
-  recordResult(upstream.id, resultOf(outcomes), now, calls.length === 1 ? now - started : undefined);
+  recordResult(upstream, resultOf(outcomes), now, calls.length === 1 ? now - started : undefined);
   outcomes.forEach((outcome, i) => {
     if (outcome.ok && calls[i]?.method === "eth_blockNumber") {
-      recordHead(upstream.id, Number(JSON.parse(outcome.resultRaw)));
+      recordHead(upstream, Number(JSON.parse(outcome.resultRaw)));
     }
   });
   return outcomes;
