@@ -4,10 +4,10 @@
  * the same numbers always give the same order, so tables of synthetic metrics test it.
  *
  * An upstream is left out when its circuit is open, it serves another chain, it lacks a capability
- * the call needs, it has not reached the block the call names, or the call depends on the head and
- * it lags more than `maxLagBlocks`. The rest are ordered: upstreams whose chain id is checked before
+ * the call needs, or the call depends on the head and it lags more than `maxLagBlocks`. The rest are ordered: upstreams whose chain id is checked before
  * those not checked yet, then by cost, an estimate in milliseconds of how long a good answer takes
- * (recent latency, plus penalties for errors, throttling, lag and a half-open circuit). Ties keep
+ * (recent latency, plus penalties for errors, throttling, lag, a half-open circuit, and a head
+ * last seen below the block the call names). Ties keep
  * the configured order; upstreams near the best cost take turns at the front.
  */
 import type { CallNeeds, Capability } from "./callNeeds";
@@ -35,7 +35,7 @@ export interface RankContext {
   maxLagBlocks: number;
 }
 
-export type Exclusion = "circuit_open" | "wrong_chain" | "capability" | "behind_block" | "lagging";
+export type Exclusion = "circuit_open" | "wrong_chain" | "capability" | "lagging";
 
 export interface RankUpstreamsReturnType<T extends UpstreamMetrics> {
   ranked: T[];
@@ -51,6 +51,11 @@ const ERROR_PENALTY_MS = 2_000;
 const THROTTLED_PENALTY_MS = 1_000;
 const HALF_OPEN_PENALTY_MS = 500;
 const LAG_PENALTY_MS_PER_BLOCK = 20;
+/**
+ * Last seen below the block the call names. Heads are only known as of the last probe or
+ * `eth_blockNumber`, so it is tried last rather than left out: its `null` is retried elsewhere.
+ */
+const BEHIND_BLOCK_PENALTY_MS = 1_000;
 
 /**
  * Orders the upstreams that can take the call. `turn` (a counter the caller advances per call)
@@ -70,7 +75,9 @@ export function rankUpstreams<T extends UpstreamMetrics>(
     if (reason) excluded.push({ upstream, reason });
     else {
       const unchecked = upstream.chainIdOk === undefined ? 1 : 0;
-      scored.push({ upstream, unchecked, cost: costOf(upstream, context), order });
+      const behind = needs.block !== undefined && upstream.head !== undefined && upstream.head < needs.block;
+      const cost = costOf(upstream, context) + (behind ? BEHIND_BLOCK_PENALTY_MS : 0);
+      scored.push({ upstream, unchecked, cost, order });
     }
   });
   scored.sort((a, b) => a.unchecked - b.unchecked || a.cost - b.cost || a.order - b.order);
@@ -96,9 +103,6 @@ export function exclusionOf(
   if (!canServe(upstream, needs, context)) return "capability";
   if (upstream.chainIdOk === false) return "wrong_chain";
   if (upstream.circuit === "open") return "circuit_open";
-  if (needs.block !== undefined && upstream.head !== undefined && upstream.head < needs.block) {
-    return "behind_block";
-  }
   if (needs.headDependent && lagOf(upstream, context) > context.maxLagBlocks) return "lagging";
   return undefined;
 }

@@ -16,6 +16,7 @@ import {
   served,
   setFault,
   startProxies,
+  statsOf,
 } from "./harness";
 
 let proxies: FaultProxy[];
@@ -162,6 +163,24 @@ describe("hedging", () => {
     expect(results.slice(2).every((r) => served(chain, r) !== 0)).toBe(true);
     const [a] = await callsOf(proxies, "eth_getBalance");
     expect(a).toBeLessThanOrEqual(2);
+  });
+
+  test("a batch is not hedged call by call: a slow upstream gets the batch once, and answers it", async () => {
+    const chain = await preferZero(proxies);
+    await setFault(proxies[0] as FaultProxy, { mode: "latency", ms: 300 });
+    const batch = Array.from({ length: 10 }, (_, i) => ({
+      jsonrpc: "2.0",
+      id: i,
+      method: "eth_getBalance",
+      params: [`0x${String(i).padStart(40, "0")}`, "latest"],
+    }));
+    const result = await post(chain, JSON.stringify(batch));
+    expect(result.status).toBe(200);
+    const items = result.body as unknown as { id: number; result: string }[];
+    expect(items.map((r) => r.id)).toEqual(batch.map((b) => b.id));
+    for (const item of items) expect(item.result).toMatch(/^0x[0-9a-f]+$/);
+    expect(result.attempts).toBe(10);
+    expect((await Promise.all(proxies.map(statsOf))).map((s) => s.requests)).toEqual([1, 0, 0]);
   });
 
   test("a quick null does not beat real data", async () => {

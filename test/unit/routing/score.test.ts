@@ -258,7 +258,7 @@ const RANK_CASES: RankCase[] = [
     excluded: [],
   },
   {
-    name: "an upstream whose head is below the block the call names is behind_block",
+    name: "an upstream last seen below the block the call names is tried last, not left out",
     upstreams: [
       upstream("a", { head: 899 }),
       upstream("b", { head: 900 }),
@@ -266,8 +266,8 @@ const RANK_CASES: RankCase[] = [
     ],
     needs: needs({ block: 900 }),
     context: { maxHead: 900, maxLagBlocks: 5 },
-    ranked: ["b", "c"],
-    excluded: [["a", "behind_block"]],
+    ranked: ["b", "c", "a"],
+    excluded: [],
   },
   {
     name: "a state read older than a full node keeps needs an archive upstream",
@@ -336,18 +336,15 @@ const RANK_CASES: RankCase[] = [
     excluded: [["pruned", "capability"]],
   },
   {
-    name: "a real eth_getLogs over 900..1000 is behind_block only on an upstream below its end",
+    name: "a real eth_getLogs over 900..1000 goes first to upstreams that reached its end",
     upstreams: [
       upstream("at-start", { head: 900 }),
       upstream("below-end", { head: 999 }),
       upstream("at-end", { head: 1_000 }),
     ],
     needs: callNeeds("eth_getLogs", [{ fromBlock: hex(900), toBlock: hex(1_000) }]),
-    ranked: ["at-end"],
-    excluded: [
-      ["at-start", "behind_block"],
-      ["below-end", "behind_block"],
-    ],
+    ranked: ["at-end", "below-end", "at-start"],
+    excluded: [],
   },
   {
     name: "a trace call is left to upstreams with the trace capability",
@@ -505,16 +502,16 @@ describe("exclusionOf", () => {
       reason: "wrong_chain",
     },
     {
-      name: "an open circuit outranks being behind the block",
-      metrics: upstream("a", { circuit: "open", head: 10 }),
+      name: "being behind the block is not an exclusion",
+      metrics: upstream("a", { head: 10 }),
       needs: needs({ block: 900 }),
-      reason: "circuit_open",
+      reason: undefined,
     },
     {
-      name: "being behind the block outranks lagging",
+      name: "behind the block and lagging on a head-dependent call is lagging",
       metrics: upstream("a", { head: 10 }),
       needs: needs({ block: 900, headDependent: true }),
-      reason: "behind_block",
+      reason: "lagging",
     },
     {
       name: "a half-open circuit is not an exclusion",

@@ -23,7 +23,7 @@ export const eth_sendRawTransaction: OutcomeHook = async (
   const hash = keccak256(raw as Hex);
   const success = { ok: true, resultRaw: JSON.stringify(hash) } as const;
   if (ALREADY_KNOWN.test(outcome.error.message)) return success;
-  if (!NONCE_TOO_LOW.test(outcome.error.message)) return outcome;
+  if (!NONCE_TOO_LOW.test(outcome.error.message) || timeoutMs < 1) return outcome;
   const found = await send(
     upstream,
     { method: "eth_getTransactionByHash", paramsRaw: JSON.stringify([hash]) },

@@ -27,6 +27,7 @@ export interface AttemptContext {
   /** Attempts made for this call before this one (a transaction may already have reached a node). */
   earlierAttempts: number;
   send: SendCall;
+  /** Time left for any further call this hook makes; it may be 0 or less. */
   timeoutMs: number;
 }
 

@@ -37,6 +37,11 @@ export interface ForwardCallParameters {
   attemptTimeoutMs: number;
   /** Keeps attempts still running when the call is answered, so their latency is recorded. */
   waitUntil: (p: Promise<unknown>) => void;
+  /**
+   * Whether a slow read may be hedged. Only a call sent on its own: items of a batch travel
+   * together and fail over together, and a batch's time says nothing about one call's p90.
+   */
+  hedgeable: boolean;
 }
 
 export interface ForwardCallReturnType {
@@ -48,6 +53,9 @@ export interface ForwardCallReturnType {
 
 type Ranked = ReturnType<typeof metricsOf>;
 
+/** No attempt starts with less of the budget left than this. */
+const MIN_ATTEMPT_MS = 100;
+
 export function forwardCall({
   call,
   chain,
@@ -55,15 +63,17 @@ export function forwardCall({
   deadline,
   attemptTimeoutMs,
   waitUntil,
+  hedgeable,
 }: ForwardCallParameters): Promise<ForwardCallReturnType> {
   const now = Date.now();
   const needs = callNeeds(call.method, call.params);
-  const context = rankContextOf(chain);
+  const context = rankContextOf(chain, now);
   const { ranked, excluded } = rankUpstreams(
     chain.upstreams.map((u) => metricsOf(u, now)),
     needs,
     context,
-    nextTurn(chain.slug),
+    // A filter lives on one node: no taking turns, so its calls keep going to the same one.
+    needs.kind === "stateful" ? 0 : nextTurn(chain.slug),
   );
   if (!chain.enabled || ranked.length === 0) {
     const error = noCandidate(
@@ -79,7 +89,7 @@ export function forwardCall({
     });
   }
   const hook = outcomeHook(call.method);
-  const hedge = hedges(needs.kind);
+  const hedge = hedgeable && hedges(needs.kind);
 
   return new Promise((resolve) => {
     let next = 0;
@@ -118,11 +128,13 @@ export function forwardCall({
       while (next < ranked.length && !empty?.final) {
         const candidate = ranked[next++] as Ranked;
         const remaining = deadline - Date.now();
-        if (remaining <= 0) return false;
+        // Too little time left for a fair try: a timeout then would blame a healthy upstream.
+        if (remaining < MIN_ATTEMPT_MS) return false;
         if (!healthOf(candidate.upstream).circuit.admit(Date.now())) continue;
         attempt(candidate, Math.min(attemptTimeoutMs, remaining), attempts++);
+        if (hedgeTimer !== undefined) clearTimeout(hedgeTimer);
+        hedgeTimer = undefined;
         if (hedge && next < ranked.length) {
-          if (hedgeTimer !== undefined) clearTimeout(hedgeTimer);
           const delay = Math.min(hedgeDelayMs(candidate.latencyP90Ms), remaining);
           hedgeTimer = setTimeout(() => {
             if (done) return;
@@ -140,7 +152,15 @@ export function forwardCall({
       const { upstream } = candidate;
       const task: Promise<void> = send(upstream, call, timeoutMs)
         .then((outcome) =>
-          hook ? hook(call, outcome, { chain, upstream, earlierAttempts, send, timeoutMs }) : outcome,
+          hook
+            ? hook(call, outcome, {
+                chain,
+                upstream,
+                earlierAttempts,
+                send,
+                timeoutMs: Math.min(attemptTimeoutMs, deadline - Date.now()),
+              })
+            : outcome,
         )
         .then(
           (outcome) => settle(task, upstream, outcome),

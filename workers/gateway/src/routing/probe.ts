@@ -40,7 +40,7 @@ export function probeChain(
   if (probes.length === 0 || chain.upstreams.some((u) => healthOf(u).chainIdOk)) return undefined;
   return new Promise((resolve) => {
     for (const probe of probes) probe.then((ok) => ok && resolve());
-    Promise.all(probes).then(() => resolve());
+    Promise.allSettled(probes).then(() => resolve());
   });
 }
 

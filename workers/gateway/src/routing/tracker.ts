@@ -105,11 +105,14 @@ export function nextTurn(chain: string): number {
 }
 
 /** The chain's highest head among upstreams known to serve it, and its lag limit. */
-export function rankContextOf(chain: ChainConfig): RankContext {
+export function rankContextOf(chain: ChainConfig, now = Date.now()): RankContext {
   let maxHead: number | undefined;
   for (const upstream of chain.upstreams) {
     const h = healthOf(upstream);
-    if (h.chainIdOk && h.head !== undefined) maxHead = Math.max(maxHead ?? 0, h.head);
+    // A dead upstream's last head must not make the live ones look behind.
+    if (h.chainIdOk && h.head !== undefined && h.circuit.state(now) !== "open") {
+      maxHead = Math.max(maxHead ?? 0, h.head);
+    }
   }
   return { maxHead, maxLagBlocks: chain.maxLagBlocks };
 }

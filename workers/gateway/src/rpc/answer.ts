@@ -37,8 +37,8 @@ export interface AnswerItemsParameters {
 
 export interface AnswerItemsReturnType {
   answers: Answer[];
-  /** Upstream requests made, over all calls. */
-  attempts: number;
+  /** Upstream requests made, over all calls; undefined when no call was forwarded. */
+  attempts: number | undefined;
 }
 
 export async function answerItems({
@@ -61,14 +61,22 @@ export async function answerItems({
     else if (local !== undefined) answers[i] = reply(item.id, (id) => resultEntry(id, local));
     else forwarded.push(i);
   });
-  if (forwarded.length === 0) return { answers, attempts: 0 };
+  if (forwarded.length === 0) return { answers, attempts: undefined };
 
   const deadline = Date.now() + chain.budgetMs;
   const probing = probeChain(chain, waitUntil);
   if (probing) await probing;
   const send = createSender();
   const forward = (i: number) =>
-    forwardCall({ call: items[i] as RpcCall, chain, send, deadline, attemptTimeoutMs, waitUntil });
+    forwardCall({
+      call: items[i] as RpcCall,
+      chain,
+      send,
+      deadline,
+      attemptTimeoutMs,
+      waitUntil,
+      hedgeable: forwarded.length === 1,
+    });
   const results =
     forwarded.length === 1
       ? [await forward(forwarded[0] as number)]

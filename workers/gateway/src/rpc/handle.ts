@@ -72,7 +72,7 @@ export async function handleRpc({
       if (answer.error && answer.status >= 500) logFailure(requestId, answer.error, answer.upstreamId);
     }
     if (upstreamIds.size > 0) headers["x-upstream-id"] = [...upstreamIds].join(", ");
-    if (attempts > 0) headers["x-upstream-attempts"] = String(attempts);
+    if (attempts !== undefined) headers["x-upstream-attempts"] = String(attempts);
     const entries = answers.flatMap((a) => (a.entry === undefined ? [] : [a.entry]));
     if (entries.length === 0) return new Response(null, { status: 204, headers });
     if (parsed.kind === "single")
