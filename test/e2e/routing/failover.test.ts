@@ -1,7 +1,7 @@
 // Failover, hedging and circuit breaking, as a client sees them, against three upstreams (fault
 // proxies in front of one real anvil). Upstream 0 is made the preferred one before each fault, so
 // each test knows which upstream the gateway tries first.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import {
   callsOf,
   type FaultProxy,
@@ -11,20 +11,14 @@ import {
   post,
   preferZero,
   type RpcResult,
-  resetProxies,
   rpc,
   served,
   setFault,
-  startProxies,
   statsOf,
+  useProxies,
 } from "./harness";
 
-let proxies: FaultProxy[];
-beforeAll(async () => {
-  proxies = await startProxies();
-});
-afterAll(() => Promise.all(proxies.map((p) => p.stop())));
-beforeEach(() => resetProxies(proxies));
+const proxies = useProxies();
 
 const allServed = (results: RpcResult[]) => {
   for (const r of results) {

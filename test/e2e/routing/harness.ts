@@ -1,6 +1,6 @@
 // Routing scenarios share this harness: three fault proxies in front of the one anvil, and a fresh
 // chain per test whose three upstreams are those proxies, so each test starts with clean health.
-import { expect, inject } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, inject } from "vitest";
 import { startFaultProxy } from "../../../scripts/lib/faultProxy.mjs";
 
 export type FaultProxy = Awaited<ReturnType<typeof startFaultProxy>>;
@@ -32,6 +32,17 @@ export interface RpcResult {
 
 export async function startProxies(count = 3): Promise<FaultProxy[]> {
   return Promise.all(Array.from({ length: count }, () => startFaultProxy({ target: inject("anvilUrl") })));
+}
+
+/** Fault proxies for the tests of one file: started before them, reset before each, stopped after. */
+export function useProxies(count = 3): FaultProxy[] {
+  const proxies: FaultProxy[] = [];
+  beforeAll(async () => {
+    proxies.push(...(await startProxies(count)));
+  });
+  afterAll(() => Promise.all(proxies.map((p) => p.stop())));
+  beforeEach(() => resetProxies(proxies));
+  return proxies;
 }
 
 export async function setFault(proxy: FaultProxy, fault: Record<string, unknown>): Promise<void> {

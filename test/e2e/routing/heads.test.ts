@@ -1,30 +1,26 @@
 // Head tracking, as a client sees it: an upstream far behind or on another chain gets no traffic
 // that depends on it, and eth_blockNumber never goes backwards.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import {
   anvil,
   callsOf,
   type FaultProxy,
   freshBalance,
   inSequence,
-  resetProxies,
   routedChain,
   rpc,
   served,
   setFault,
-  startProxies,
   statsOf,
   untilStates,
+  useProxies,
 } from "./harness";
 
-let proxies: FaultProxy[];
+const proxies = useProxies();
 beforeAll(async () => {
-  proxies = await startProxies();
   // Enough history for a node to lag 20 blocks behind.
   await anvil("anvil_mine", ["0x20"]);
 });
-afterAll(() => Promise.all(proxies.map((p) => p.stop())));
-beforeEach(() => resetProxies(proxies));
 
 const [A, B, C] = [0, 1, 2];
 const proxy = (i: number) => proxies[i] as FaultProxy;

@@ -1,14 +1,9 @@
 // GET /v1/:chain/health and the admin view: each upstream's score, state and head, by id, never
 // by URL; the client view needs an API key, the admin view the admin token.
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
-import { type FaultProxy, resetProxies, routedChain, setFault, startProxies, untilStates } from "./harness";
+import { describe, expect, inject, test } from "vitest";
+import { type FaultProxy, routedChain, setFault, untilStates, useProxies } from "./harness";
 
-let proxies: FaultProxy[];
-beforeAll(async () => {
-  proxies = await startProxies();
-});
-afterAll(() => Promise.all(proxies.map((p) => p.stop())));
-beforeEach(() => resetProxies(proxies));
+const proxies = useProxies();
 
 describe("chain health", () => {
   test("shows every upstream's id, state, score and head, and no URL", async () => {

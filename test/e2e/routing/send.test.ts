@@ -2,24 +2,10 @@
 // node before its upstream timed out is not reported to the client as a duplicate.
 import { type Hex, keccak256, parseEther, parseGwei } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import {
-  anvil,
-  callsOf,
-  type FaultProxy,
-  preferZero,
-  resetProxies,
-  rpc,
-  setFault,
-  startProxies,
-} from "./harness";
+import { describe, expect, test } from "vitest";
+import { anvil, callsOf, type FaultProxy, preferZero, rpc, setFault, useProxies } from "./harness";
 
-let proxies: FaultProxy[];
-beforeAll(async () => {
-  proxies = await startProxies();
-});
-afterAll(() => Promise.all(proxies.map((p) => p.stop())));
-beforeEach(() => resetProxies(proxies));
+const proxies = useProxies();
 
 /** A transfer signed by a fresh, funded account, so no other test shares its nonce. */
 async function signedTransfer(): Promise<Hex> {
