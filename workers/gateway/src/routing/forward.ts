@@ -53,7 +53,7 @@ export interface ForwardCallReturnType {
 
 type Ranked = ReturnType<typeof metricsOf>;
 
-/** No attempt starts with less of the budget left than this. */
+/** No retry or hedge starts with less of the budget left than this. */
 const MIN_ATTEMPT_MS = 100;
 
 export function forwardCall({
@@ -128,8 +128,8 @@ export function forwardCall({
       while (next < ranked.length && !empty?.final) {
         const candidate = ranked[next++] as Ranked;
         const remaining = deadline - Date.now();
-        // Too little time left for a fair try: a timeout then would blame a healthy upstream.
-        if (remaining < MIN_ATTEMPT_MS) return false;
+        // Too little time left for a fair retry: a timeout then would blame a healthy upstream.
+        if (remaining < (attempts === 0 ? 1 : MIN_ATTEMPT_MS)) return false;
         if (!healthOf(candidate.upstream).circuit.admit(Date.now())) continue;
         attempt(candidate, Math.min(attemptTimeoutMs, remaining), attempts++);
         if (hedgeTimer !== undefined) clearTimeout(hedgeTimer);
