@@ -189,7 +189,7 @@ export async function untilStates(
 /** A fresh chain where upstream 0 is measurably fastest, so it is tried first; counters zeroed. */
 export async function preferZero(proxies: FaultProxy[]): Promise<RoutedChain> {
   const chain = await routedChain(proxies);
-  for (const proxy of proxies.slice(1)) await setFault(proxy, { mode: "latency", ms: 25 });
+  for (const proxy of proxies.slice(1)) await setFault(proxy, { mode: "latency", ms: 100 });
   await untilStates(chain, ["healthy", "healthy", "healthy"]);
   await inSequence(4, () => freshBalance(chain));
   expect(served(chain, await freshBalance(chain))).toBe(0);
