@@ -1,0 +1,108 @@
+/**
+ * @module
+ * Budget leases. An isolate takes a slice of a tenant's compute units from the tenant's Durable
+ * Object, spends it locally, and asks for the next slice before it runs out, so a request rarely
+ * waits on the object. Pure rules for both sides: `spend` runs in the isolate, `grant` in the
+ * object.
+ *
+ * The object grants only CU it takes out of the tenant's bucket and month at that moment, so
+ * leasing never admits more than the limits allow: the worst-case over-admission is 0 CU. Unspent
+ * CU goes back with the isolate's next request for a lease; the slice held by an isolate that goes
+ * away is lost, so the worst-case under-admission is one lease (a tenth of a second's allowance)
+ * per isolate that disappears holding one.
+ */
+import { type Bucket, type BucketLimits, readyAt, refill } from "./tokenBucket";
+
+/** A lease is this many seconds of the tenant's rate. */
+export const LEASE_SECONDS = 0.1;
+/** The isolate asks for the next lease, in the background, once this share of the last is spent. */
+export const RENEW_WHEN_SPENT = 0.5;
+
+export type LimitKind = "rate" | "quota";
+
+/** The isolate's side of a lease for one tenant. */
+export interface Lease {
+  /** CU this isolate may still spend without asking. */
+  remaining: number;
+  /** Size of the last grant. */
+  size: number;
+  /** The object refused: every request is refused locally until then (ms). */
+  refusedUntil: number;
+  refusedBy: LimitKind | undefined;
+}
+
+export const NO_LEASE: Lease = { remaining: 0, size: 0, refusedUntil: 0, refusedBy: undefined };
+
+export type SpendReturnType =
+  /** Admitted from the lease; when `renew`, ask for the next lease in the background. */
+  | { readonly kind: "spent"; readonly lease: Lease; readonly renew: boolean }
+  /** The lease does not cover the cost: wait for a new one. */
+  | { readonly kind: "lease_needed" }
+  | { readonly kind: "refused"; readonly retryAt: number; readonly by: LimitKind };
+
+export function spend(lease: Lease, cost: number, now: number): SpendReturnType {
+  if (now < lease.refusedUntil) {
+    return { kind: "refused", retryAt: lease.refusedUntil, by: lease.refusedBy ?? "rate" };
+  }
+  if (lease.remaining < cost) return { kind: "lease_needed" };
+  const remaining = lease.remaining - cost;
+  return {
+    kind: "spent",
+    lease: { ...lease, remaining },
+    renew: lease.size - remaining >= lease.size * RENEW_WHEN_SPENT,
+  };
+}
+
+/** How much to ask for: a slice of a second's allowance, and never less than the call at hand. */
+export function leaseWant(limits: BucketLimits, cost: number): number {
+  return Math.max(cost, Math.ceil(limits.ratePerSecond * LEASE_SECONDS));
+}
+
+export interface GrantParameters {
+  bucket: Bucket;
+  limits: BucketLimits;
+  /** CU granted this month so far, and the month's quota. */
+  monthUsed: number;
+  monthlyQuota: number;
+  /** When the quota starts over (ms). */
+  monthEnds: number;
+  /** CU asked for, and the least that is any use (the cost of the call waiting for it). */
+  want: number;
+  need: number;
+  /** Unspent CU of the isolate's previous lease, given back. */
+  returned: number;
+  now: number;
+}
+
+export type GrantReturnType = {
+  readonly bucket: Bucket;
+  readonly monthUsed: number;
+} & (
+  | { readonly granted: number }
+  | { readonly granted: 0; readonly retryAt: number; readonly by: LimitKind }
+);
+
+/** The object's side: grant what the bucket and the month allow, or say when to come back. */
+export function grant(p: GrantParameters): GrantReturnType {
+  const returned = Math.max(0, Math.min(p.returned, p.monthUsed));
+  const refilled = refill(p.bucket, p.limits, p.now);
+  const bucket = { tokens: Math.min(p.limits.burst, refilled.tokens + returned), at: refilled.at };
+  const monthUsed = p.monthUsed - returned;
+  const quotaLeft = Math.max(0, p.monthlyQuota - monthUsed);
+  if (quotaLeft < p.need) return { bucket, monthUsed, granted: 0, retryAt: p.monthEnds, by: "quota" };
+  if (bucket.tokens < p.need) {
+    return { bucket, monthUsed, granted: 0, retryAt: readyAt(bucket, p.limits, p.need), by: "rate" };
+  }
+  const granted = Math.max(p.need, Math.min(p.want, Math.floor(bucket.tokens), quotaLeft));
+  return {
+    bucket: { tokens: bucket.tokens - granted, at: bucket.at },
+    monthUsed: monthUsed + granted,
+    granted,
+  };
+}
+
+/** The first moment (ms, UTC) of the month after the one `now` falls in: when quotas start over. */
+export function monthEnds(now: number): number {
+  const date = new Date(now);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+}
