@@ -22,12 +22,12 @@ export function createSender(): SendCall {
   return (upstream, call, timeoutMs) => {
     let queue = queues.get(upstream.id);
     if (!queue) {
-      const fresh: Queue = { upstream, calls: [], timeoutMs, sent: undefined as never };
       // Calls made in this same turn join the batch; it leaves on the next microtask.
-      fresh.sent = Promise.resolve().then(() => {
+      const sent: Promise<CallOutcome[]> = Promise.resolve().then(() => {
         queues.delete(upstream.id);
         return flush(fresh);
       });
+      const fresh: Queue = { upstream, calls: [], timeoutMs, sent };
       queues.set(upstream.id, fresh);
       queue = fresh;
     }
