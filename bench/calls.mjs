@@ -1,4 +1,5 @@
-// The call stream every bench scenario drives: uncacheable reads, and what counts as an answer.
+// The call stream every bench scenario drives: uncacheable reads, what counts as an answer, and the
+// autocannon options that send it.
 import { randomBytes } from "node:crypto";
 
 /** One eth_getBalance of an address never asked before, so no cache could answer it. */
@@ -10,3 +11,16 @@ export function freshCall() {
 
 /** A JSON-RPC answer counts only if it carries a result; an `error` member is a failure. */
 export const isResult = (body) => body.includes('"result"') && !body.includes('"error"');
+
+/**
+ * autocannon options that POST the call stream to `url`; scenarios add their own handlers.
+ * @param {{ url: string, seconds: number, connections: number }} options
+ */
+export const streamOptions = ({ url, seconds, connections }) => ({
+  url,
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  connections,
+  duration: seconds,
+  timeout: 10,
+});

@@ -17,7 +17,7 @@
 // of their own (bench/proxies.mjs), warmed up before each scenario.
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
-import { freshCall, isResult } from "./calls.mjs";
+import { freshCall, isResult, streamOptions } from "./calls.mjs";
 import { startProxies } from "./proxies.mjs";
 
 const NAMES = ["proxy-a", "proxy-b", "proxy-c"];
@@ -120,12 +120,7 @@ function load({ url, seconds, connections, upstreams }) {
   /** The response whose body was just seen; autocannon reports its latency right after. */
   let last;
   const instance = autocannon({
-    url,
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    connections,
-    duration: seconds,
-    timeout: 10,
+    ...streamOptions({ url, seconds, connections }),
     requests: [
       {
         setupRequest: (request) => ({ ...request, body: freshCall() }),

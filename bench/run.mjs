@@ -26,7 +26,7 @@ import { freePort } from "../scripts/lib/ports.mjs";
 import { seedDemo } from "../scripts/lib/seed.mjs";
 import { adminToken } from "../scripts/lib/token.mjs";
 import { startWorker } from "../scripts/lib/worker.mjs";
-import { freshCall, isResult } from "./calls.mjs";
+import { freshCall, isResult, streamOptions } from "./calls.mjs";
 import { routingSeconds, runRoutingScenarios } from "./routing.mjs";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
@@ -79,12 +79,7 @@ setTimeout(() => {
 async function drive(url, seconds, connections = CONNECTIONS) {
   const latencies = [];
   const instance = autocannon({
-    url,
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    connections,
-    duration: seconds,
-    timeout: 10,
+    ...streamOptions({ url, seconds, connections }),
     verifyBody: isResult,
     requests: [{ setupRequest: (request) => ({ ...request, body: freshCall() }) }],
   });

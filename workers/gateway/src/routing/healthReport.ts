@@ -3,7 +3,7 @@
  * What this isolate knows of a chain's upstreams, for `GET /v1/:chain/health` and the admin API:
  * score, state, head and latency per upstream, by opaque id, never by URL.
  */
-import { costOf, lagOf } from "../../../../shared/routing/score";
+import { costOf, lagOf, type UpstreamMetrics } from "../../../../shared/routing/score";
 import type { ChainConfig } from "../config/chains";
 import { metricsOf, rankContextOf } from "./tracker";
 
@@ -46,7 +46,7 @@ export interface ChainHealthReport {
 const DEGRADED_ERROR_RATE = 0.05;
 
 export function healthReport(chain: ChainConfig, now = Date.now()): ChainHealthReport {
-  const context = rankContextOf(chain);
+  const context = rankContextOf(chain, now);
   const round = (n: number | undefined) => (n === undefined ? null : Math.round(n * 100) / 100);
   return {
     chain: chain.slug,
@@ -58,24 +58,7 @@ export function healthReport(chain: ChainConfig, now = Date.now()): ChainHealthR
     upstreams: chain.upstreams.map((upstream) => {
       const m = metricsOf(upstream, now);
       const lag = m.head === undefined || context.maxHead === undefined ? null : lagOf(m, context);
-      const state: UpstreamState =
-        m.chainIdOk === false
-          ? "wrong_chain"
-          : m.circuit !== "closed"
-            ? m.circuit === "open"
-              ? "circuit_open"
-              : "half_open"
-            : m.chainIdOk === undefined
-              ? m.errorRate > 0
-                ? "unreachable"
-                : "unchecked"
-              : m.throttled
-                ? "throttled"
-                : (lag ?? 0) > chain.maxLagBlocks
-                  ? "lagging"
-                  : m.errorRate > DEGRADED_ERROR_RATE
-                    ? "degraded"
-                    : "healthy";
+      const state = stateOf(m, lag ?? 0, chain.maxLagBlocks);
       return {
         id: m.id,
         state,
@@ -89,4 +72,15 @@ export function healthReport(chain: ChainConfig, now = Date.now()): ChainHealthR
       };
     }),
   };
+}
+
+/** The one word that says most about an upstream, worst first. */
+function stateOf(m: UpstreamMetrics, lag: number, maxLagBlocks: number): UpstreamState {
+  if (m.chainIdOk === false) return "wrong_chain";
+  if (m.circuit === "open") return "circuit_open";
+  if (m.circuit === "half_open") return "half_open";
+  if (m.chainIdOk === undefined) return m.errorRate > 0 ? "unreachable" : "unchecked";
+  if (m.throttled) return "throttled";
+  if (lag > maxLagBlocks) return "lagging";
+  return m.errorRate > DEGRADED_ERROR_RATE ? "degraded" : "healthy";
 }
