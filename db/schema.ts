@@ -4,7 +4,7 @@
  * KV and isolate caches. Secrets never sit here in clear: keys as SHA-256 hashes, upstream URLs sealed.
  */
 import { sql } from "drizzle-orm";
-import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 const timestamp = (name: string) =>
   integer(name, { mode: "number" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
@@ -15,6 +15,15 @@ export const plans = sqliteTable("plans", {
   maxBatch: integer("max_batch").notNull().default(100),
   /** Opt-in namespaces, JSON array of "debug" | "trace" | "txpool". */
   namespaces: text("namespaces", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  /** Compute units a tenant may spend per second, and at once (the token bucket's size). */
+  cuPerSecond: integer("cu_per_second").notNull().default(500),
+  burstCu: integer("burst_cu").notNull().default(1_000),
+  /** Compute units per calendar month (UTC). */
+  monthlyCu: integer("monthly_cu").notNull().default(30_000_000),
+  /** When the rate limiter cannot be reached and the current lease is spent: refuse or serve. */
+  onMeterDown: text("on_meter_down", { enum: ["closed", "open"] })
+    .notNull()
+    .default("closed"),
   createdAt: timestamp("created_at"),
 });
 
@@ -51,6 +60,8 @@ export const apiKeys = sqliteTable(
     hash: text("hash").notNull().unique(),
     createdAt: timestamp("created_at"),
     revokedAt: integer("revoked_at", { mode: "number" }),
+    /** A cap on this key's CU per second below its plan's; null: the plan's rate. */
+    cuPerSecond: integer("cu_per_second"),
   },
   (t) => [index("api_keys_tenant_idx").on(t.tenantId)],
 );
@@ -102,3 +113,30 @@ export const auditLog = sqliteTable("audit_log", {
   prevHash: text("prev_hash").notNull().unique(),
   hash: text("hash").notNull(),
 });
+
+/**
+ * Usage per UTC day, tenant, key, chain and method family, as totals. The tenant's Durable Object
+ * writes each row's running totals (never increments), so a flush that is retried or repeated
+ * changes nothing.
+ */
+export const usageDaily = sqliteTable(
+  "usage_daily",
+  {
+    /** YYYY-MM-DD, UTC. */
+    day: text("day").notNull(),
+    tenantId: text("tenant_id").notNull(),
+    keyId: text("key_id").notNull(),
+    chain: text("chain").notNull(),
+    family: text("family").notNull(),
+    /** JSON-RPC calls (each item of a batch is one). */
+    requests: integer("requests").notNull(),
+    cu: integer("cu").notNull(),
+    /** Calls answered with an error. */
+    errors: integer("errors").notNull(),
+    updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.tenantId, t.keyId, t.chain, t.family] }),
+    index("usage_daily_tenant_day_idx").on(t.tenantId, t.day),
+  ],
+);

@@ -3,9 +3,13 @@
 // `keyFile` is reused while it still works.
 import { readFile, writeFile } from "node:fs/promises";
 
+/** The demo plan's limits: roomy enough for local development and the end-to-end tests. */
+export const DEMO_LIMITS = { cuPerSecond: 10_000, burstCu: 20_000, monthlyCu: 1_000_000_000 };
+
 /**
  * @param {{ gatewayUrl: string, token: string, upstreamUrl: string, keyFile?: string,
- *           chain?: { slug: string, chainId: number, name: string } }} options
+ *           chain?: { slug: string, chainId: number, name: string },
+ *           limits?: { cuPerSecond?: number, burstCu?: number, monthlyCu?: number } }} options
  * @returns {Promise<{ key: string, tenantId: string, chain: string }>}
  */
 export async function seedDemo({
@@ -14,6 +18,7 @@ export async function seedDemo({
   upstreamUrl,
   keyFile,
   chain = { slug: "local", chainId: 31337, name: "Local anvil" },
+  limits = DEMO_LIMITS,
 }) {
   const api = async (method, path, body) => {
     const res = await fetch(`${gatewayUrl}/admin/v1${path}`, {
@@ -26,7 +31,10 @@ export async function seedDemo({
     return json;
   };
   const { plans } = await api("GET", "/plans");
-  const plan = plans.find((p) => p.name === "demo") ?? (await api("POST", "/plans", { name: "demo" }));
+  const found = plans.find((p) => p.name === "demo");
+  const plan = found
+    ? await api("PATCH", `/plans/${found.id}`, limits)
+    : await api("POST", "/plans", { name: "demo", ...limits });
   const { tenants } = await api("GET", "/tenants");
   const tenant =
     tenants.find((t) => t.name === "demo") ??

@@ -31,6 +31,7 @@ export async function startWorker({
     target: "es2023",
     conditions: ["workerd", "worker", "browser"],
     mainFields: ["module", "main"],
+    external: ["cloudflare:*"],
     define,
     logLevel: "error",
   });

@@ -67,10 +67,25 @@ export class ChainNotFoundError extends GatewayError {
   readonly httpStatus = 404;
 }
 
+/** Over the tenant's (or the key's) CU per second. */
 export class LimitExceededError extends GatewayError {
   readonly code = "limit_exceeded";
   readonly rpcCode = -32005;
   readonly httpStatus = 429;
+}
+
+/** The tenant's monthly CU quota is spent: same JSON-RPC code as a rate limit, its own `data.code`. */
+export class QuotaExceededError extends GatewayError {
+  readonly code = "quota_exceeded";
+  readonly rpcCode = -32005;
+  readonly httpStatus = 429;
+}
+
+/** The tenant's rate limiter cannot be reached and its plan fails closed. */
+export class MeterUnavailableError extends GatewayError {
+  readonly code = "meter_unavailable";
+  readonly rpcCode = -32015;
+  readonly httpStatus = 503;
 }
 
 export class UpstreamTimeoutError extends GatewayError {

@@ -6,7 +6,9 @@
  * object.
  *
  * The object grants only CU it takes out of the tenant's bucket and month at that moment, so
- * leasing never admits more than the limits allow: the worst-case over-admission is 0 CU. Unspent
+ * leasing never admits more than the limits allow: the worst-case over-admission is 0 CU. (One
+ * exception, by design: a single call costing more than the burst is admitted from a full bucket and
+ * leaves it in debt, so that no call is impossible on a plan.) Unspent
  * CU goes back with the isolate's next request for a lease; the slice held by an isolate that goes
  * away is lost, so the worst-case under-admission is one lease (a tenth of a second's allowance)
  * per isolate that disappears holding one.
@@ -18,7 +20,8 @@ export const LEASE_SECONDS = 0.1;
 /** The isolate asks for the next lease, in the background, once this share of the last is spent. */
 export const RENEW_WHEN_SPENT = 0.5;
 
-export type LimitKind = "rate" | "quota";
+/** Which limit refused: the tenant's rate, the key's own lower rate cap, or the monthly quota. */
+export type LimitKind = "rate" | "key_rate" | "quota";
 
 /** The isolate's side of a lease for one tenant. */
 export interface Lease {
@@ -29,9 +32,17 @@ export interface Lease {
   /** The object refused: every request is refused locally until then (ms). */
   refusedUntil: number;
   refusedBy: LimitKind | undefined;
+  /** The binding bucket as the object last reported it, for the rate-limit headers. */
+  bucketSeen: Bucket | undefined;
 }
 
-export const NO_LEASE: Lease = { remaining: 0, size: 0, refusedUntil: 0, refusedBy: undefined };
+export const NO_LEASE: Lease = {
+  remaining: 0,
+  size: 0,
+  refusedUntil: 0,
+  refusedBy: undefined,
+  bucketSeen: undefined,
+};
 
 export type SpendReturnType =
   /** Admitted from the lease; when `renew`, ask for the next lease in the background. */
@@ -53,14 +64,23 @@ export function spend(lease: Lease, cost: number, now: number): SpendReturnType 
   };
 }
 
-/** How much to ask for: a slice of a second's allowance, and never less than the call at hand. */
-export function leaseWant(limits: BucketLimits, cost: number): number {
-  return Math.max(cost, Math.ceil(limits.ratePerSecond * LEASE_SECONDS));
+/**
+ * How much to ask for: a slice of a second's allowance, and never less than the call at hand.
+ * With `seconds` 0 every request asks for exactly its cost: one call to the object per request.
+ */
+export function leaseWant(limits: BucketLimits, cost: number, seconds = LEASE_SECONDS): number {
+  return Math.max(cost, Math.ceil(limits.ratePerSecond * seconds));
 }
 
-export interface GrantParameters {
+/** A bucket with the limits it fills by. */
+export interface Limited {
   bucket: Bucket;
   limits: BucketLimits;
+}
+
+export interface GrantParameters extends Limited {
+  /** The key's own bucket, when the key is capped below the tenant's rate: both must cover a grant. */
+  cap?: Limited | undefined;
   /** CU granted this month so far, and the month's quota. */
   monthUsed: number;
   monthlyQuota: number;
@@ -76,29 +96,49 @@ export interface GrantParameters {
 
 export type GrantReturnType = {
   readonly bucket: Bucket;
+  /** The key's bucket after the grant, when `cap` was given. */
+  readonly capBucket?: Bucket;
   readonly monthUsed: number;
 } & (
   | { readonly granted: number }
   | { readonly granted: 0; readonly retryAt: number; readonly by: LimitKind }
 );
 
-/** The object's side: grant what the bucket and the month allow, or say when to come back. */
+/** The object's side: grant what the buckets and the month allow, or say when to come back. */
 export function grant(p: GrantParameters): GrantReturnType {
   const returned = Math.max(0, Math.min(p.returned, p.monthUsed));
-  const refilled = refill(p.bucket, p.limits, p.now);
-  const bucket = { tokens: Math.min(p.limits.burst, refilled.tokens + returned), at: refilled.at };
-  const monthUsed = p.monthUsed - returned;
-  const quotaLeft = Math.max(0, p.monthlyQuota - monthUsed);
-  if (quotaLeft < p.need) return { bucket, monthUsed, granted: 0, retryAt: p.monthEnds, by: "quota" };
-  if (bucket.tokens < p.need) {
-    return { bucket, monthUsed, granted: 0, retryAt: readyAt(bucket, p.limits, p.need), by: "rate" };
-  }
-  const granted = Math.max(p.need, Math.min(p.want, Math.floor(bucket.tokens), quotaLeft));
+  const bucket = credit(p, returned, p.now);
+  const capBucket = p.cap && credit(p.cap, returned, p.now);
+  const state = { bucket, monthUsed: p.monthUsed - returned, ...(capBucket && { capBucket }) };
+  const quotaLeft = Math.max(0, p.monthlyQuota - state.monthUsed);
+  if (quotaLeft < p.need) return { ...state, granted: 0, retryAt: p.monthEnds, by: "quota" };
+  const short = shortOf(bucket, p.limits, p.need);
+  if (short !== undefined) return { ...state, granted: 0, retryAt: short, by: "rate" };
+  const capShort = p.cap && capBucket && shortOf(capBucket, p.cap.limits, p.need);
+  if (capShort !== undefined) return { ...state, granted: 0, retryAt: capShort, by: "key_rate" };
+  const available = Math.min(bucket.tokens, capBucket?.tokens ?? Number.POSITIVE_INFINITY);
+  const granted = Math.max(p.need, Math.min(p.want, Math.floor(available), quotaLeft));
   return {
     bucket: { tokens: bucket.tokens - granted, at: bucket.at },
-    monthUsed: monthUsed + granted,
+    ...(capBucket && { capBucket: { tokens: capBucket.tokens - granted, at: capBucket.at } }),
+    monthUsed: state.monthUsed + granted,
     granted,
   };
+}
+
+/**
+ * When the bucket will cover `need`, or undefined when it does now. A need above the burst is covered
+ * by a full bucket, which it leaves in debt: such a call is never refused for good.
+ */
+function shortOf(bucket: Bucket, limits: BucketLimits, need: number): number | undefined {
+  const covered = Math.min(need, limits.burst);
+  return bucket.tokens >= covered ? undefined : readyAt(bucket, limits, covered);
+}
+
+/** The bucket refilled to `now`, with CU given back added (never above burst). */
+function credit({ bucket, limits }: Limited, returned: number, now: number): Bucket {
+  const refilled = refill(bucket, limits, now);
+  return { tokens: Math.min(limits.burst, refilled.tokens + returned), at: refilled.at };
 }
 
 /** The first moment (ms, UTC) of the month after the one `now` falls in: when quotas start over. */

@@ -45,13 +45,21 @@ export interface Fixture {
 
 /** A fresh plan, tenant, key and chain (unique slug) whose one upstream is the given URL (anvil by default). */
 export async function fixture(
-  options: { upstreamUrl?: string; maxBatch?: number; namespaces?: string[]; capabilities?: string[] } = {},
+  options: {
+    upstreamUrl?: string;
+    maxBatch?: number;
+    namespaces?: string[];
+    capabilities?: string[];
+    /** Plan fields such as cuPerSecond, burstCu, monthlyCu, onMeterDown. */
+    plan?: Record<string, unknown>;
+  } = {},
 ): Promise<Fixture> {
   const suffix = crypto.randomUUID().slice(0, 8);
   const plan = await admin<{ id: string }>("POST", "/plans", {
     name: `plan-${suffix}`,
     ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}),
     ...(options.namespaces ? { namespaces: options.namespaces } : {}),
+    ...options.plan,
   });
   const tenant = await admin<{ id: string }>("POST", "/tenants", {
     name: `tenant-${suffix}`,

@@ -100,6 +100,48 @@ describe("grant (the tenant's object)", () => {
     expect(result.monthUsed).toBe(0);
   });
 
+  test("a key capped below the tenant is granted no more than its own bucket holds", () => {
+    const cap = { bucket: { tokens: 50, at: 0 }, limits: { ratePerSecond: 100, burst: 100 } };
+    expect(grant({ ...base, cap })).toEqual({
+      bucket: { tokens: 1_950, at: 0 },
+      capBucket: { tokens: 0, at: 0 },
+      monthUsed: 50,
+      granted: 50,
+    });
+  });
+
+  test("a capped key with too little in its bucket is refused on the key's rate, the tenant's untouched", () => {
+    // 16 CU short at 100 CU/s: 160 ms.
+    const cap = { bucket: { tokens: 10, at: 0 }, limits: { ratePerSecond: 100, burst: 100 } };
+    expect(grant({ ...base, cap })).toMatchObject({
+      bucket: { tokens: 2_000 },
+      granted: 0,
+      retryAt: 160,
+      by: "key_rate",
+    });
+  });
+
+  test("CU given back returns to the key's bucket as well as the tenant's", () => {
+    const cap = { bucket: { tokens: 0, at: 0 }, limits: { ratePerSecond: 100, burst: 100 } };
+    const result = grant({
+      ...base,
+      cap,
+      bucket: { tokens: 0, at: 0 },
+      monthUsed: 40,
+      returned: 30,
+      need: 26,
+    });
+    expect(result).toMatchObject({ granted: 30, capBucket: { tokens: 0 }, bucket: { tokens: 0 } });
+  });
+
+  test("a call costing more than the burst is granted from a full bucket, leaving it in debt", () => {
+    const result = grant({ ...base, want: 2_983, need: 2_983 });
+    expect(result).toMatchObject({ granted: 2_983, bucket: { tokens: -983 } });
+    // The debt is paid back by refill before the next grant: 983 CU + 26 CU at 1000 CU/s.
+    const next = grant({ ...base, bucket: result.bucket, now: 0 });
+    expect(next).toMatchObject({ granted: 0, by: "rate", retryAt: 1_009 });
+  });
+
   test("a skewed clock adds nothing to the bucket", () => {
     const result = grant({ ...base, bucket: { tokens: 10, at: 5_000 }, now: 1_000 });
     expect(result).toMatchObject({ granted: 0, by: "rate" });
@@ -135,8 +177,8 @@ describe("isolates leasing from one object admit no more than the bucket alone w
           monthUsed = granted.monthUsed;
           const next: Lease =
             "retryAt" in granted
-              ? { remaining: 0, size: 0, refusedUntil: granted.retryAt, refusedBy: granted.by }
-              : { remaining: granted.granted, size: granted.granted, refusedUntil: 0, refusedBy: undefined };
+              ? lease({ refusedUntil: granted.retryAt, refusedBy: granted.by })
+              : lease({ remaining: granted.granted, size: granted.granted });
           result = spend(next, cost, now);
           leases[i] = result.kind === "spent" ? result.lease : next;
         } else if (result.kind === "spent") {

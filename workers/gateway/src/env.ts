@@ -1,15 +1,19 @@
 /** The gateway's bindings and the settings derived from them once per isolate. */
 import { z } from "zod";
+import type { TenantMeter } from "./meter/object";
 
 export interface Env {
   DB: D1Database;
   CONFIG_KV: KVNamespace;
+  /** One rate limiter and usage meter per tenant. */
+  METER: DurableObjectNamespace<TenantMeter>;
   /** HS256 secret for admin JWTs (at least 32 bytes). */
   ADMIN_JWT_SECRET: string;
   /** 32 random bytes, base64: seals upstream URLs at rest. */
   UPSTREAM_KEY: string;
   MAX_BODY_BYTES?: string;
   UPSTREAM_TIMEOUT_MS?: string;
+  METER_LEASE_MS?: string;
 }
 
 const SettingsSchema = z.object({
@@ -19,6 +23,8 @@ const SettingsSchema = z.object({
     .positive()
     .default(1024 * 1024),
   upstreamTimeoutMs: z.coerce.number().int().positive().default(4_000),
+  /** Milliseconds of a tenant's rate an isolate leases at a time; 0 asks the meter on every request. */
+  meterLeaseMs: z.coerce.number().int().min(0).max(1_000).default(100),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -27,9 +33,13 @@ let cached: { from: readonly unknown[]; settings: Settings } | undefined;
 
 /** Validated settings, parsed again only when the variables they come from change. */
 export function settingsOf(env: Env): Settings {
-  const from = [env.MAX_BODY_BYTES, env.UPSTREAM_TIMEOUT_MS];
+  const from = [env.MAX_BODY_BYTES, env.UPSTREAM_TIMEOUT_MS, env.METER_LEASE_MS];
   if (!cached || cached.from.some((v, i) => v !== from[i])) {
-    const settings = SettingsSchema.parse({ maxBodyBytes: from[0], upstreamTimeoutMs: from[1] });
+    const settings = SettingsSchema.parse({
+      maxBodyBytes: from[0],
+      upstreamTimeoutMs: from[1],
+      meterLeaseMs: from[2],
+    });
     cached = { from, settings };
   }
   return cached.settings;

@@ -9,9 +9,14 @@ import { GatewayError } from "../../../shared/errors/base";
 import { InvalidRequestError, NotFoundError, toGatewayError } from "../../../shared/errors/kinds";
 import { redact } from "../../../shared/errors/redact";
 import { admin } from "./admin";
+import { UsageQuery } from "./admin/schemas";
+import { validQuery } from "./admin/validate";
+import { extractKey } from "./auth/extractKey";
+import { resolveKey } from "./auth/resolveKey";
 import type { Env } from "./env";
+import { usageView } from "./meter/usageView";
 import { type RequestIdVariables, requestId, requestIdOf } from "./middleware/requestId";
-import { errorResponse, handleRpc } from "./rpc/handle";
+import { EXPOSED_HEADERS, errorResponse, handleRpc } from "./rpc/handle";
 import { handleHealth } from "./rpc/health";
 import { matchRpcRoute } from "./rpc/route";
 
@@ -25,7 +30,7 @@ app.use(
     origin: "*",
     allowMethods: ["POST", "GET", "OPTIONS"],
     allowHeaders: ["content-type", "x-api-key", "authorization"],
-    exposeHeaders: ["x-request-id", "x-upstream-id", "x-upstream-attempts"],
+    exposeHeaders: EXPOSED_HEADERS,
     maxAge: 86400,
   }),
 );
@@ -37,6 +42,14 @@ const health = (c: Context<AppEnv>, key: string | undefined) =>
     chain: c.req.param("chain") as string,
     key,
   }).then((report) => c.json(report));
+app.get("/v1/usage", async (c) => {
+  const query = validQuery(c, UsageQuery);
+  const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+  const key = await resolveKey(c.env, extractKey(undefined, c.req.raw.headers), waitUntil);
+  return c.json(
+    await usageView({ env: c.env, tenantId: key.tenantId, monthlyCu: key.limits.monthlyCu, ...query }),
+  );
+});
 app.get("/v1/:chain/health", (c) => health(c, undefined));
 app.get("/v1/:chain/:key/health", (c) => health(c, c.req.param("key")));
 app.get("/v1/:chain/:key?", () =>
@@ -58,6 +71,8 @@ app.onError((err, c) => {
   if (c.req.path.startsWith("/admin/")) return c.json({ error: error.toJsonRpc() }, error.httpStatus as 400);
   return errorResponse(error);
 });
+
+export { TenantMeter } from "./meter/object";
 
 export default {
   fetch(request, env, ctx) {

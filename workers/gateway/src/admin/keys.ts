@@ -1,31 +1,53 @@
-/** /admin/v1/keys/:id: revocation. The key stops working here at once and everywhere within 60 s. */
+/**
+ * /admin/v1/keys/:id: a key's own CU cap, and revocation. A change applies here at once and
+ * everywhere within 60 s.
+ */
 import { eq } from "drizzle-orm";
 import { apiKeys } from "../../../../db/schema";
 import { NotFoundError } from "../../../../shared/errors/kinds";
-import { keyCacheKey, keyMemory } from "../auth/resolveKey";
-import { invalidate } from "../cache/readThrough";
-import { dbOf } from "../db";
+import { type Db, dbOf } from "../db";
 import { adminApp } from "./app";
 import { commitWithAudit } from "./audit";
+import { forgetKeys } from "./forgetKeys";
+import { UpdateKey } from "./schemas";
 import { publicKeyColumns } from "./tenants";
+import { validBody } from "./validate";
 
-export const keyRoutes = adminApp().delete("/:id", async (c) => {
-  const db = dbOf(c.env.DB);
-  const id = c.req.param("id");
+async function requireKey(db: Db, id: string) {
   const found = await db
     .select({ ...publicKeyColumns, hash: apiKeys.hash })
     .from(apiKeys)
     .where(eq(apiKeys.id, id))
     .get();
   if (!found) throw new NotFoundError(`no key ${id}`);
-  const { hash, ...before } = found;
-  if (before.revokedAt === null) {
-    const after = { ...before, revokedAt: Date.now() };
-    await commitWithAudit(db, { actor: c.get("actor"), action: "key.revoke", target: id, before, after }, [
-      db.update(apiKeys).set({ revokedAt: after.revokedAt }).where(eq(apiKeys.id, id)),
-    ]);
-    await invalidate(c.env.CONFIG_KV, keyMemory, keyCacheKey(hash));
+  const { hash, ...key } = found;
+  return { hash, key };
+}
+
+export const keyRoutes = adminApp()
+  .patch("/:id", async (c) => {
+    const changes = await validBody(c, UpdateKey);
+    const db = dbOf(c.env.DB);
+    const { hash, key: before } = await requireKey(db, c.req.param("id"));
+    const after = { ...before, ...changes };
+    await commitWithAudit(
+      db,
+      { actor: c.get("actor"), action: "key.update", target: before.id, before, after },
+      [db.update(apiKeys).set(changes).where(eq(apiKeys.id, before.id))],
+    );
+    await forgetKeys(c.env, [{ hash }]);
     return c.json(after);
-  }
-  return c.json(before);
-});
+  })
+  .delete("/:id", async (c) => {
+    const db = dbOf(c.env.DB);
+    const { hash, key: before } = await requireKey(db, c.req.param("id"));
+    if (before.revokedAt !== null) return c.json(before);
+    const after = { ...before, revokedAt: Date.now() };
+    await commitWithAudit(
+      db,
+      { actor: c.get("actor"), action: "key.revoke", target: before.id, before, after },
+      [db.update(apiKeys).set({ revokedAt: after.revokedAt }).where(eq(apiKeys.id, before.id))],
+    );
+    await forgetKeys(c.env, [{ hash }]);
+    return c.json(after);
+  });

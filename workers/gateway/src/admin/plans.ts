@@ -1,11 +1,23 @@
-/** /admin/v1/plans: what a tenant may do (batch size, opt-in namespaces). */
-import { plans } from "../../../../db/schema";
+/**
+ * /admin/v1/plans: what a tenant may do (batch size, opt-in namespaces) and spend (CU per second,
+ * burst, monthly CU). A change reaches every location within 60 s.
+ */
+import { eq } from "drizzle-orm";
+import { apiKeys, plans, tenants } from "../../../../db/schema";
 import { randomId } from "../../../../shared/crypto/hash";
-import { dbOf } from "../db";
+import { NotFoundError } from "../../../../shared/errors/kinds";
+import { type Db, dbOf } from "../db";
 import { adminApp } from "./app";
 import { commitWithAudit } from "./audit";
-import { CreatePlan } from "./schemas";
+import { forgetKeys } from "./forgetKeys";
+import { CreatePlan, UpdatePlan } from "./schemas";
 import { validBody } from "./validate";
+
+async function requirePlan(db: Db, id: string) {
+  const plan = await db.select().from(plans).where(eq(plans.id, id)).get();
+  if (!plan) throw new NotFoundError(`no plan ${id}`);
+  return plan;
+}
 
 export const planRoutes = adminApp()
   .get("/", async (c) =>
@@ -21,4 +33,23 @@ export const planRoutes = adminApp()
       [db.insert(plans).values(plan)],
     );
     return c.json(plan, 201);
+  })
+  .get("/:id", async (c) => c.json(await requirePlan(dbOf(c.env.DB), c.req.param("id"))))
+  .patch("/:id", async (c) => {
+    const changes = await validBody(c, UpdatePlan);
+    const db = dbOf(c.env.DB);
+    const before = await requirePlan(db, c.req.param("id"));
+    const after = { ...before, ...changes };
+    await commitWithAudit(
+      db,
+      { actor: c.get("actor"), action: "plan.update", target: before.id, before, after },
+      [db.update(plans).set(changes).where(eq(plans.id, before.id))],
+    );
+    const keys = await db
+      .select({ hash: apiKeys.hash })
+      .from(apiKeys)
+      .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+      .where(eq(tenants.planId, before.id));
+    await forgetKeys(c.env, keys);
+    return c.json(after);
   });

@@ -4,11 +4,35 @@ import { PLAN_NAMESPACES } from "../../../../shared/methods/namespaces";
 
 const name = z.string().trim().min(1).max(100);
 
+const maxBatch = z.number().int().min(1).max(1000);
+const namespaces = z.array(z.enum(PLAN_NAMESPACES));
+/** Compute units per second: a plan's rate, or a key's cap below it. */
+const cuPerSecond = z.number().int().min(1).max(100_000_000);
+const burstCu = z.number().int().min(1).max(1_000_000_000);
+const monthlyCu = z.number().int().min(0).max(1e15);
+const onMeterDown = z.enum(["closed", "open"]);
+
 export const CreatePlan = z.strictObject({
   name,
-  maxBatch: z.number().int().min(1).max(1000).default(100),
-  namespaces: z.array(z.enum(PLAN_NAMESPACES)).default([]),
+  maxBatch: maxBatch.default(100),
+  namespaces: namespaces.default([]),
+  cuPerSecond: cuPerSecond.default(500),
+  burstCu: burstCu.default(1_000),
+  monthlyCu: monthlyCu.default(30_000_000),
+  onMeterDown: onMeterDown.default("closed"),
 });
+
+export const UpdatePlan = z
+  .strictObject({
+    name: name.optional(),
+    maxBatch: maxBatch.optional(),
+    namespaces: namespaces.optional(),
+    cuPerSecond: cuPerSecond.optional(),
+    burstCu: burstCu.optional(),
+    monthlyCu: monthlyCu.optional(),
+    onMeterDown: onMeterDown.optional(),
+  })
+  .refine((u) => Object.keys(u).length > 0, "nothing to change");
 
 export const CreateTenant = z.strictObject({
   name,
@@ -23,9 +47,24 @@ export const UpdateTenant = z
   })
   .refine((u) => Object.keys(u).length > 0, "nothing to change");
 
+const keyName = z.string().trim().max(100);
+
 export const CreateKey = z.strictObject({
-  name: z.string().trim().max(100).default(""),
+  name: keyName.default(""),
+  /** A cap below the plan's CU per second; null: the plan's. */
+  cuPerSecond: cuPerSecond.nullable().default(null),
 });
+
+export const UpdateKey = z
+  .strictObject({ name: keyName.optional(), cuPerSecond: cuPerSecond.nullable().optional() })
+  .refine((u) => Object.keys(u).length > 0, "nothing to change");
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a UTC day as YYYY-MM-DD");
+
+/** Query of the usage endpoints: days inclusive, this month so far by default. */
+export const UsageQuery = z
+  .strictObject({ from: day.optional(), to: day.optional(), keyId: z.string().min(1).max(64).optional() })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, "from must not be after to");
 
 const budgetMs = z.number().int().min(100).max(60_000);
 const maxLagBlocks = z.number().int().min(0).max(10_000);
@@ -33,7 +72,8 @@ const maxLagBlocks = z.number().int().min(0).max(10_000);
 export const CreateChain = z.strictObject({
   slug: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes, at most 63 characters"),
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes, at most 63 characters")
+    .refine((slug) => slug !== "usage", "reserved: /v1/usage is the usage endpoint"),
   chainId: z.number().int().positive(),
   name,
   enabled: z.boolean().default(true),

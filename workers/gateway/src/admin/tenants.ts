@@ -3,13 +3,13 @@ import { eq } from "drizzle-orm";
 import { apiKeys, plans, tenants } from "../../../../db/schema";
 import { randomId, sha256Hex, toBase64Url } from "../../../../shared/crypto/hash";
 import { InvalidBodyError, NotFoundError } from "../../../../shared/errors/kinds";
-import { keyCacheKey, keyMemory } from "../auth/resolveKey";
-import { invalidate } from "../cache/readThrough";
 import { type Db, dbOf } from "../db";
+import { usageView } from "../meter/usageView";
 import { adminApp } from "./app";
 import { commitWithAudit } from "./audit";
-import { CreateKey, CreateTenant, UpdateTenant } from "./schemas";
-import { validBody } from "./validate";
+import { forgetKeys } from "./forgetKeys";
+import { CreateKey, CreateTenant, UpdateTenant, UsageQuery } from "./schemas";
+import { validBody, validQuery } from "./validate";
 
 const KEY_PREFIX_LENGTH = 12;
 
@@ -21,6 +21,7 @@ export const publicKeyColumns = {
   prefix: apiKeys.prefix,
   createdAt: apiKeys.createdAt,
   revokedAt: apiKeys.revokedAt,
+  cuPerSecond: apiKeys.cuPerSecond,
 };
 
 async function requireTenant(db: Db, id: string) {
@@ -65,9 +66,24 @@ export const tenantRoutes = adminApp()
       { actor: c.get("actor"), action: "tenant.update", target: before.id, before, after },
       [db.update(tenants).set(changes).where(eq(tenants.id, before.id))],
     );
-    const keys = await db.select({ hash: apiKeys.hash }).from(apiKeys).where(eq(apiKeys.tenantId, before.id));
-    await Promise.all(keys.map(({ hash }) => invalidate(c.env.CONFIG_KV, keyMemory, keyCacheKey(hash))));
+    await forgetKeys(
+      c.env,
+      await db.select({ hash: apiKeys.hash }).from(apiKeys).where(eq(apiKeys.tenantId, before.id)),
+    );
     return c.json(after);
+  })
+  .get("/:id/usage", async (c) => {
+    const query = validQuery(c, UsageQuery);
+    const db = dbOf(c.env.DB);
+    const tenant = await requireTenant(db, c.req.param("id"));
+    const plan = await db
+      .select({ monthlyCu: plans.monthlyCu })
+      .from(plans)
+      .where(eq(plans.id, tenant.planId))
+      .get();
+    return c.json(
+      await usageView({ env: c.env, tenantId: tenant.id, monthlyCu: plan?.monthlyCu ?? 0, ...query }),
+    );
   })
   .get("/:id/keys", async (c) => {
     const keys = await dbOf(c.env.DB)
@@ -87,6 +103,7 @@ export const tenantRoutes = adminApp()
       id: randomId("key"),
       tenantId,
       name: body.name,
+      cuPerSecond: body.cuPerSecond,
       prefix: plaintext.slice(0, KEY_PREFIX_LENGTH),
       createdAt: Date.now(),
       revokedAt: null,

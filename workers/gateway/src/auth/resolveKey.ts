@@ -7,6 +7,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { apiKeys, plans, tenants } from "../../../../db/schema";
 import { sha256Hex } from "../../../../shared/crypto/hash";
 import { UnauthorizedError } from "../../../../shared/errors/kinds";
+import type { KeyLimits } from "../../../../shared/metering/limits";
 import { readThrough } from "../cache/readThrough";
 import { TtlCache } from "../cache/ttlCache";
 import { dbOf } from "../db";
@@ -18,13 +19,15 @@ export interface KeyContext {
   planId: string;
   maxBatch: number;
   namespaces: string[];
+  limits: KeyLimits;
 }
 
 export const keyMemory = new TtlCache<KeyContext | null>(10_000);
 /** Key -> its SHA-256, so a hot key is hashed once per isolate, not once per request. */
 const hashes = new TtlCache<string>(10_000);
 const HASH_TTL_MS = 10 * 60_000;
-export const keyCacheKey = (hash: string) => `key:${hash}`;
+/** Versioned: an entry cached by an older deployment, without the key's limits, is never read. */
+export const keyCacheKey = (hash: string) => `key:v2:${hash}`;
 const MAX_KEY_LENGTH = 256;
 
 export async function resolveKey(
@@ -67,6 +70,13 @@ async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null>
       planId: plans.id,
       maxBatch: plans.maxBatch,
       namespaces: plans.namespaces,
+      limits: {
+        cuPerSecond: plans.cuPerSecond,
+        burstCu: plans.burstCu,
+        monthlyCu: plans.monthlyCu,
+        keyCuPerSecond: apiKeys.cuPerSecond,
+        onMeterDown: plans.onMeterDown,
+      },
     })
     .from(apiKeys)
     .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))

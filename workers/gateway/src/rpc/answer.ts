@@ -18,6 +18,8 @@ import { createSender } from "../upstream/sender";
 export interface Answer {
   /** The response entry, or undefined for a notification. */
   entry: string | undefined;
+  /** False when the answer is a JSON-RPC error. */
+  ok: boolean;
   /** HTTP status this answer would have on its own. */
   status: number;
   /** The gateway error behind this answer, if any (for logs). */
@@ -95,18 +97,19 @@ export async function answerItems({
 function reply(
   id: string | undefined,
   entry: (id: string) => string,
+  ok = true,
   status = 200,
   error?: GatewayError,
 ): Answer {
-  return { entry: id === undefined ? undefined : entry(id), status, error };
+  return { entry: id === undefined ? undefined : entry(id), ok, status, error };
 }
 
 function failed(id: string | undefined, error: GatewayError): Answer {
-  return reply(id, (id) => errorEntry(id, error.toJsonRpc()), error.httpStatus, error);
+  return reply(id, (id) => errorEntry(id, error.toJsonRpc()), false, error.httpStatus, error);
 }
 
 function fromOutcome(call: RpcCall, outcome: CallOutcome): Answer {
   if (outcome.ok) return reply(call.id, (id) => resultEntry(id, outcome.resultRaw));
-  if (outcome.fault === "client") return reply(call.id, (id) => errorEntry(id, outcome.error));
+  if (outcome.fault === "client") return reply(call.id, (id) => errorEntry(id, outcome.error), false);
   return failed(call.id, outcome.error);
 }

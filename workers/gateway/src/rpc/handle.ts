@@ -8,20 +8,33 @@ import { BatchTooLargeError, ChainNotFoundError, toGatewayError } from "../../..
 import { redact } from "../../../../shared/errors/redact";
 import { parseRequest } from "../../../../shared/jsonrpc/parse";
 import { errorEntry } from "../../../../shared/jsonrpc/serialize";
+import { costsOf, usageOf } from "../../../../shared/metering/calls";
 import { extractKey } from "../auth/extractKey";
 import { resolveKey } from "../auth/resolveKey";
 import { resolveChain } from "../config/chains";
 import { type Env, settingsOf } from "../env";
-import { answerItems } from "./answer";
+import { admit } from "../meter/admit";
+import { recordUsage } from "../meter/report";
+import { type Answer, answerItems } from "./answer";
 import { readBody } from "./readBody";
 import type { RpcRoute } from "./route";
 
 const JSON_HEADERS = { "content-type": "application/json" };
+/** Response headers a browser may read. */
+export const EXPOSED_HEADERS = [
+  "x-request-id",
+  "x-upstream-id",
+  "x-upstream-attempts",
+  "x-ratelimit-limit",
+  "x-ratelimit-remaining",
+  "x-ratelimit-reset",
+  "retry-after",
+];
 /** CORS is open, so browsers and wallets may call from any origin; only browsers (Origin set) need it. */
 const CORS_HEADERS = {
   ...JSON_HEADERS,
   "access-control-allow-origin": "*",
-  "access-control-expose-headers": "x-request-id, x-upstream-id, x-upstream-attempts",
+  "access-control-expose-headers": EXPOSED_HEADERS.join(", "),
 };
 
 export interface HandleRpcParameters {
@@ -59,13 +72,36 @@ export async function handleRpc({
         `batch of ${items.length} requests exceeds this plan's limit of ${key.maxBatch}: split it into smaller batches`,
       );
     }
-    const { answers, attempts } = await answerItems({
-      items,
+    const costs = costsOf(items, key.namespaces);
+    const admission = await admit({
+      env,
       key,
-      chain,
-      attemptTimeoutMs: settings.upstreamTimeoutMs,
+      cost: costs.reduce((a, b) => a + b, 0),
+      leaseSeconds: settings.meterLeaseMs / 1000,
       waitUntil,
     });
+    Object.assign(headers, admission.headers);
+    if (admission.error) throw admission.error;
+    let answers: Answer[] | undefined;
+    let attempts: number | undefined;
+    try {
+      ({ answers, attempts } = await answerItems({
+        items,
+        key,
+        chain,
+        attemptTimeoutMs: settings.upstreamTimeoutMs,
+        waitUntil,
+      }));
+    } finally {
+      const failed = answers?.map((a) => !a.ok);
+      const now = Date.now();
+      recordUsage(
+        env,
+        key.tenantId,
+        usageOf({ items, costs, failed, keyId: key.keyId, chain: chain.slug, now }),
+        waitUntil,
+      );
+    }
     const upstreamIds = new Set<string>();
     for (const answer of answers) {
       if (answer.upstreamId) upstreamIds.add(answer.upstreamId);

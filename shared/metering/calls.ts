@@ -1,0 +1,41 @@
+/**
+ * @module
+ * What a request's calls cost and how they count in usage. A call the gateway refuses (invalid, or a
+ * method the key may not call) costs nothing but still counts as a request answered with an error.
+ * Pure.
+ */
+import type { RpcItem } from "../jsonrpc/parse";
+import { checkMethodAllowed } from "../methods/namespaces";
+import { cuOf } from "./computeUnits";
+import { dayOf, familyOf, type UsageRow } from "./usage";
+
+/** The CU of each item, in order. */
+export function costsOf(items: readonly RpcItem[], allowedNamespaces: readonly string[]): number[] {
+  return items.map((item) =>
+    item.ok && checkMethodAllowed(item.method, allowedNamespaces) === undefined ? cuOf(item.method) : 0,
+  );
+}
+
+export interface UsageOfParameters {
+  items: readonly RpcItem[];
+  costs: readonly number[];
+  /** Whether each item was answered with an error; undefined when the request failed as a whole. */
+  failed: readonly boolean[] | undefined;
+  keyId: string;
+  chain: string;
+  now: number;
+}
+
+/** The usage rows of one admitted request, one per item. */
+export function usageOf({ items, costs, failed, keyId, chain, now }: UsageOfParameters): UsageRow[] {
+  const day = dayOf(now);
+  return items.map((item, i) => ({
+    day,
+    keyId,
+    chain,
+    family: familyOf(item.ok ? item.method : undefined),
+    requests: 1,
+    cu: costs[i] ?? 0,
+    errors: failed?.[i] === false ? 0 : 1,
+  }));
+}
