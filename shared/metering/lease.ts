@@ -51,11 +51,18 @@ export type SpendReturnType =
   | { readonly kind: "lease_needed" }
   | { readonly kind: "refused"; readonly retryAt: number; readonly by: LimitKind };
 
+/**
+ * Spends from the lease while it covers the cost: CU already granted are spent even after a refusal
+ * (a request running alongside may have been refused). When it does not cover the cost, a refusal
+ * in force refuses locally; otherwise a new lease is needed.
+ */
 export function spend(lease: Lease, cost: number, now: number): SpendReturnType {
-  if (now < lease.refusedUntil) {
-    return { kind: "refused", retryAt: lease.refusedUntil, by: lease.refusedBy ?? "rate" };
+  if (lease.remaining < cost) {
+    if (now < lease.refusedUntil) {
+      return { kind: "refused", retryAt: lease.refusedUntil, by: lease.refusedBy ?? "rate" };
+    }
+    return { kind: "lease_needed" };
   }
-  if (lease.remaining < cost) return { kind: "lease_needed" };
   const remaining = lease.remaining - cost;
   return {
     kind: "spent",

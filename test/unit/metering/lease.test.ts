@@ -33,9 +33,14 @@ describe("spend (the isolate)", () => {
   });
 
   test("after a refusal, refuses locally until the object said to come back, then asks again", () => {
-    const refused = lease({ remaining: 500, refusedUntil: 1_000, refusedBy: "quota" });
+    const refused = lease({ remaining: 5, refusedUntil: 1_000, refusedBy: "quota" });
     expect(spend(refused, 10, 999)).toEqual({ kind: "refused", retryAt: 1_000, by: "quota" });
-    expect(spend(refused, 10, 1_000)).toMatchObject({ kind: "spent" });
+    expect(spend(refused, 10, 1_000)).toEqual({ kind: "lease_needed" });
+  });
+
+  test("CU already granted are spent even after a refusal", () => {
+    const refused = lease({ remaining: 500, size: 500, refusedUntil: 1_000, refusedBy: "quota" });
+    expect(spend(refused, 10, 999)).toMatchObject({ kind: "spent", lease: { remaining: 490 } });
   });
 });
 
