@@ -8,14 +8,11 @@ import { BatchTooLargeError, ChainNotFoundError, toGatewayError } from "../../..
 import { redact } from "../../../../shared/errors/redact";
 import { parseRequest } from "../../../../shared/jsonrpc/parse";
 import { errorEntry } from "../../../../shared/jsonrpc/serialize";
-import { costsOf, usageOf } from "../../../../shared/metering/calls";
 import { extractKey } from "../auth/extractKey";
 import { resolveKey } from "../auth/resolveKey";
 import { resolveChain } from "../config/chains";
 import { type Env, settingsOf } from "../env";
-import { admit } from "../meter/admit";
-import { recordUsage } from "../meter/report";
-import { type Answer, answerItems } from "./answer";
+import { answerMetered } from "../meter/metered";
 import { readBody } from "./readBody";
 import type { RpcRoute } from "./route";
 
@@ -72,36 +69,16 @@ export async function handleRpc({
         `batch of ${items.length} requests exceeds this plan's limit of ${key.maxBatch}: split it into smaller batches`,
       );
     }
-    const costs = costsOf(items, key.namespaces);
-    const admission = await admit({
+    const { answers, attempts } = await answerMetered({
       env,
+      items,
       key,
-      cost: costs.reduce((a, b) => a + b, 0),
+      chain,
+      attemptTimeoutMs: settings.upstreamTimeoutMs,
       leaseSeconds: settings.meterLeaseMs / 1000,
+      headers,
       waitUntil,
     });
-    Object.assign(headers, admission.headers);
-    if (admission.error) throw admission.error;
-    let answers: Answer[] | undefined;
-    let attempts: number | undefined;
-    try {
-      ({ answers, attempts } = await answerItems({
-        items,
-        key,
-        chain,
-        attemptTimeoutMs: settings.upstreamTimeoutMs,
-        waitUntil,
-      }));
-    } finally {
-      const failed = answers?.map((a) => !a.ok);
-      const now = Date.now();
-      recordUsage(
-        env,
-        key.tenantId,
-        usageOf({ items, costs, failed, keyId: key.keyId, chain: chain.slug, now }),
-        waitUntil,
-      );
-    }
     const upstreamIds = new Set<string>();
     for (const answer of answers) {
       if (answer.upstreamId) upstreamIds.add(answer.upstreamId);
