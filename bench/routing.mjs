@@ -17,6 +17,7 @@
 // of their own (bench/proxies.mjs), warmed up before each scenario.
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
+import { adminApi } from "../scripts/lib/seed.mjs";
 import { freshCall, isResult, streamOptions } from "./calls.mjs";
 import { startProxies } from "./proxies.mjs";
 
@@ -57,24 +58,15 @@ async function control(proxy, path, body) {
  * (for an early exit); `stop` of the result stops them too.
  */
 async function routedChain({ gatewayUrl, token, key, anvilUrl, scenario, stops }) {
-  const admin = async (path, body) => {
-    const res = await fetch(`${gatewayUrl}/admin/v1${path}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    const json = await res.json();
-    if (!res.ok) throw new Error(`POST ${path}: HTTP ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const api = adminApi({ gatewayUrl, token });
   const { proxies, stop } = await startProxies({ target: anvilUrl, count: NAMES.length });
   stops.push(stop);
   const slug = `bench-${scenario.replaceAll("_", "-")}-${Date.now().toString(36)}`;
-  await admin("/chains", { slug, chainId: 31337, name: `bench ${scenario}` });
+  await api("POST", "/chains", { slug, chainId: 31337, name: `bench ${scenario}` });
   const upstreams = [];
   for (const [i, proxy] of proxies.entries()) {
     const name = NAMES[i];
-    const { id } = await admin(`/chains/${slug}/upstreams`, { name, url: proxy.url });
+    const { id } = await api("POST", `/chains/${slug}/upstreams`, { name, url: proxy.url });
     upstreams.push({ ...proxy, name, id });
   }
   await warmProxies(upstreams);

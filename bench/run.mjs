@@ -4,7 +4,14 @@
 // autocannon: a warm-up each, then measured segments that alternate between them. Prints req/s, p50
 // and p99 of each and the ratios, and merges them into bench/results.json.
 //
+// The gateway's tenant has limits far above the load, so metering costs time but refuses nothing.
+// A second gateway that asks the tenant's meter on every request (METER_LEASE_MS "0", the naive
+// variant) joins the same alternation: metered_vs_bare and naive_do_vs_bare (bench/metering.mjs).
+//
 // Then one connection each, for the latency a lone client feels.
+//
+// Then over_limit (bench/metering.mjs): a plan of 2000 CU/s offered twice that, paced; the calls
+// admitted must match the limit within 5%.
 //
 // Then the routing scenarios (bench/routing.mjs), on the same gateway: failover_kill (one of three
 // upstreams refuses connections mid-run; no read may fail) and slow_upstream (one of three gets
@@ -13,7 +20,8 @@
 // Settings (environment): BENCH_DURATION seconds measured per scenario (10), BENCH_CONNECTIONS (16),
 // BENCH_WARMUP seconds per scenario (8), BENCH_ROUNDS segments per scenario (2), BENCH_UNLOADED
 // seconds at one connection per scenario (6), BENCH_HEALTHY seconds measured all healthy before
-// slow_upstream's fault (5), BENCH_ONLY=baseline or routing to run only one part.
+// slow_upstream's fault (5), BENCH_ONLY to run only one part: baseline (bare and gateway, loaded and
+// with one connection), metering (bare, gateway and naive loaded, then over_limit) or routing.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
@@ -27,6 +35,7 @@ import { seedDemo } from "../scripts/lib/seed.mjs";
 import { adminToken } from "../scripts/lib/token.mjs";
 import { startWorker } from "../scripts/lib/worker.mjs";
 import { freshCall, isResult, streamOptions } from "./calls.mjs";
+import { meteringRatios, NAIVE_BINDINGS, overLimitSeconds, ROOMY_LIMITS, runOverLimit } from "./metering.mjs";
 import { routingSeconds, runRoutingScenarios } from "./routing.mjs";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
@@ -48,9 +57,13 @@ const UNLOADED_SECONDS = setting("BENCH_UNLOADED", 6);
 const ROUNDS = Math.round(setting("BENCH_ROUNDS", 2));
 const HEALTHY = setting("BENCH_HEALTHY", 5);
 const ONLY = process.env.BENCH_ONLY ?? "";
-if (!["", "baseline", "routing"].includes(ONLY)) throw new Error("BENCH_ONLY must be baseline or routing");
-const BASELINE = ONLY !== "routing";
-const ROUTING = ONLY !== "baseline";
+if (!["", "baseline", "metering", "routing"].includes(ONLY))
+  throw new Error("BENCH_ONLY must be baseline, metering or routing");
+const BASELINE = ONLY === "" || ONLY === "baseline";
+const METERING = ONLY === "" || ONLY === "metering";
+const ROUTING = ONLY === "" || ONLY === "routing";
+/** Workers driven under load: the gateway, and the bare one and the naive gateway when needed. */
+const LOADED = 1 + (BASELINE || METERING ? 1 : 0) + (METERING ? 1 : 0);
 
 /** Stops what was started (anvil, the Workers, fault proxies), then exits. */
 const stops = [];
@@ -64,7 +77,9 @@ process.once("SIGTERM", () => shutdown(143));
 // Whatever happens, the bench ends: startup, warm-up, the measured segments, and a margin.
 const deadlineMs =
   (120 +
-    2 * (WARMUP + DURATION + ROUNDS + UNLOADED_SECONDS) +
+    LOADED * (WARMUP + DURATION + ROUNDS) +
+    (BASELINE ? LOADED * UNLOADED_SECONDS : 0) +
+    (METERING ? overLimitSeconds(DURATION) : 0) +
     (ROUTING ? 30 + routingSeconds({ duration: DURATION, healthy: HEALTHY }) : 0)) *
   1000;
 setTimeout(() => {
@@ -93,10 +108,11 @@ async function drive(url, seconds, connections = CONNECTIONS) {
     // Bodies that fail verifyBody are still 2xx and timed; they count as errors, not as served.
     served: latencies.length - result.mismatches,
     errors: result.errors + result.timeouts + result.non2xx + result.mismatches,
+    statuses: Object.entries(result.statusCodeStats ?? {}).filter(([status]) => !status.startsWith("2")),
   };
 }
 
-/** One call must succeed; the gateway must also show itself (x-upstream-id), so the two are not mixed up. */
+/** One call must succeed; a gateway must also show itself (x-upstream-id), so they are not mixed up. */
 async function smokeTest(name, url) {
   const res = await fetch(url, {
     method: "POST",
@@ -106,7 +122,7 @@ async function smokeTest(name, url) {
   const body = await res.text();
   if (!res.ok || !isResult(body))
     throw new Error(`${name} did not answer a call: HTTP ${res.status} ${body}`);
-  if ((name === "gateway") !== res.headers.has("x-upstream-id")) {
+  if ((name !== "bare") !== res.headers.has("x-upstream-id")) {
     throw new Error(`${url} does not look like the ${name} Worker (x-upstream-id header)`);
   }
 }
@@ -118,11 +134,17 @@ function summarize(segments, connections = CONNECTIONS) {
   const at = (p) => latencies[Math.max(0, Math.ceil(p * latencies.length) - 1)] ?? Number.NaN;
   const seconds = segments.reduce((sum, s) => sum + s.seconds, 0);
   const served = segments.reduce((sum, s) => sum + s.served, 0);
+  /** Non-2xx answers by HTTP status (429 or 503 from the meter, for one). */
+  const failedStatuses = {};
+  for (const [status, { count }] of segments.flatMap((s) => s.statuses)) {
+    failedStatuses[status] = (failedStatuses[status] ?? 0) + count;
+  }
   return {
     rps: Math.round(served / seconds),
     p50_ms: round2(at(0.5)),
     p99_ms: round2(at(0.99)),
     errors: segments.reduce((sum, s) => sum + s.errors, 0),
+    ...(Object.keys(failedStatuses).length > 0 && { failed_statuses: failedStatuses }),
     requests: served,
     connections,
     duration_s: round2(seconds),
@@ -152,38 +174,43 @@ async function writeResults(scenarios, ratios) {
   await writeFile(RESULTS, `${JSON.stringify(merged, null, 2)}\n`);
 }
 
-/** The gateway against the bare Worker: loaded, alternating, then one connection each. */
-async function baseline(targets) {
+/**
+ * The Workers in `targets` (bare first, then the gateway, then any other gateway) under load, in
+ * alternating segments; then, when `unloaded`, one connection each.
+ */
+async function baseline(targets, { unloaded }) {
+  const names = Object.keys(targets);
   console.log(
-    `bench: eth_getBalance(fresh address, latest), ${CONNECTIONS} connections, ` +
+    `bench: eth_getBalance(fresh address, latest) to ${names.join(", ")}, ${CONNECTIONS} connections, ` +
       `${WARMUP} s warm-up + ${DURATION} s measured in ${ROUNDS} alternating segments per scenario`,
   );
   for (const url of Object.values(targets)) await drive(url, WARMUP);
   // Alternate, and reverse the order every other round, so drift (anvil's state, the JIT, other
-  // load on the machine) falls on both scenarios alike.
-  const segments = { bare: [], gateway: [] };
+  // load on the machine) falls on all scenarios alike.
+  const segments = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? ["bare", "gateway"] : ["gateway", "bare"];
+    const order = round % 2 === 0 ? names : names.toReversed();
     for (const name of order) segments[name].push(await drive(targets[name], DURATION / ROUNDS));
   }
+  const scenarios = Object.fromEntries(names.map((name) => [name, summarize(segments[name])]));
+  const vsBare = round2(scenarios.gateway.rps / scenarios.bare.rps);
+  const ratios = {
+    gateway_vs_bare: vsBare,
+    // The same figure: the gateway's full path meters every request.
+    metered_vs_bare: vsBare,
+    gateway_p50_added_ms: round2(scenarios.gateway.p50_ms - scenarios.bare.p50_ms),
+  };
 
-  // The latency a lone client feels: one connection, so neither Worker is saturated.
-  const unloaded = { bare: [], gateway: [] };
-  for (const name of ["bare", "gateway", "gateway", "bare"]) {
-    unloaded[name].push(await drive(targets[name], UNLOADED_SECONDS / 2, 1));
+  if (unloaded) {
+    // The latency a lone client feels: one connection, so no Worker is saturated.
+    const lone = Object.fromEntries(names.map((name) => [name, []]));
+    for (const name of [...names, ...names.toReversed()]) {
+      lone[name].push(await drive(targets[name], UNLOADED_SECONDS / 2, 1));
+    }
+    for (const name of names) scenarios[`${name}_1conn`] = summarize(lone[name], 1);
+    ratios.gateway_p50_added_ms_1conn = round2(scenarios.gateway_1conn.p50_ms - scenarios.bare_1conn.p50_ms);
   }
 
-  const scenarios = {
-    bare: summarize(segments.bare),
-    gateway: summarize(segments.gateway),
-    bare_1conn: summarize(unloaded.bare, 1),
-    gateway_1conn: summarize(unloaded.gateway, 1),
-  };
-  const ratios = {
-    gateway_vs_bare: round2(scenarios.gateway.rps / scenarios.bare.rps),
-    gateway_p50_added_ms: round2(scenarios.gateway.p50_ms - scenarios.bare.p50_ms),
-    gateway_p50_added_ms_1conn: round2(scenarios.gateway_1conn.p50_ms - scenarios.bare_1conn.p50_ms),
-  };
   console.table(
     Object.fromEntries(
       Object.entries(scenarios).map(([name, s]) => [
@@ -194,12 +221,15 @@ async function baseline(targets) {
   );
   console.log(
     `gateway/bare req/s: ${ratios.gateway_vs_bare} (target >= 0.8); ` +
-      `gateway p50 added: ${ratios.gateway_p50_added_ms} ms (target <= 1); ` +
-      `with one connection: ${ratios.gateway_p50_added_ms_1conn} ms`,
+      `gateway p50 added: ${ratios.gateway_p50_added_ms} ms (target <= 1)` +
+      (unloaded ? `; with one connection: ${ratios.gateway_p50_added_ms_1conn} ms` : ""),
   );
+  if (targets.naive_do) Object.assign(ratios, meteringRatios(scenarios));
   for (const [name, s] of Object.entries(scenarios)) {
-    if (s.errors > 0)
-      console.warn(`warning: ${name} had ${s.errors} failed requests (see the Worker logs above)`);
+    if (s.errors > 0) {
+      const statuses = s.failed_statuses ? ` (HTTP ${JSON.stringify(s.failed_statuses)})` : "";
+      console.warn(`warning: ${name} had ${s.errors} failed requests${statuses} (see the Worker logs above)`);
+    }
   }
   return { scenarios, ratios };
 }
@@ -209,12 +239,17 @@ async function main() {
   stops.push(anvil.stop);
   const secret = randomBytes(32).toString("hex");
   const bindings = { ADMIN_JWT_SECRET: secret, UPSTREAM_KEY: randomBytes(32).toString("base64") };
-  const starting = {
-    gateway: freePort().then((port) =>
-      startGateway({ port, persistRoot: false, bindings, outDir: resolve(OUT_DIR, "gateway") }),
-    ),
-  };
-  if (BASELINE) {
+  const gatewayOn = (name, extra = {}) =>
+    freePort().then((port) =>
+      startGateway({
+        port,
+        persistRoot: false,
+        bindings: { ...bindings, ...extra },
+        outDir: resolve(OUT_DIR, name),
+      }),
+    );
+  const starting = { gateway: gatewayOn("gateway") };
+  if (BASELINE || METERING) {
     starting.bare = freePort().then((port) =>
       startWorker({
         configPath: resolve(HERE, "bare/wrangler.toml"),
@@ -225,20 +260,41 @@ async function main() {
       }),
     );
   }
+  if (METERING) starting.naive_do = gatewayOn("naive", NAIVE_BINDINGS);
   for (const worker of Object.values(starting)) stops.push(() => worker.then((w) => w.stop()));
-  const gateway = await starting.gateway;
-  const bare = await starting.bare;
+  const [gateway, bare, naive] = await Promise.all([starting.gateway, starting.bare, starting.naive_do]);
   const token = await adminToken(secret);
-  const { key, chain } = await seedDemo({ gatewayUrl: gateway.url, token, upstreamUrl: anvil.url });
-  const targets = { gateway: `${gateway.url}/v1/${chain}/${key}` };
+  // Every gateway's tenant gets limits far above the load: the throughput scenarios measure what
+  // metering costs, not refusals.
+  const seed = async (url) => {
+    const { key, chain } = await seedDemo({
+      gatewayUrl: url,
+      token,
+      upstreamUrl: anvil.url,
+      limits: ROOMY_LIMITS,
+    });
+    return { key, chain, rpcUrl: `${url}/v1/${chain}/${key}` };
+  };
+  const { key, chain, rpcUrl } = await seed(gateway.url);
+  const targets = {};
   if (bare) targets.bare = bare.url;
+  targets.gateway = rpcUrl;
+  if (naive) targets.naive_do = (await seed(naive.url)).rpcUrl;
   for (const [name, url] of Object.entries(targets)) await smokeTest(name, url);
 
   let results = { scenarios: {}, ratios: {} };
-  if (BASELINE) results = await baseline(targets);
+  if (BASELINE || METERING) results = await baseline(targets, { unloaded: BASELINE });
   else {
     console.log(`bench: ${WARMUP} s warm-up of the gateway`);
     await drive(targets.gateway, WARMUP);
+  }
+  if (METERING) {
+    results.scenarios.over_limit = await runOverLimit({
+      gatewayUrl: gateway.url,
+      token,
+      chain,
+      duration: DURATION,
+    });
   }
   if (ROUTING) {
     const routing = await runRoutingScenarios({

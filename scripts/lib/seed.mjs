@@ -7,6 +7,24 @@ import { readFile, writeFile } from "node:fs/promises";
 export const DEMO_LIMITS = { cuPerSecond: 10_000, burstCu: 20_000, monthlyCu: 1_000_000_000 };
 
 /**
+ * Calls the admin API: `api(method, path, body?)` resolves with the JSON answer (null for 204) and
+ * throws on any other status than 2xx.
+ * @param {{ gatewayUrl: string, token: string }} options
+ */
+export function adminApi({ gatewayUrl, token }) {
+  return async (method, path, body) => {
+    const res = await fetch(`${gatewayUrl}/admin/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = res.status === 204 ? null : await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+}
+
+/**
  * @param {{ gatewayUrl: string, token: string, upstreamUrl: string, keyFile?: string,
  *           chain?: { slug: string, chainId: number, name: string },
  *           limits?: { cuPerSecond?: number, burstCu?: number, monthlyCu?: number } }} options
@@ -20,16 +38,7 @@ export async function seedDemo({
   chain = { slug: "local", chainId: 31337, name: "Local anvil" },
   limits = DEMO_LIMITS,
 }) {
-  const api = async (method, path, body) => {
-    const res = await fetch(`${gatewayUrl}/admin/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = res.status === 204 ? null : await res.json();
-    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const api = adminApi({ gatewayUrl, token });
   const { plans } = await api("GET", "/plans");
   const found = plans.find((p) => p.name === "demo");
   const plan = found
