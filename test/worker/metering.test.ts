@@ -65,7 +65,9 @@ describe("the rate limit", () => {
     ]);
     const seconds = (Date.now() - start) / 1000;
     const expected = limits.cuPerSecond * seconds + limits.burstCu;
-    console.log(JSON.stringify({ admittedCu: hotTally.admitted * CU, expectedCu: Math.round(expected), seconds }));
+    console.log(
+      JSON.stringify({ admittedCu: hotTally.admitted * CU, expectedCu: Math.round(expected), seconds }),
+    );
     expect(hotTally.other).toEqual([]);
     expect(hotTally.refused).toBeGreaterThan(100);
     expect(Math.abs(hotTally.admitted * CU - expected) / expected).toBeLessThanOrEqual(0.05);
