@@ -71,6 +71,8 @@ describe("the rate limit", () => {
     expect(hotTally.other).toEqual([]);
     expect(hotTally.refused).toBeGreaterThan(100);
     expect(Math.abs(hotTally.admitted * CU - expected) / expected).toBeLessThanOrEqual(0.05);
+    // The stated bound: leasing never admits more than the bucket alone would.
+    expect(hotTally.admitted * CU).toBeLessThanOrEqual(expected);
     expect(quietTally).toMatchObject({ refused: 0, other: [] });
     expect(quietTally.admitted).toBeGreaterThan(30);
   });
