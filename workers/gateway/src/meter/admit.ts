@@ -31,7 +31,9 @@ interface KeyMeter {
   downUntil: number;
 }
 
+/** Keys metered in this isolate; past the bound, the longest-known goes (and with it its lease). */
 const meters = new Map<string, KeyMeter>();
+const MAX_METERS = 10_000;
 
 export interface AdmitParameters {
   env: Env;
@@ -98,6 +100,7 @@ export async function admit({
 function meterOf(keyId: string): KeyMeter {
   let meter = meters.get(keyId);
   if (!meter) {
+    if (meters.size >= MAX_METERS) meters.delete(meters.keys().next().value as string);
     meter = { lease: NO_LEASE, renewing: false, downUntil: 0 };
     meters.set(keyId, meter);
   }

@@ -18,13 +18,15 @@ interface Reporter {
   pending: Map<string, UsageRow>;
   /** A report being sent, or that failed to send: sent again as it is before anything newer. */
   unsent: { seq: number; rows: UsageRow[] } | undefined;
-  seq: number;
   running: boolean;
 }
 
+/** Tenants with usage not yet reported; a tenant's entry goes once all of it is. */
 const reporters = new Map<string, Reporter>();
 /** Made on first use: workerd allows no randomness at global scope. */
 let isolateId: string | undefined;
+/** Numbers this isolate's reports, across tenants, so they only ever grow for every object. */
+let seq = 0;
 
 export function recordUsage(
   env: Env,
@@ -34,7 +36,7 @@ export function recordUsage(
 ) {
   let reporter = reporters.get(tenantId);
   if (!reporter) {
-    reporter = { pending: new Map(), unsent: undefined, seq: 0, running: false };
+    reporter = { pending: new Map(), unsent: undefined, running: false };
     reporters.set(tenantId, reporter);
   }
   for (const row of rows) addUsage(reporter.pending, row);
@@ -51,14 +53,17 @@ async function sendLoop(env: Env, tenantId: string, reporter: Reporter) {
     while (Date.now() - started < LOOP_MS) {
       await wait(REPORT_DELAY_MS);
       if (!reporter.unsent) {
-        if (reporter.pending.size === 0) return;
-        reporter.seq += 1;
-        reporter.unsent = { seq: reporter.seq, rows: [...reporter.pending.values()] };
+        if (reporter.pending.size === 0) {
+          reporters.delete(tenantId);
+          return;
+        }
+        seq += 1;
+        reporter.unsent = { seq, rows: [...reporter.pending.values()] };
         reporter.pending = new Map();
       }
-      const { seq, rows } = reporter.unsent;
+      const report = { tenantId, reporter: isolateId, ...reporter.unsent };
       try {
-        await env.METER.getByName(tenantId).report({ tenantId, reporter: isolateId, seq, rows });
+        await env.METER.getByName(tenantId).report(report);
         reporter.unsent = undefined;
       } catch (err) {
         console.warn(
