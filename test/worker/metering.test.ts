@@ -184,6 +184,9 @@ describe("the monthly quota", () => {
     });
     const usage = await usageOf(f);
     expect(usage.totals).toEqual({ requests: 20, cu: 200, errors: 0 });
+    // A raised quota applies to the next request, though the refusal said to wait for the month's end.
+    await admin("PATCH", `/plans/${f.planId}`, { monthlyCu: 300 });
+    expect((await rpc(f, BLOCK_NUMBER)).status).toBe(200);
   });
 });
 

@@ -11,6 +11,7 @@ import { MeterUnavailableError } from "../../../../shared/errors/kinds";
 import { type Lease, leaseWant, NO_LEASE, spend } from "../../../../shared/metering/lease";
 import {
   bindingLimits,
+  type KeyLimits,
   limitError,
   rateLimitHeaders,
   secondsUntil,
@@ -29,6 +30,11 @@ interface KeyMeter {
   renewing: boolean;
   /** The object did not answer: until then, the plan's fail mode applies without asking. */
   downUntil: number;
+  /**
+   * The limits a refusal was given under. Limits read again (a change, or at most every 15 s) end
+   * a local refusal, so a raised quota or rate is asked about instead of refused until month end.
+   */
+  refusedUnder: KeyLimits | undefined;
 }
 
 /** Keys metered in this isolate; past the bound, the longest-known goes (and with it its lease). */
@@ -59,6 +65,7 @@ export async function admit({
   waitUntil,
 }: AdmitParameters): Promise<Admission> {
   const meter = meterOf(key.keyId);
+  if (meter.refusedUnder !== key.limits) meter.lease = { ...meter.lease, refusedUntil: 0 };
   let result = spend(meter.lease, cost, Date.now());
   // A lease that cannot cover the cost is given back, and a new one awaited; requests running
   // alongside may take it first, so this repeats (rarely more than once).
@@ -74,6 +81,7 @@ export async function admit({
       return meterDown(key, meter);
     }
     apply(meter, reply, true);
+    meter.refusedUnder = key.limits;
     result = spend(meter.lease, cost, Date.now());
   }
   const now = Date.now();
@@ -101,7 +109,7 @@ function meterOf(keyId: string): KeyMeter {
   let meter = meters.get(keyId);
   if (!meter) {
     if (meters.size >= MAX_METERS) meters.delete(meters.keys().next().value as string);
-    meter = { lease: NO_LEASE, renewing: false, downUntil: 0 };
+    meter = { lease: NO_LEASE, renewing: false, downUntil: 0, refusedUnder: undefined };
     meters.set(keyId, meter);
   }
   return meter;
