@@ -60,9 +60,17 @@ export interface UsageRow extends UsageCounts {
   family: MethodFamily;
 }
 
+const DAY_MS = 86_400_000;
+/** The last day asked for: formatting a date costs more than the rest of a request's metering. */
+let last = { start: 0, day: "1970-01-01" };
+
 /** The UTC day `now` (ms) falls in, as YYYY-MM-DD. */
 export function dayOf(now: number): string {
-  return new Date(now).toISOString().slice(0, 10);
+  if (now < last.start || now >= last.start + DAY_MS) {
+    const start = now - (((now % DAY_MS) + DAY_MS) % DAY_MS);
+    last = { start, day: new Date(start).toISOString().slice(0, 10) };
+  }
+  return last.day;
 }
 
 /** Identifies a row: two rows with the same key are added together. */
