@@ -65,7 +65,9 @@ export async function admit({
   waitUntil,
 }: AdmitParameters): Promise<Admission> {
   const meter = meterOf(key.keyId);
-  if (meter.refusedUnder !== key.limits) meter.lease = { ...meter.lease, refusedUntil: 0 };
+  if (meter.lease.refusedUntil > 0 && meter.refusedUnder !== key.limits) {
+    meter.lease = { ...meter.lease, refusedUntil: 0 };
+  }
   let result = spend(meter.lease, cost, Date.now());
   // A lease that cannot cover the cost is given back, and a new one awaited; requests running
   // alongside may take it first, so this repeats (rarely more than once).
