@@ -249,6 +249,12 @@ describe("usage", () => {
     );
     expect(fromAdmin.totals).toEqual({ requests: 4, cu: 111, errors: 1 });
     expect(fromAdmin.month).toMatchObject({ cu: 111, monthlyCu: 30_000_000 });
+    const otherKey = await admin<{ totals: unknown; month: { cu: number } }>(
+      "GET",
+      `/tenants/${f.tenantId}/usage?keyId=key_other`,
+    );
+    expect(otherKey.totals).toEqual({ requests: 0, cu: 0, errors: 0 });
+    expect(otherKey.month.cu).toBe(111);
   });
 
   test("the usage endpoint needs a key and checks its query", async () => {

@@ -31,19 +31,26 @@ export async function usageView({
   keyId,
 }: UsageViewParameters): Promise<UsageView> {
   const now = Date.now();
-  const monthStart = `${dayOf(now).slice(0, 8)}01`;
+  const today = dayOf(now);
+  const monthStart = `${today.slice(0, 8)}01`;
   try {
     await env.METER.getByName(tenantId).flush();
   } catch (err) {
     console.warn(JSON.stringify({ event: "usage_flush_failed", tenantId, error: String(err).slice(0, 200) }));
   }
-  const today = dayOf(now);
+  const query = { tenantId, from: from ?? monthStart, to: to ?? today, keyId };
+  const isMonth = query.from === monthStart && query.to === today && keyId === undefined;
+  // The default query is the month so far: one read serves both.
   const [report, month] = await Promise.all([
-    readUsage(env.DB, { tenantId, from: from ?? monthStart, to: to ?? today, keyId }),
-    readUsage(env.DB, { tenantId, from: monthStart, to: today }),
+    readUsage(env.DB, query),
+    isMonth ? undefined : readUsage(env.DB, { tenantId, from: monthStart, to: today }),
   ]);
   return {
     ...report,
-    month: { cu: month.totals.cu, monthlyCu, renewsAt: new Date(monthEnds(now)).toISOString() },
+    month: {
+      cu: (month ?? report).totals.cu,
+      monthlyCu,
+      renewsAt: new Date(monthEnds(now)).toISOString(),
+    },
   };
 }
