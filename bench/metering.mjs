@@ -6,7 +6,11 @@
 //                     tenant whose limits are far above the load (ROOMY_LIMITS), so metering costs
 //                     time but never refuses; target >= 0.85. Alongside, in the same alternating
 //                     segments, a second gateway with METER_LEASE_MS "0" (one awaited call to the
-//                     object per request): naive_do_vs_bare shows what leasing gains.
+//                     object per request): naive_do_vs_bare shows what leasing gains. And the floor
+//                     (bench/floor): what any gateway that meters by method must do per call (read
+//                     and parse the call, forward it with a timeout, read and parse the reply, answer
+//                     with a new Response). floor_vs_bare is the most metered_vs_bare can be here;
+//                     metered_vs_floor is the gateway's own cost on top of that.
 //   over_limit        A fresh plan, tenant and key at OVER_LIMIT (2000 CU/s, burst 200) on the leasing
 //                     gateway, offered twice its rate in eth_blockNumber calls for DURATION s, paced
 //                     evenly and open loop (each call leaves on schedule, whatever became of the ones
@@ -42,16 +46,23 @@ const round4 = (x) => Math.round(x * 10_000) / 10_000;
 const verdict = (pass) => (pass ? "PASS" : "MISS");
 
 /**
- * naive_do_vs_bare from the loaded scenarios of run.mjs (bare, gateway, naive_do), printed with
+ * naive_do_vs_bare, floor_vs_bare and metered_vs_floor from the loaded scenarios of run.mjs (bare,
+ * gateway, floor, naive_do), printed with
  * metered_vs_bare against its target.
  */
-export function meteringRatios({ bare, gateway, naive_do: naive }) {
+export function meteringRatios({ bare, gateway, floor, naive_do: naive }) {
   const metered = round2(gateway.rps / bare.rps);
-  const ratios = { naive_do_vs_bare: round2(naive.rps / bare.rps) };
+  const ratios = {
+    naive_do_vs_bare: round2(naive.rps / bare.rps),
+    floor_vs_bare: round2(floor.rps / bare.rps),
+    metered_vs_floor: round2(gateway.rps / floor.rps),
+  };
   console.log(
     `metered gateway/bare req/s: ${metered} (target >= ${TARGETS.metered_vs_bare}) ` +
       `${verdict(metered >= TARGETS.metered_vs_bare)}; naive (one meter call per request)/bare: ` +
-      `${ratios.naive_do_vs_bare}; leasing serves ${round2(gateway.rps / naive.rps)}x the naive req/s`,
+      `${ratios.naive_do_vs_bare}; leasing serves ${round2(gateway.rps / naive.rps)}x the naive req/s; ` +
+      `floor (parse, forward, parse the reply)/bare: ${ratios.floor_vs_bare}, gateway/floor: ` +
+      `${ratios.metered_vs_floor}`,
   );
   return ratios;
 }

@@ -6,7 +6,8 @@
 //
 // The gateway's tenant has limits far above the load, so metering costs time but refuses nothing.
 // A second gateway that asks the tenant's meter on every request (METER_LEASE_MS "0", the naive
-// variant) joins the same alternation: metered_vs_bare and naive_do_vs_bare (bench/metering.mjs).
+// variant) joins the same alternation, and so does the floor (bench/floor: parse, forward, parse the
+// reply, nothing else): metered_vs_bare, naive_do_vs_bare, floor_vs_bare (bench/metering.mjs).
 //
 // Then one connection each, for the latency a lone client feels.
 //
@@ -21,7 +22,7 @@
 // BENCH_WARMUP seconds per scenario (8), BENCH_ROUNDS segments per scenario (2), BENCH_UNLOADED
 // seconds at one connection per scenario (6), BENCH_HEALTHY seconds measured all healthy before
 // slow_upstream's fault (5), BENCH_ONLY to run only one part: baseline (bare and gateway, loaded and
-// with one connection), metering (bare, gateway and naive loaded, then over_limit) or routing.
+// with one connection), metering (bare, gateway, floor and naive loaded, then over_limit) or routing.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
@@ -62,8 +63,8 @@ if (!["", "baseline", "metering", "routing"].includes(ONLY))
 const BASELINE = ONLY === "" || ONLY === "baseline";
 const METERING = ONLY === "" || ONLY === "metering";
 const ROUTING = ONLY === "" || ONLY === "routing";
-/** Workers driven under load: the gateway, and the bare one and the naive gateway when needed. */
-const LOADED = 1 + (BASELINE || METERING ? 1 : 0) + (METERING ? 1 : 0);
+/** Workers driven under load: the gateway, and the bare one, the floor and the naive gateway when needed. */
+const LOADED = 1 + (BASELINE || METERING ? 1 : 0) + (METERING ? 2 : 0);
 
 /** Stops what was started (anvil, the Workers, fault proxies), then exits. */
 const stops = [];
@@ -122,7 +123,8 @@ async function smokeTest(name, url) {
   const body = await res.text();
   if (!res.ok || !isResult(body))
     throw new Error(`${name} did not answer a call: HTTP ${res.status} ${body}`);
-  if ((name !== "bare") !== res.headers.has("x-upstream-id")) {
+  const gateway = name !== "bare" && name !== "floor";
+  if (gateway !== res.headers.has("x-upstream-id")) {
     throw new Error(`${url} does not look like the ${name} Worker (x-upstream-id header)`);
   }
 }
@@ -249,20 +251,28 @@ async function main() {
       }),
     );
   const starting = { gateway: gatewayOn("gateway") };
-  if (BASELINE || METERING) {
-    starting.bare = freePort().then((port) =>
+  const baselineOn = (name, extra = {}) =>
+    freePort().then((port) =>
       startWorker({
-        configPath: resolve(HERE, "bare/wrangler.toml"),
+        configPath: resolve(HERE, `${name}/wrangler.toml`),
         port,
         persistRoot: false,
-        bindings: { UPSTREAM_URL: anvil.url },
-        outDir: resolve(OUT_DIR, "bare"),
+        bindings: { UPSTREAM_URL: anvil.url, ...extra },
+        outDir: resolve(OUT_DIR, name),
       }),
     );
+  if (BASELINE || METERING) starting.bare = baselineOn("bare");
+  if (METERING) {
+    starting.floor = baselineOn("floor", { UPSTREAM_TIMEOUT_MS: "4000" });
+    starting.naive_do = gatewayOn("naive", NAIVE_BINDINGS);
   }
-  if (METERING) starting.naive_do = gatewayOn("naive", NAIVE_BINDINGS);
   for (const worker of Object.values(starting)) stops.push(() => worker.then((w) => w.stop()));
-  const [gateway, bare, naive] = await Promise.all([starting.gateway, starting.bare, starting.naive_do]);
+  const [gateway, bare, floor, naive] = await Promise.all([
+    starting.gateway,
+    starting.bare,
+    starting.floor,
+    starting.naive_do,
+  ]);
   const token = await adminToken(secret);
   // Every gateway's tenant gets limits far above the load: the throughput scenarios measure what
   // metering costs, not refusals.
@@ -279,6 +289,7 @@ async function main() {
   const targets = {};
   if (bare) targets.bare = bare.url;
   targets.gateway = rpcUrl;
+  if (floor) targets.floor = floor.url;
   if (naive) targets.naive_do = (await seed(naive.url)).rpcUrl;
   for (const [name, url] of Object.entries(targets)) await smokeTest(name, url);
 
