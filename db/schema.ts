@@ -24,6 +24,8 @@ export const plans = sqliteTable("plans", {
   onMeterDown: text("on_meter_down", { enum: ["closed", "open"] })
     .notNull()
     .default("closed"),
+  /** Widest eth_getLogs block range one call may ask for; the gateway splits it into chunks. */
+  logsMaxBlockRange: integer("logs_max_block_range").notNull().default(100_000),
   createdAt: timestamp("created_at"),
 });
 
@@ -76,6 +78,14 @@ export const chains = sqliteTable("chains", {
   budgetMs: integer("budget_ms").notNull().default(10_000),
   /** Upstreams further behind the highest head than this are not used for head-dependent calls. */
   maxLagBlocks: integer("max_lag_blocks").notNull().default(5),
+  /** Typical time between blocks; head-dependent answers (eth_blockNumber...) are cached half of it. */
+  blockTimeMs: integer("block_time_ms").notNull().default(12_000),
+  /** Blocks below an upstream's head taken as final when it does not answer the `finalized` tag. */
+  finalityDepth: integer("finality_depth").notNull().default(64),
+  /** Widest eth_getLogs block range sent to one upstream; wider ranges are split or refused. */
+  logsBlockRange: integer("logs_block_range").notNull().default(10_000),
+  /** Most logs one eth_getLogs call may return. */
+  logsMaxResults: integer("logs_max_results").notNull().default(10_000),
   createdAt: timestamp("created_at"),
 });
 

@@ -100,7 +100,8 @@ export function callNeeds(method: string, params: unknown): CallNeeds {
   for (const ref of refs) {
     const n = blockNumberOf(ref);
     if (n === undefined) {
-      tagged ||= isHeadTag(ref);
+      // Anything that is not a number may mean the head to some node ("Latest", 32): treat it so.
+      tagged ||= isHeadTag(ref) || !isBlockHash(ref);
       continue;
     }
     block = Math.max(block ?? n, n);
@@ -122,6 +123,11 @@ function blockNumberOf(ref: unknown): number | undefined {
   if (typeof ref === "string" && /^0x[0-9a-f]{1,16}$/i.test(ref)) return Number(ref);
   if (ref && typeof ref === "object" && "blockNumber" in ref) return blockNumberOf(ref.blockNumber);
   return undefined;
+}
+
+/** An EIP-1898 `{blockHash}`: a block by hash, not by height. */
+function isBlockHash(ref: unknown): boolean {
+  return !!ref && typeof ref === "object" && "blockHash" in ref && !("blockNumber" in ref);
 }
 
 function isHeadTag(ref: unknown): boolean {

@@ -7,6 +7,9 @@ import { admin, adminToken, call, fixture, rpc } from "./gateway";
 
 const SECRET_URL = `${env.TEST_ANVIL_URL}/v2/SuperSecretProviderKey123?apikey=AnotherSecret456`;
 const chainIdBody = '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}';
+/** A read at `latest`, which the cache never answers: it shows whether an upstream was reached. */
+const balanceBody =
+  '{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x000000000000000000000000000000000000dEaD","latest"]}';
 
 async function raw(method: string, path: string, body?: unknown) {
   return call(`/admin/v1${path}`, {
@@ -161,15 +164,15 @@ describe("audit log", () => {
 describe("changes take effect without a restart", () => {
   test("disabling, re-enabling and deleting an upstream", async () => {
     const f = await fixture();
-    expect((await rpc(f, chainIdBody)).status).toBe(200);
+    expect((await rpc(f, balanceBody)).status).toBe(200);
     await admin("PATCH", `/chains/${f.chain}/upstreams/${f.upstreamId}`, { enabled: false });
-    const down = await rpc(f, chainIdBody);
+    const down = await rpc(f, balanceBody);
     expect(down.status).toBe(503);
     expect(await down.json()).toMatchObject({ error: { data: { code: "no_upstream" } } });
     await admin("PATCH", `/chains/${f.chain}/upstreams/${f.upstreamId}`, { enabled: true });
-    expect((await rpc(f, chainIdBody)).status).toBe(200);
+    expect((await rpc(f, balanceBody)).status).toBe(200);
     await admin("DELETE", `/chains/${f.chain}/upstreams/${f.upstreamId}`);
-    expect((await rpc(f, chainIdBody)).status).toBe(503);
+    expect((await rpc(f, balanceBody)).status).toBe(503);
   });
 
   test("a new upstream URL is used on the next call, even after the old one opened its circuit", async () => {

@@ -316,7 +316,7 @@ describe("routes", () => {
     const post = await rpc(f, chainId("1"), { origin: "https://dapp.example" });
     expect(post.headers.get("access-control-allow-origin")).toBe("*");
     expect(post.headers.get("access-control-expose-headers")).toBe(
-      "x-request-id, x-upstream-id, x-upstream-attempts, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after",
+      "x-request-id, x-upstream-id, x-upstream-attempts, x-cache, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after",
     );
     const refused = await rpc(f, "[]", { origin: "https://dapp.example" });
     expect(refused.headers.get("access-control-allow-origin")).toBe("*");

@@ -92,9 +92,21 @@ const CASES: Case[] = [
     needs: { ...READ, block: 32, lowestBlock: 32, headDependent: false, readsState: true },
   },
   {
-    name: "eth_getBalance with an EIP-1898 {blockNumber} holding no valid block is neither pinned nor head-dependent",
+    name: "eth_getBalance with an EIP-1898 {blockNumber} holding no valid block is not pinned, and taken as head-dependent",
     method: "eth_getBalance",
     params: [ADDRESS, { blockNumber: "0xzz" }],
+    needs: { ...READ, block: undefined, lowestBlock: undefined, headDependent: true, readsState: true },
+  },
+  {
+    name: "eth_getLogs with a block that is neither a number nor a known tag is taken as head-dependent",
+    method: "eth_getLogs",
+    params: [{ fromBlock: "0x10", toBlock: "Latest" }],
+    needs: { ...READ, block: 16, lowestBlock: 16, headDependent: true, readsState: false },
+  },
+  {
+    name: "eth_getBalance with an EIP-1898 {blockHash} is neither pinned nor head-dependent",
+    method: "eth_getBalance",
+    params: [ADDRESS, { blockHash: `0x${"ab".repeat(32)}` }],
     needs: { ...READ, block: undefined, lowestBlock: undefined, headDependent: false, readsState: true },
   },
   {

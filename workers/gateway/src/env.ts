@@ -5,6 +5,8 @@ import type { TenantMeter } from "./meter/object";
 export interface Env {
   DB: D1Database;
   CONFIG_KV: KVNamespace;
+  /** Call results that can never change, shared by every location (cache/responses.ts). */
+  RPC_CACHE: KVNamespace;
   /** One rate limiter and usage meter per tenant. */
   METER: DurableObjectNamespace<TenantMeter>;
   /** HS256 secret for admin JWTs (at least 32 bytes). */

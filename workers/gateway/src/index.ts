@@ -29,7 +29,7 @@ app.use(
   cors({
     origin: "*",
     allowMethods: ["POST", "GET", "OPTIONS"],
-    allowHeaders: ["content-type", "x-api-key", "authorization"],
+    allowHeaders: ["content-type", "x-api-key", "authorization", "cache-control"],
     exposeHeaders: EXPOSED_HEADERS,
     maxAge: 86400,
   }),

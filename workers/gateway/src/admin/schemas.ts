@@ -11,6 +11,7 @@ const cuPerSecond = z.number().int().min(1).max(100_000_000);
 const burstCu = z.number().int().min(1).max(1_000_000_000);
 const monthlyCu = z.number().int().min(0).max(1e15);
 const onMeterDown = z.enum(["closed", "open"]);
+const logsMaxBlockRange = z.number().int().min(1).max(100_000_000);
 
 export const CreatePlan = z.strictObject({
   name,
@@ -20,6 +21,7 @@ export const CreatePlan = z.strictObject({
   burstCu: burstCu.default(1_000),
   monthlyCu: monthlyCu.default(30_000_000),
   onMeterDown: onMeterDown.default("closed"),
+  logsMaxBlockRange: logsMaxBlockRange.default(100_000),
 });
 
 export const UpdatePlan = z
@@ -31,6 +33,7 @@ export const UpdatePlan = z
     burstCu: burstCu.optional(),
     monthlyCu: monthlyCu.optional(),
     onMeterDown: onMeterDown.optional(),
+    logsMaxBlockRange: logsMaxBlockRange.optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "nothing to change");
 
@@ -68,6 +71,10 @@ export const UsageQuery = z
 
 const budgetMs = z.number().int().min(100).max(60_000);
 const maxLagBlocks = z.number().int().min(0).max(10_000);
+const blockTimeMs = z.number().int().min(100).max(600_000);
+const finalityDepth = z.number().int().min(0).max(1_000_000);
+const logsBlockRange = z.number().int().min(1).max(10_000_000);
+const logsMaxResults = z.number().int().min(1).max(1_000_000);
 
 export const CreateChain = z.strictObject({
   slug: z
@@ -79,6 +86,10 @@ export const CreateChain = z.strictObject({
   enabled: z.boolean().default(true),
   budgetMs: budgetMs.default(10_000),
   maxLagBlocks: maxLagBlocks.default(5),
+  blockTimeMs: blockTimeMs.default(12_000),
+  finalityDepth: finalityDepth.default(64),
+  logsBlockRange: logsBlockRange.default(10_000),
+  logsMaxResults: logsMaxResults.default(10_000),
 });
 
 export const UpdateChain = z
@@ -87,6 +98,10 @@ export const UpdateChain = z
     enabled: z.boolean().optional(),
     budgetMs: budgetMs.optional(),
     maxLagBlocks: maxLagBlocks.optional(),
+    blockTimeMs: blockTimeMs.optional(),
+    finalityDepth: finalityDepth.optional(),
+    logsBlockRange: logsBlockRange.optional(),
+    logsMaxResults: logsMaxResults.optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "nothing to change");
 

@@ -18,6 +18,8 @@ export interface KeyContext {
   tenantId: string;
   planId: string;
   maxBatch: number;
+  /** Widest eth_getLogs block range one call may ask for. */
+  logsMaxBlockRange: number;
   namespaces: string[];
   limits: KeyLimits;
 }
@@ -26,8 +28,8 @@ export const keyMemory = new TtlCache<KeyContext | null>(10_000);
 /** Key -> its SHA-256, so a hot key is hashed once per isolate, not once per request. */
 const hashes = new TtlCache<string>(10_000);
 const HASH_TTL_MS = 10 * 60_000;
-/** Versioned: an entry cached by an older deployment, without the key's limits, is never read. */
-export const keyCacheKey = (hash: string) => `key:v2:${hash}`;
+/** Versioned: an entry cached by an older deployment, without the newer plan fields, is never read. */
+export const keyCacheKey = (hash: string) => `key:v3:${hash}`;
 const MAX_KEY_LENGTH = 256;
 
 export async function resolveKey(
@@ -69,6 +71,7 @@ async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null>
       tenantId: apiKeys.tenantId,
       planId: plans.id,
       maxBatch: plans.maxBatch,
+      logsMaxBlockRange: plans.logsMaxBlockRange,
       namespaces: plans.namespaces,
       limits: {
         cuPerSecond: plans.cuPerSecond,

@@ -12,12 +12,15 @@ import { TtlCache } from "../cache/ttlCache";
 import { dbOf } from "../db";
 import type { Env } from "../env";
 
-interface StoredChain {
+type ChainSettings = Pick<
+  typeof chains.$inferSelect,
+  "budgetMs" | "maxLagBlocks" | "blockTimeMs" | "finalityDepth" | "logsBlockRange" | "logsMaxResults"
+>;
+
+interface StoredChain extends ChainSettings {
   slug: string;
   chainId: number;
   enabled: boolean;
-  budgetMs: number;
-  maxLagBlocks: number;
   upstreams: { id: string; urlSealed: string; capabilities: string[]; oldestBlock: number | null }[];
 }
 
@@ -31,18 +34,17 @@ export interface Upstream {
   oldestBlock: number | undefined;
 }
 
-export interface ChainConfig {
+/** A chain and its enabled upstreams; the settings are documented in db/schema.ts. */
+export interface ChainConfig extends ChainSettings {
   slug: string;
   chainId: number;
   enabled: boolean;
-  /** Time all attempts of one call may take together, in ms. */
-  budgetMs: number;
-  maxLagBlocks: number;
   upstreams: Upstream[];
 }
 
 export const chainMemory = new TtlCache<ChainConfig | null>(1_000);
-export const chainCacheKey = (slug: string) => `chain:${slug}`;
+/** Versioned: an entry cached by an older deployment, without the newer settings, is never read. */
+export const chainCacheKey = (slug: string) => `chain:v2:${slug}`;
 
 export function resolveChain(env: Env, slug: string, waitUntil: (p: Promise<unknown>) => void) {
   return readThrough<StoredChain, ChainConfig>({
@@ -69,8 +71,28 @@ async function loadChain(d1: D1Database, slug: string): Promise<StoredChain | nu
     .from(upstreams)
     .where(and(eq(upstreams.chain, slug), eq(upstreams.enabled, true)))
     .orderBy(upstreams.createdAt);
-  const { chainId, enabled, budgetMs, maxLagBlocks } = chain;
-  return { slug, chainId, enabled, budgetMs, maxLagBlocks, upstreams: rows };
+  const {
+    chainId,
+    enabled,
+    budgetMs,
+    maxLagBlocks,
+    blockTimeMs,
+    finalityDepth,
+    logsBlockRange,
+    logsMaxResults,
+  } = chain;
+  return {
+    slug,
+    chainId,
+    enabled,
+    budgetMs,
+    maxLagBlocks,
+    blockTimeMs,
+    finalityDepth,
+    logsBlockRange,
+    logsMaxResults,
+    upstreams: rows,
+  };
 }
 
 async function openChain({ upstreams, ...chain }: StoredChain, key: string): Promise<ChainConfig> {

@@ -4,13 +4,11 @@
  * `headers` either way), answered, and counted in the tenant's usage whatever the outcome.
  */
 import { costsOf, usageOf } from "../../../../shared/metering/calls";
-import type { Env } from "../env";
 import { type AnswerItemsParameters, type AnswerItemsReturnType, answerItems } from "../rpc/answer";
 import { admit } from "./admit";
 import { recordUsage } from "./report";
 
 export interface AnswerMeteredParameters extends AnswerItemsParameters {
-  env: Env;
   /** Seconds of the rate one lease holds. */
   leaseSeconds: number;
   /** Response headers: the rate-limit headers are added here. */

@@ -12,7 +12,7 @@ import {
   UpstreamUnavailableError,
 } from "../../../../shared/errors/kinds";
 import type { RpcCall } from "../../../../shared/jsonrpc/parse";
-import { type CallNeeds, callNeeds } from "../../../../shared/routing/callNeeds";
+import type { CallNeeds } from "../../../../shared/routing/callNeeds";
 import {
   emptyMayBeStale,
   hedgeDelayMs,
@@ -29,6 +29,8 @@ import { healthOf, metricsOf, nextTurn, rankContextOf } from "./tracker";
 
 export interface ForwardCallParameters {
   call: RpcCall;
+  /** callNeeds of the call. */
+  needs: CallNeeds;
   chain: ChainConfig;
   send: SendCall;
   /** Date.now() after which no attempt starts and none may still run. */
@@ -58,6 +60,7 @@ const MIN_ATTEMPT_MS = 100;
 
 export function forwardCall({
   call,
+  needs,
   chain,
   send,
   deadline,
@@ -66,7 +69,6 @@ export function forwardCall({
   hedgeable,
 }: ForwardCallParameters): Promise<ForwardCallReturnType> {
   const now = Date.now();
-  const needs = callNeeds(call.method, call.params);
   const context = rankContextOf(chain, now);
   const { ranked, excluded } = rankUpstreams(
     chain.upstreams.map((u) => metricsOf(u, now)),

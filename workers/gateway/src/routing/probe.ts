@@ -1,19 +1,22 @@
 /**
  * @module
  * Lazy probes, until the cron worker seeds health: live requests send each upstream
- * `[eth_chainId, eth_blockNumber]` at most every few seconds, which checks it serves this chain,
- * tracks its head and measures it even when routing has stopped sending it traffic.
+ * `[eth_chainId, eth_blockNumber, eth_getBlockByNumber("finalized")]` at most every few seconds,
+ * which checks it serves this chain, tracks its head and finalized block (for the response cache),
+ * and measures it even when routing has stopped sending it traffic.
  */
+import { blockOfAnswer } from "../../../../shared/cache/policy";
 import type { ChainConfig, Upstream } from "../config/chains";
 import { type CallOutcome, sendCalls } from "../upstream/send";
 import { resultOf } from "../upstream/sender";
-import { healthOf, recordHead, recordResult } from "./tracker";
+import { healthOf, recordFinalized, recordHead, recordResult } from "./tracker";
 
 const PROBE_INTERVAL_MS = 3_000;
 const PROBE_TIMEOUT_MS = 2_000;
 const PROBE_CALLS = [
   { method: "eth_chainId", paramsRaw: undefined },
   { method: "eth_blockNumber", paramsRaw: undefined },
+  { method: "eth_getBlockByNumber", paramsRaw: '["finalized",false]' },
 ];
 
 /**
@@ -48,7 +51,7 @@ async function probeUpstream(chain: ChainConfig, upstream: Upstream): Promise<bo
   const started = Date.now();
   const outcomes = await sendCalls({ upstream, calls: PROBE_CALLS, timeoutMs: PROBE_TIMEOUT_MS });
   const now = Date.now();
-  const [chainId, head] = outcomes as [CallOutcome, CallOutcome];
+  const [chainId, head, finalized] = outcomes as [CallOutcome, CallOutcome, CallOutcome];
   if (!chainId.ok || !head.ok) {
     recordResult(upstream, resultOf(outcomes) === "throttled" ? "throttled" : "failed", now);
     return false;
@@ -56,6 +59,11 @@ async function probeUpstream(chain: ChainConfig, upstream: Upstream): Promise<bo
   const h = healthOf(upstream);
   h.chainIdOk = Number(JSON.parse(chainId.resultRaw)) === chain.chainId;
   recordResult(upstream, "ok", now, now - started);
-  if (h.chainIdOk) recordHead(upstream, Number(JSON.parse(head.resultRaw)));
-  return h.chainIdOk;
+  if (!h.chainIdOk) return false;
+  recordHead(upstream, Number(JSON.parse(head.resultRaw)));
+  // A node without the tag answers an error, and one with nothing final yet `null`: the chain's
+  // finality depth stands in (see finalizedOf).
+  const final = finalized.ok ? blockOfAnswer(finalized.resultRaw) : undefined;
+  if (final !== undefined) recordFinalized(upstream, final);
+  return true;
 }

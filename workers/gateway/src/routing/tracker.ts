@@ -21,6 +21,8 @@ export interface UpstreamHealth {
   readonly circuit: Circuit;
   throttledUntil: number;
   head: number | undefined;
+  /** Its `finalized` block, when it answers the tag. */
+  finalized: number | undefined;
   chainIdOk: boolean | undefined;
   /** When this isolate last sent it a probe. */
   probedAt: number;
@@ -42,6 +44,7 @@ export function healthOf(upstream: Upstream): UpstreamHealth {
       circuit: new Circuit(),
       throttledUntil: 0,
       head: undefined,
+      finalized: undefined,
       chainIdOk: undefined,
       probedAt: -Infinity,
     };
@@ -76,6 +79,22 @@ export function recordResult(
 export function recordHead(upstream: Upstream, head: number): void {
   const h = health.get(upstream.id);
   if (h?.url === upstream.url && h.chainIdOk !== false && Number.isSafeInteger(head)) h.head = head;
+}
+
+export function recordFinalized(upstream: Upstream, finalized: number): void {
+  const h = health.get(upstream.id);
+  if (h?.url === upstream.url && h.chainIdOk === true && Number.isSafeInteger(finalized))
+    h.finalized = finalized;
+}
+
+/**
+ * The newest block this upstream holds as final: its `finalized` tag, or its head less the chain's
+ * finality depth when it does not answer the tag; never above its head.
+ */
+export function finalizedOf(upstream: Upstream, finalityDepth: number): number | undefined {
+  const h = health.get(upstream.id);
+  if (h?.url !== upstream.url || h.chainIdOk !== true || h.head === undefined) return undefined;
+  return Math.min(h.head, h.finalized ?? h.head - finalityDepth);
 }
 
 export function metricsOf(upstream: Upstream, now: number): UpstreamMetrics & { upstream: Upstream } {

@@ -1,7 +1,8 @@
 /**
  * @module
  * Answers parsed JSON-RPC items: invalid ones and refused methods get errors, some methods are
- * answered by the gateway, and each of the rest is routed through the chain's upstreams on its own.
+ * answered by the gateway, and the rest go through the response cache to the chain's upstreams,
+ * each routed on its own.
  */
 import type { GatewayError } from "../../../../shared/errors/base";
 import type { RpcCall, RpcItem } from "../../../../shared/jsonrpc/parse";
@@ -9,11 +10,17 @@ import { errorEntry, resultEntry } from "../../../../shared/jsonrpc/serialize";
 import { checkMethodAllowed } from "../../../../shared/methods/namespaces";
 import type { KeyContext } from "../auth/resolveKey";
 import type { ChainConfig } from "../config/chains";
+import type { Env } from "../env";
 import { answerLocally } from "../methods";
-import { forwardCall } from "../routing/forward";
 import { probeChain } from "../routing/probe";
 import type { CallOutcome } from "../upstream/send";
 import { createSender } from "../upstream/sender";
+import {
+  type CacheMode,
+  type CacheStatus,
+  type ForwardCachedReturnType,
+  forwardCached,
+} from "./forwardCached";
 
 export interface Answer {
   /** The response entry, or undefined for a notification. */
@@ -26,28 +33,34 @@ export interface Answer {
   error?: GatewayError;
   /** Opaque id of the upstream whose answer this is. */
   upstreamId?: string | undefined;
+  /** Whether the cache served it; BYPASS for everything not cacheable, answered here or refused. */
+  cache: CacheStatus;
 }
 
 export interface AnswerItemsParameters {
+  env: Env;
   items: readonly RpcItem[];
   key: KeyContext;
   chain: ChainConfig;
   /** Longest one upstream attempt may take. */
   attemptTimeoutMs: number;
+  cacheMode: CacheMode;
   waitUntil: (p: Promise<unknown>) => void;
 }
 
 export interface AnswerItemsReturnType {
   answers: Answer[];
-  /** Upstream requests made, over all calls; undefined when no call was forwarded. */
+  /** Upstream requests made, over all calls; undefined when no call went to an upstream. */
   attempts: number | undefined;
 }
 
 export async function answerItems({
+  env,
   items,
   key,
   chain,
   attemptTimeoutMs,
+  cacheMode,
   waitUntil,
 }: AnswerItemsParameters): Promise<AnswerItemsReturnType> {
   const answers: Answer[] = new Array(items.length);
@@ -68,27 +81,23 @@ export async function answerItems({
   const deadline = Date.now() + chain.budgetMs;
   const probing = probeChain(chain, waitUntil);
   if (probing) await probing;
-  const send = createSender();
-  const forward = (i: number) =>
-    forwardCall({
-      call: items[i] as RpcCall,
-      chain,
-      send,
-      deadline,
-      attemptTimeoutMs,
-      waitUntil,
-      hedgeable: forwarded.length === 1,
-    });
-  const results =
-    forwarded.length === 1
-      ? [await forward(forwarded[0] as number)]
-      : await Promise.all(forwarded.map(forward));
-  let attempts = 0;
+  const results = await forwardCached({
+    env,
+    calls: forwarded.map((i) => items[i] as RpcCall),
+    chain,
+    send: createSender(),
+    deadline,
+    attemptTimeoutMs,
+    cacheMode,
+    waitUntil,
+  });
+  let attempts: number | undefined;
   forwarded.forEach((itemIndex, j) => {
-    const { outcome, upstreamId, attempts: n } = results[j] as Awaited<ReturnType<typeof forwardCall>>;
-    attempts += n;
+    const { outcome, upstreamId, attempts: n, cache } = results[j] as ForwardCachedReturnType;
+    if (cache !== "HIT") attempts = (attempts ?? 0) + n;
     const answer = fromOutcome(items[itemIndex] as RpcCall, outcome);
     answer.upstreamId = upstreamId;
+    answer.cache = cache;
     answers[itemIndex] = answer;
   });
   return { answers, attempts };
@@ -101,7 +110,7 @@ function reply(
   status = 200,
   error?: GatewayError,
 ): Answer {
-  return { entry: id === undefined ? undefined : entry(id), ok, status, error };
+  return { entry: id === undefined ? undefined : entry(id), ok, status, error, cache: "BYPASS" };
 }
 
 function failed(id: string | undefined, error: GatewayError): Answer {

@@ -13,6 +13,7 @@ import { resolveKey } from "../auth/resolveKey";
 import { resolveChain } from "../config/chains";
 import { type Env, settingsOf } from "../env";
 import { answerMetered } from "../meter/metered";
+import type { CacheMode } from "./forwardCached";
 import { readBody } from "./readBody";
 import type { RpcRoute } from "./route";
 
@@ -22,6 +23,7 @@ export const EXPOSED_HEADERS = [
   "x-request-id",
   "x-upstream-id",
   "x-upstream-attempts",
+  "x-cache",
   "x-ratelimit-limit",
   "x-ratelimit-remaining",
   "x-ratelimit-reset",
@@ -75,11 +77,13 @@ export async function handleRpc({
       key,
       chain,
       attemptTimeoutMs: settings.upstreamTimeoutMs,
+      cacheMode: cacheModeOf(request.headers),
       leaseSeconds: settings.meterLeaseMs / 1000,
       headers,
       waitUntil,
     });
     const upstreamIds = new Set<string>();
+    headers["x-cache"] = answers.map((a) => a.cache).join(", ");
     for (const answer of answers) {
       if (answer.upstreamId) upstreamIds.add(answer.upstreamId);
       if (answer.error && answer.status >= 500) logFailure(requestId, answer.error, answer.upstreamId);
@@ -97,6 +101,15 @@ export async function handleRpc({
     return errorResponse(error, headers);
   }
 }
+
+/** `Cache-Control: no-cache` asks for an upstream's answer; `no-store` also keeps it out of the cache. */
+function cacheModeOf(headers: Headers): CacheMode {
+  const control = headers.get("cache-control");
+  if (control === null) return ALL_CACHE;
+  const noStore = /\bno-store\b/i.test(control);
+  return { read: !noStore && !/\bno-cache\b/i.test(control), write: !noStore };
+}
+const ALL_CACHE: CacheMode = { read: true, write: true };
 
 /** A request-level failure as a JSON-RPC error response with id null. */
 export function errorResponse(error: GatewayError, headers: Record<string, string> = JSON_HEADERS): Response {
