@@ -12,7 +12,8 @@
 //                                                              eth_chainId and eth_blockNumber
 //                         {"mode": "chain_id", "chainId": 1}   report another chain id
 //                         {"mode": "flap", "ms": 500}          alternate ok / HTTP 503 every `ms`
-//   GET  <control>/stats  {"requests": n, "calls": n, "methods": {"eth_call": n, ...}}
+//   GET  <control>/stats  {"requests": n, "calls": n, "methods": {"eth_call": n, ...},
+//                          "exact": {"eth_getBlockByNumber[\"0x10\",false]": n, ...}}  (method + params)
 //   POST <control>/reset  zero the counters
 import { createServer } from "node:http";
 import { freePort } from "./ports.mjs";
@@ -22,7 +23,7 @@ export async function startFaultProxy({ target, port }) {
   port ??= await freePort();
   let fault = { mode: "ok" };
   let flapSince = Date.now();
-  const stats = { requests: 0, calls: 0, methods: {} };
+  const stats = { requests: 0, calls: 0, methods: {}, exact: {} };
   const sockets = new Set();
 
   const forward = (body) =>
@@ -39,7 +40,11 @@ export async function startFaultProxy({ target, port }) {
     const parsed = JSON.parse(body);
     const calls = Array.isArray(parsed) ? parsed : [parsed];
     stats.calls += calls.length;
-    for (const call of calls) stats.methods[call.method] = (stats.methods[call.method] ?? 0) + 1;
+    for (const call of calls) {
+      stats.methods[call.method] = (stats.methods[call.method] ?? 0) + 1;
+      const exact = `${call.method}${JSON.stringify(call.params ?? [])}`;
+      stats.exact[exact] = (stats.exact[exact] ?? 0) + 1;
+    }
     const mode =
       fault.mode === "flap"
         ? Math.floor((Date.now() - flapSince) / fault.ms) % 2
@@ -141,7 +146,7 @@ export async function startFaultProxy({ target, port }) {
       fault = next;
       flapSince = Date.now();
     } else if (req.method === "POST" && path === "/reset") {
-      Object.assign(stats, { requests: 0, calls: 0, methods: {} });
+      Object.assign(stats, { requests: 0, calls: 0, methods: {}, exact: {} });
     } else if (!(req.method === "GET" && path === "/stats")) {
       res.writeHead(404).end();
       return;

@@ -9,6 +9,8 @@ export interface Stats {
   requests: number;
   calls: number;
   methods: Record<string, number>;
+  /** Calls by method and params, e.g. `eth_getBlockByNumber["0x10",false]`. */
+  exact: Record<string, number>;
 }
 
 export interface RoutedChain {
@@ -27,6 +29,8 @@ export interface RpcResult {
   };
   text: string;
   upstreamId: string | null;
+  /** x-cache: HIT, MISS or BYPASS per call. */
+  cache: string | null;
   attempts: number;
 }
 
@@ -81,7 +85,8 @@ let chains = 0;
 /** A new chain whose upstreams are the proxies, in order. */
 export async function routedChain(
   proxies: FaultProxy[],
-  settings: { budgetMs?: number; maxLagBlocks?: number } = {},
+  /** Chain settings, as POST /admin/v1/chains takes them (budgetMs, blockTimeMs...). */
+  settings: Record<string, number> = {},
 ): Promise<RoutedChain> {
   const slug = `routing-${process.pid}-${Date.now().toString(36)}-${chains++}`;
   await admin("POST", "/chains", { slug, chainId: 31337, name: "Routing test", ...settings });
@@ -106,10 +111,14 @@ export async function rpc(chain: RoutedChain, method: string, params: unknown[] 
   return post(chain, JSON.stringify({ jsonrpc: "2.0", id: nextId++, method, params }));
 }
 
-export async function post(chain: RoutedChain, body: string): Promise<RpcResult> {
+export async function post(
+  chain: RoutedChain,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<RpcResult> {
   const res = await fetch(chain.url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body,
   });
   const text = await res.text();
@@ -118,6 +127,7 @@ export async function post(chain: RoutedChain, body: string): Promise<RpcResult>
     body: JSON.parse(text),
     text,
     upstreamId: res.headers.get("x-upstream-id"),
+    cache: res.headers.get("x-cache"),
     // NaN when the header is missing, so a test expecting a count fails.
     attempts: Number(res.headers.get("x-upstream-attempts") ?? Number.NaN),
   };
