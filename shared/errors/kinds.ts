@@ -55,6 +55,13 @@ export class InvalidParamsError extends GatewayError {
   readonly httpStatus = 200;
 }
 
+/** An eth_getLogs call over the plan's block range, or matching more logs than one call returns. */
+export class LogsLimitError extends GatewayError {
+  readonly code = "logs_limit_exceeded";
+  readonly rpcCode = -32602;
+  readonly httpStatus = 200;
+}
+
 export class UnauthorizedError extends GatewayError {
   readonly code = "unauthorized";
   readonly rpcCode = -32016;

@@ -15,9 +15,18 @@ export function retriesAfter(kind: CallKind, fault: FailureFault): boolean {
   return true;
 }
 
-/** Only reads are hedged: a second copy of a transaction or a filter call is not harmless. */
-export function hedges(kind: CallKind): boolean {
-  return kind === "read";
+/**
+ * Calls whose time depends on what the client asked (a log range, a trace) more than on the node:
+ * they give no latency sample, their timeouts do not count against the node, and they are not
+ * hedged (a second copy would double the heaviest load, judged by the p90 of light calls).
+ */
+export function isHeavy(method: string): boolean {
+  return method === "eth_getLogs" || method.startsWith("trace_") || method.startsWith("debug_");
+}
+
+/** Only light reads are hedged: a second copy of a transaction or a filter call is not harmless. */
+export function hedges(kind: CallKind, method: string): boolean {
+  return kind === "read" && !isHeavy(method);
 }
 
 export function isEmptyResult(resultRaw: string): boolean {

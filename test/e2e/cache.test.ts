@@ -214,3 +214,73 @@ describe("coalescing", () => {
     expect(await upstreamCalls("eth_sendRawTransaction", [raw])).toBe(2);
   });
 });
+
+describe("eth_getLogs range control", () => {
+  /** Runtime code that logs its calldata under topic 0x2a: LOG1(0, calldatasize, 0x2a). */
+  const EMITTER_CODE = "0x366000600037602a366000a100";
+  const EMITTER = "0x00000000000000000000000000000000000e0117";
+  const CHUNK = 10;
+  let first: number;
+  let last: number;
+
+  beforeAll(async () => {
+    await nodeCall("anvil_setCode", [EMITTER, EMITTER_CODE]);
+    first = Number(await nodeCall("eth_blockNumber")) + 1;
+    // One log per block for 3 chunks' worth of blocks (anvil mines each transaction on its own).
+    for (let i = 0; i < 3 * CHUNK; i++) {
+      await nodeCall("eth_sendTransaction", [
+        { from: ACCOUNT_0, to: EMITTER, data: `0x${(0x100 + i).toString(16).padStart(4, "0")}` },
+      ]);
+    }
+    last = Number(await nodeCall("eth_blockNumber"));
+    expect(last - first + 1).toBe(3 * CHUNK);
+  });
+
+  test("a range of 3x the chunk is split across calls and returns exactly what the node returns, in order", async () => {
+    const logsChain = await routedChain([proxy], { logsBlockRange: CHUNK });
+    const filter = { fromBlock: hex(first), toBlock: hex(last), address: EMITTER };
+    const direct = (await nodeCall("eth_getLogs", [filter])) as { blockNumber: string; data: string }[];
+    expect(direct).toHaveLength(3 * CHUNK);
+
+    const split = await rpc(logsChain, "eth_getLogs", [filter]);
+    expect(split.status).toBe(200);
+    expect(split.body.result).toEqual(direct);
+    for (let start = first; start <= last; start += CHUNK) {
+      const chunk = { ...filter, fromBlock: hex(start), toBlock: hex(start + CHUNK - 1) };
+      expect(await upstreamCalls("eth_getLogs", [chunk])).toBe(1);
+    }
+    expect(await upstreamCalls("eth_getLogs", [filter])).toBe(0);
+  });
+
+  test("tags are resolved before the range is judged: earliest..latest is split too", async () => {
+    const logsChain = await routedChain([proxy], { logsBlockRange: 100 });
+    const filter = { fromBlock: "earliest", toBlock: "latest", address: EMITTER };
+    const direct = await nodeCall("eth_getLogs", [filter]);
+    const split = await rpc(logsChain, "eth_getLogs", [filter]);
+    expect(split.body.result).toEqual(direct);
+    expect((await statsOf(proxy)).methods.eth_getLogs).toBeGreaterThan(1);
+  });
+
+  test("a range over the plan's limit is refused with -32602 and the limit, before any upstream call", async () => {
+    const filter = { fromBlock: "0x0", toBlock: hex(200_000) };
+    const refused = await rpc(chain, "eth_getLogs", [filter]);
+    expect(refused.status).toBe(200);
+    expect(refused.body.error).toEqual({
+      code: -32602,
+      message:
+        "eth_getLogs block range too large: 200001 blocks (0x0 to 0x30d40) is over this plan's limit of 100000; narrow fromBlock and toBlock",
+      data: { code: "logs_limit_exceeded", limit: "block_range", max: 100_000 },
+    });
+    expect((await statsOf(proxy)).methods.eth_getLogs ?? 0).toBe(0);
+  });
+
+  test("more logs than the chain's limit is an error that says so", async () => {
+    const logsChain = await routedChain([proxy], { logsBlockRange: CHUNK, logsMaxResults: 25 });
+    const res = await rpc(logsChain, "eth_getLogs", [{ fromBlock: hex(first), toBlock: hex(last) }]);
+    expect(res.body.error).toMatchObject({
+      code: -32602,
+      message:
+        "eth_getLogs matched 30 logs, over the limit of 25 per call; narrow the block range or the filter",
+    });
+  });
+});

@@ -10,6 +10,7 @@ import {
   hedgeDelayMs,
   hedges,
   isEmptyResult,
+  isHeavy,
   retriesAfter,
 } from "../../../shared/routing/policy";
 
@@ -31,12 +32,28 @@ describe("retriesAfter", () => {
 });
 
 describe("hedges", () => {
-  test.each<{ kind: CallKind; hedged: boolean }>([
-    { kind: "read", hedged: true },
-    { kind: "send", hedged: false },
-    { kind: "stateful", hedged: false },
-  ])("a $kind call is hedged: $hedged", ({ kind, hedged }) => {
-    expect(hedges(kind)).toBe(hedged);
+  test.each<{ kind: CallKind; method: string; hedged: boolean }>([
+    { kind: "read", method: "eth_getBalance", hedged: true },
+    { kind: "read", method: "eth_call", hedged: true },
+    { kind: "send", method: "eth_sendRawTransaction", hedged: false },
+    { kind: "stateful", method: "eth_getFilterChanges", hedged: false },
+    { kind: "read", method: "eth_getLogs", hedged: false },
+    { kind: "read", method: "trace_block", hedged: false },
+    { kind: "read", method: "debug_traceCall", hedged: false },
+  ])("a $kind call ($method) is hedged: $hedged", ({ kind, method, hedged }) => {
+    expect(hedges(kind, method)).toBe(hedged);
+  });
+});
+
+describe("isHeavy", () => {
+  test.each([
+    ["eth_getLogs", true],
+    ["trace_replayBlockTransactions", true],
+    ["debug_traceTransaction", true],
+    ["eth_getBlockByNumber", false],
+    ["eth_call", false],
+  ])("%s is heavy: %s", (method, heavy) => {
+    expect(isHeavy(method)).toBe(heavy);
   });
 });
 

@@ -91,7 +91,7 @@ export function forwardCall({
     });
   }
   const hook = outcomeHook(call.method);
-  const hedge = hedgeable && hedges(needs.kind);
+  const hedge = hedgeable && hedges(needs.kind, call.method);
 
   return new Promise((resolve) => {
     let next = 0;

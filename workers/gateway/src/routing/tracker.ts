@@ -97,6 +97,16 @@ export function finalizedOf(upstream: Upstream, finalityDepth: number): number |
   return Math.min(h.head, h.finalized ?? h.head - finalityDepth);
 }
 
+/** The highest block any upstream of the chain holds as final. */
+export function chainFinalizedOf(chain: ChainConfig): number | undefined {
+  let highest: number | undefined;
+  for (const upstream of chain.upstreams) {
+    const finalized = finalizedOf(upstream, chain.finalityDepth);
+    if (finalized !== undefined) highest = Math.max(highest ?? finalized, finalized);
+  }
+  return highest;
+}
+
 export function metricsOf(upstream: Upstream, now: number): UpstreamMetrics & { upstream: Upstream } {
   const h = healthOf(upstream);
   return {

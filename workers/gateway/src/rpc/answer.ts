@@ -15,12 +15,8 @@ import { answerLocally } from "../methods";
 import { probeChain } from "../routing/probe";
 import type { CallOutcome } from "../upstream/send";
 import { createSender } from "../upstream/sender";
-import {
-  type CacheMode,
-  type CacheStatus,
-  type ForwardCachedReturnType,
-  forwardCached,
-} from "./forwardCached";
+import type { CacheMode, CacheStatus, ForwardCachedReturnType } from "./forwardCached";
+import { forwardLogs } from "./forwardLogs";
 
 export interface Answer {
   /** The response entry, or undefined for a notification. */
@@ -81,7 +77,7 @@ export async function answerItems({
   const deadline = Date.now() + chain.budgetMs;
   const probing = probeChain(chain, waitUntil);
   if (probing) await probing;
-  const results = await forwardCached({
+  const results = await forwardLogs({
     env,
     calls: forwarded.map((i) => items[i] as RpcCall),
     chain,
@@ -89,6 +85,7 @@ export async function answerItems({
     deadline,
     attemptTimeoutMs,
     cacheMode,
+    logsMaxBlockRange: key.logsMaxBlockRange,
     waitUntil,
   });
   let attempts: number | undefined;

@@ -14,7 +14,7 @@ import { fromMemory, lookup, store } from "../cache/responses";
 import type { ChainConfig } from "../config/chains";
 import type { Env } from "../env";
 import { type ForwardCallParameters, type ForwardCallReturnType, forwardCall } from "../routing/forward";
-import { finalizedOf, healthOf } from "../routing/tracker";
+import { chainFinalizedOf, finalizedOf, healthOf } from "../routing/tracker";
 
 /** Per call: served from the cache, fetched and cacheable, or not cached (or the caller bypassed it). */
 export type CacheStatus = "HIT" | "MISS" | "BYPASS";
@@ -75,7 +75,7 @@ export async function forwardCached(p: ForwardCachedParameters): Promise<Forward
       // Head answers live in memory only; a block above every upstream's finality cannot be kept.
       if (plan.cacheClass === "head") return;
       if (plan.cacheClass === "number") {
-        chainFinalized ??= highestFinalized(chain);
+        chainFinalized ??= chainFinalizedOf(chain);
         if (chainFinalized === undefined || (plan.needs.block as number) > chainFinalized) return;
       }
       // KV (global) is skipped for lookups by hash: wallets poll receipts of new transactions.
@@ -134,13 +134,4 @@ function keep(
     blockTimeMs: chain.blockTimeMs,
   });
   if (keepMs !== undefined) store({ env, key: plan.key, resultRaw: outcome.resultRaw, keepMs, waitUntil });
-}
-
-function highestFinalized(chain: ChainConfig): number | undefined {
-  let highest: number | undefined;
-  for (const upstream of chain.upstreams) {
-    const finalized = finalizedOf(upstream, chain.finalityDepth);
-    if (finalized !== undefined) highest = Math.max(highest ?? finalized, finalized);
-  }
-  return highest;
 }

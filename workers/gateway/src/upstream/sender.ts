@@ -3,6 +3,7 @@
  * Sends the calls of one client request to upstreams. Calls bound for the same upstream in the same
  * turn go out as one JSON-RPC batch, and each upstream request feeds the tracker.
  */
+import { isHeavy } from "../../../../shared/routing/policy";
 import type { Upstream } from "../config/chains";
 import { type RequestResult, recordHead, recordResult } from "../routing/tracker";
 import { type CallOutcome, sendCalls, type UpstreamCall } from "./send";
@@ -41,7 +42,13 @@ async function flush({ upstream, calls, timeoutMs }: Queue): Promise<CallOutcome
   const started = Date.now();
   const outcomes = await sendCalls({ upstream, calls, timeoutMs });
   const now = Date.now();
-  recordResult(upstream, resultOf(outcomes), now, calls.length === 1 ? now - started : undefined);
+  // A heavy call's time is the client's range or trace, not the node's health (shared/routing/policy).
+  const heavy = calls.some((c) => isHeavy(c.method));
+  const result = resultOf(outcomes);
+  const timedOut = outcomes.every((o) => !o.ok && o.fault === "node" && o.error.code === "upstream_timeout");
+  if (!(heavy && timedOut)) {
+    recordResult(upstream, result, now, calls.length === 1 && !heavy ? now - started : undefined);
+  }
   outcomes.forEach((outcome, i) => {
     if (outcome.ok && calls[i]?.method === "eth_blockNumber") {
       recordHead(upstream, Number(JSON.parse(outcome.resultRaw)));
