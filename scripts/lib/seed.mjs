@@ -26,7 +26,7 @@ export function adminApi({ gatewayUrl, token }) {
 
 /**
  * @param {{ gatewayUrl: string, token: string, upstreamUrl: string, keyFile?: string,
- *           chain?: { slug: string, chainId: number, name: string },
+ *           chain?: { slug: string, chainId: number, name: string, blockTimeMs?: number },
  *           limits?: { cuPerSecond?: number, burstCu?: number, monthlyCu?: number } }} options
  * @returns {Promise<{ key: string, tenantId: string, chain: string }>}
  */
@@ -35,7 +35,8 @@ export async function seedDemo({
   token,
   upstreamUrl,
   keyFile,
-  chain = { slug: "local", chainId: 31337, name: "Local anvil" },
+  // anvil mines a block a second (scripts/lib/anvil.mjs): head answers are cached half of that.
+  chain = { slug: "local", chainId: 31337, name: "Local anvil", blockTimeMs: 1_000 },
   limits = DEMO_LIMITS,
 }) {
   const api = adminApi({ gatewayUrl, token });
