@@ -12,6 +12,7 @@
 //                                                              eth_chainId and eth_blockNumber
 //                         {"mode": "chain_id", "chainId": 1}   report another chain id
 //                         {"mode": "flap", "ms": 500}          alternate ok / HTTP 503 every `ms`
+//                         any of these + "methods": ["eth_getLogs"]  only requests with such a call
 //   GET  <control>/stats  {"requests": n, "calls": n, "methods": {"eth_call": n, ...},
 //                          "exact": {"eth_getBlockByNumber[\"0x10\",false]": n, ...}}  (method + params)
 //   POST <control>/reset  zero the counters
@@ -45,8 +46,11 @@ export async function startFaultProxy({ target, port }) {
       const exact = `${call.method}${JSON.stringify(call.params ?? [])}`;
       stats.exact[exact] = (stats.exact[exact] ?? 0) + 1;
     }
-    const mode =
-      fault.mode === "flap"
+    // A fault limited to some methods leaves requests without any of them alone.
+    const spared = fault.methods && !calls.some((c) => fault.methods.includes(c.method));
+    const mode = spared
+      ? "ok"
+      : fault.mode === "flap"
         ? Math.floor((Date.now() - flapSince) / fault.ms) % 2
           ? "http"
           : "ok"

@@ -6,6 +6,7 @@ import { startAnvil } from "../../scripts/lib/anvil.mjs";
 import { startFaultProxy } from "../../scripts/lib/faultProxy.mjs";
 import {
   type FaultProxy,
+  healthOf,
   post,
   type RoutedChain,
   resetProxies,
@@ -272,6 +273,24 @@ describe("eth_getLogs range control", () => {
       data: { code: "logs_limit_exceeded", limit: "block_range", max: 100_000 },
     });
     expect((await statsOf(proxy)).methods.eth_getLogs ?? 0).toBe(0);
+  });
+
+  test("eth_getLogs timeouts, which a client's range causes, do not open the upstream's circuit", async () => {
+    const slowChain = await routedChain([proxy], { budgetMs: 1_000 });
+    await rpc(slowChain, "eth_chainId");
+    await setFault(proxy, { mode: "hang", methods: ["eth_getLogs"] });
+    const timedOut = await Promise.all(
+      [1, 2, 3, 4].map((n) => rpc(slowChain, "eth_getLogs", [{ fromBlock: hex(n), toBlock: hex(n + 1) }])),
+    );
+    expect(timedOut.map((r) => r.body.error?.data?.code)).toEqual(Array(4).fill("upstream_unavailable"));
+    const health = await healthOf(slowChain);
+    expect(health.upstreams[0]).toMatchObject({ circuit: "closed", state: "healthy" });
+    // The same timeouts on a light call do count: the circuit opens.
+    await setFault(proxy, { mode: "hang", methods: ["eth_getBalance"] });
+    await Promise.all(
+      [ACCOUNT_0, ACCOUNT_1, EMITTER].map((address) => rpc(slowChain, "eth_getBalance", [address, "latest"])),
+    );
+    expect((await healthOf(slowChain)).upstreams[0]?.circuit).toBe("open");
   });
 
   test("more logs than the chain's limit is an error that says so", async () => {
