@@ -46,12 +46,13 @@ export async function forwardCached(p: ForwardCachedParameters): Promise<Forward
   const { env, calls, chain, cacheMode, waitUntil } = p;
   const plans = calls.map((call): Plan => {
     const needs = callNeeds(call.method, call.params);
-    return {
-      call,
-      needs,
-      cacheClass: cacheClassOf(call.method, needs),
-      key: cacheKeyOf(chain.slug, call.method, call.params),
-    };
+    const cacheClass = cacheClassOf(call.method, needs);
+    // Calls never cached are only coalesced: their raw params make the key, without the canonical form's cost.
+    const key =
+      cacheClass === "none"
+        ? `${chain.slug}\n${call.method}\n${call.paramsRaw ?? "[]"}`
+        : cacheKeyOf(chain.slug, call.method, call.params);
+    return { call, needs, cacheClass, key };
   });
   const results: (ForwardCachedReturnType | undefined)[] = new Array(plans.length);
   const hit = (resultRaw: string): ForwardCachedReturnType => ({
