@@ -14,6 +14,11 @@
 // Then over_limit (bench/metering.mjs): a plan of 2000 CU/s offered twice that, paced; the calls
 // admitted must match the limit within 5%.
 //
+// Then the cache scenarios (bench/cache.mjs), bare and gateway alternating as above, after anvil has
+// mined 200 blocks so that old ones are final: cache_hit (the same finalized block by number over and
+// over; cache_hit_vs_bare targets >= 1.5) and mixed (60% finalized blocks from a set of 50, 40% fresh
+// eth_getBalance at `latest`; the gateway's hit rate from x-cache, and mixed_vs_bare).
+//
 // Then the routing scenarios (bench/routing.mjs), on the same gateway: failover_kill (one of three
 // upstreams refuses connections mid-run; no read may fail) and slow_upstream (one of three gets
 // +300 ms; p50 must stay near the healthy one and calls must move away from it).
@@ -22,7 +27,8 @@
 // BENCH_WARMUP seconds per scenario (8), BENCH_ROUNDS segments per scenario (2), BENCH_UNLOADED
 // seconds at one connection per scenario (6), BENCH_HEALTHY seconds measured all healthy before
 // slow_upstream's fault (5), BENCH_ONLY to run only one part: baseline (bare and gateway, loaded and
-// with one connection), metering (bare, gateway, floor and naive loaded, then over_limit) or routing.
+// with one connection), metering (bare, gateway, floor and naive loaded, then over_limit), cache
+// (bare and gateway on cache_hit and mixed) or routing.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
@@ -35,7 +41,8 @@ import { freePort } from "../scripts/lib/ports.mjs";
 import { seedDemo } from "../scripts/lib/seed.mjs";
 import { adminToken } from "../scripts/lib/token.mjs";
 import { startWorker } from "../scripts/lib/worker.mjs";
-import { freshCall, isResult, streamOptions } from "./calls.mjs";
+import { cacheSeconds, runCacheScenarios } from "./cache.mjs";
+import { FRESH_STREAM, freshCall, isResult, streamOptions } from "./calls.mjs";
 import { meteringRatios, NAIVE_BINDINGS, overLimitSeconds, ROOMY_LIMITS, runOverLimit } from "./metering.mjs";
 import { routingSeconds, runRoutingScenarios } from "./routing.mjs";
 
@@ -58,13 +65,17 @@ const UNLOADED_SECONDS = setting("BENCH_UNLOADED", 6);
 const ROUNDS = Math.round(setting("BENCH_ROUNDS", 2));
 const HEALTHY = setting("BENCH_HEALTHY", 5);
 const ONLY = process.env.BENCH_ONLY ?? "";
-if (!["", "baseline", "metering", "routing"].includes(ONLY))
-  throw new Error("BENCH_ONLY must be baseline, metering or routing");
+if (!["", "baseline", "metering", "cache", "routing"].includes(ONLY))
+  throw new Error("BENCH_ONLY must be baseline, metering, cache or routing");
 const BASELINE = ONLY === "" || ONLY === "baseline";
 const METERING = ONLY === "" || ONLY === "metering";
+const CACHE = ONLY === "" || ONLY === "cache";
 const ROUTING = ONLY === "" || ONLY === "routing";
-/** Workers driven under load: the gateway, and the bare one, the floor and the naive gateway when needed. */
-const LOADED = 1 + (BASELINE || METERING ? 1 : 0) + (METERING ? 2 : 0);
+/**
+ * Workers driven with the uncacheable stream: the bare one and the gateway (the floor and the naive
+ * gateway too for metering), or the gateway alone, warmed up before routing.
+ */
+const LOADED = BASELINE || METERING ? 2 + (METERING ? 2 : 0) : ROUTING ? 1 : 0;
 
 /** Stops what was started (anvil, the Workers, fault proxies), then exits. */
 const stops = [];
@@ -81,6 +92,7 @@ const deadlineMs =
     LOADED * (WARMUP + DURATION + ROUNDS) +
     (BASELINE ? LOADED * UNLOADED_SECONDS : 0) +
     (METERING ? overLimitSeconds(DURATION) : 0) +
+    (CACHE ? cacheSeconds({ warmup: WARMUP, duration: DURATION, rounds: ROUNDS }) : 0) +
     (ROUTING ? 30 + routingSeconds({ duration: DURATION, healthy: HEALTHY }) : 0)) *
   1000;
 setTimeout(() => {
@@ -89,15 +101,32 @@ setTimeout(() => {
 }, deadlineMs).unref();
 
 /**
- * Drives `url` with the call stream for `seconds`. Latencies come from autocannon's per-response
- * timings (sub-millisecond), not its histogram, which rounds to whole milliseconds.
+ * Drives `url` with a call stream (calls.mjs) for `seconds`. Latencies come from autocannon's
+ * per-response timings (sub-millisecond), not its histogram, which rounds to whole milliseconds.
+ * @param {string} url
+ * @param {number} seconds
+ * @param {{ connections?: number, stream?: import("./calls.mjs").CallStream }} [options]
  */
-async function drive(url, seconds, connections = CONNECTIONS) {
+async function drive(url, seconds, { connections = CONNECTIONS, stream = FRESH_STREAM } = {}) {
   const latencies = [];
+  const next = stream.calls();
+  /** Responses by x-cache value ("none" without one), when the stream asks for them. */
+  const cache = {};
   const instance = autocannon({
     ...streamOptions({ url, seconds, connections }),
-    verifyBody: isResult,
-    requests: [{ setupRequest: (request) => ({ ...request, body: freshCall() }) }],
+    verifyBody: stream.verify,
+    requests: [
+      {
+        setupRequest: (request) => ({ ...request, body: next() }),
+        // Only when asked: handing autocannon onResponse makes it build a headers object per response.
+        ...(stream.countCache && {
+          onResponse: (_status, _body, _context, headers) => {
+            const value = headers["x-cache"] ?? "none";
+            cache[value] = (cache[value] ?? 0) + 1;
+          },
+        }),
+      },
+    ],
   });
   instance.on("response", (_client, status, _bytes, ms) => {
     if (status >= 200 && status < 300) latencies.push(ms);
@@ -110,6 +139,7 @@ async function drive(url, seconds, connections = CONNECTIONS) {
     served: latencies.length - result.mismatches,
     errors: result.errors + result.timeouts + result.non2xx + result.mismatches,
     statuses: Object.entries(result.statusCodeStats ?? {}).filter(([status]) => !status.startsWith("2")),
+    cache,
   };
 }
 
@@ -141,12 +171,18 @@ function summarize(segments, connections = CONNECTIONS) {
   for (const [status, { count }] of segments.flatMap((s) => s.statuses)) {
     failedStatuses[status] = (failedStatuses[status] ?? 0) + count;
   }
+  /** Responses by x-cache value, when the stream counted them and the Worker sent the header. */
+  const cache = {};
+  for (const [value, count] of segments.flatMap((s) => Object.entries(s.cache))) {
+    cache[value] = (cache[value] ?? 0) + count;
+  }
   return {
     rps: Math.round(served / seconds),
     p50_ms: round2(at(0.5)),
     p99_ms: round2(at(0.99)),
     errors: segments.reduce((sum, s) => sum + s.errors, 0),
     ...(Object.keys(failedStatuses).length > 0 && { failed_statuses: failedStatuses }),
+    ...(Object.keys(cache).some((value) => value !== "none") && { x_cache: cache }),
     requests: served,
     connections,
     duration_s: round2(seconds),
@@ -177,24 +213,35 @@ async function writeResults(scenarios, ratios) {
 }
 
 /**
- * The Workers in `targets` (bare first, then the gateway, then any other gateway) under load, in
- * alternating segments; then, when `unloaded`, one connection each.
+ * The Workers in `targets` under load with `stream`: a warm-up each, then DURATION s each in ROUNDS
+ * alternating segments. Returns each one's summary, by the names of `targets`.
+ * @param {Record<string, string>} targets
+ * @param {import("./calls.mjs").CallStream} stream
  */
-async function baseline(targets, { unloaded }) {
+async function alternate(targets, stream) {
   const names = Object.keys(targets);
   console.log(
-    `bench: eth_getBalance(fresh address, latest) to ${names.join(", ")}, ${CONNECTIONS} connections, ` +
+    `bench: ${stream.label} to ${names.join(", ")}, ${CONNECTIONS} connections, ` +
       `${WARMUP} s warm-up + ${DURATION} s measured in ${ROUNDS} alternating segments per scenario`,
   );
-  for (const url of Object.values(targets)) await drive(url, WARMUP);
+  for (const url of Object.values(targets)) await drive(url, WARMUP, { stream });
   // Alternate, and reverse the order every other round, so drift (anvil's state, the JIT, other
   // load on the machine) falls on all scenarios alike.
   const segments = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? names : names.toReversed();
-    for (const name of order) segments[name].push(await drive(targets[name], DURATION / ROUNDS));
+    for (const name of order) segments[name].push(await drive(targets[name], DURATION / ROUNDS, { stream }));
   }
-  const scenarios = Object.fromEntries(names.map((name) => [name, summarize(segments[name])]));
+  return Object.fromEntries(names.map((name) => [name, summarize(segments[name])]));
+}
+
+/**
+ * The Workers in `targets` (bare first, then the gateway, then any other gateway) under load, in
+ * alternating segments; then, when `unloaded`, one connection each.
+ */
+async function baseline(targets, { unloaded }) {
+  const names = Object.keys(targets);
+  const scenarios = await alternate(targets, FRESH_STREAM);
   const vsBare = round2(scenarios.gateway.rps / scenarios.bare.rps);
   const ratios = {
     gateway_vs_bare: vsBare,
@@ -207,7 +254,7 @@ async function baseline(targets, { unloaded }) {
     // The latency a lone client feels: one connection, so no Worker is saturated.
     const lone = Object.fromEntries(names.map((name) => [name, []]));
     for (const name of [...names, ...names.toReversed()]) {
-      lone[name].push(await drive(targets[name], UNLOADED_SECONDS / 2, 1));
+      lone[name].push(await drive(targets[name], UNLOADED_SECONDS / 2, { connections: 1 }));
     }
     for (const name of names) scenarios[`${name}_1conn`] = summarize(lone[name], 1);
     ratios.gateway_p50_added_ms_1conn = round2(scenarios.gateway_1conn.p50_ms - scenarios.bare_1conn.p50_ms);
@@ -261,7 +308,7 @@ async function main() {
         outDir: resolve(OUT_DIR, name),
       }),
     );
-  if (BASELINE || METERING) starting.bare = baselineOn("bare");
+  if (BASELINE || METERING || CACHE) starting.bare = baselineOn("bare");
   if (METERING) {
     starting.floor = baselineOn("floor", { UPSTREAM_TIMEOUT_MS: "4000" });
     starting.naive_do = gatewayOn("naive", NAIVE_BINDINGS);
@@ -295,7 +342,7 @@ async function main() {
 
   let results = { scenarios: {}, ratios: {} };
   if (BASELINE || METERING) results = await baseline(targets, { unloaded: BASELINE });
-  else {
+  else if (ROUTING) {
     console.log(`bench: ${WARMUP} s warm-up of the gateway`);
     await drive(targets.gateway, WARMUP);
   }
@@ -306,6 +353,15 @@ async function main() {
       chain,
       duration: DURATION,
     });
+  }
+  if (CACHE) {
+    const cache = await runCacheScenarios({
+      anvilUrl: anvil.url,
+      targets: { bare: targets.bare, gateway: targets.gateway },
+      measure: alternate,
+    });
+    Object.assign(results.scenarios, cache.scenarios);
+    Object.assign(results.ratios, cache.ratios);
   }
   if (ROUTING) {
     const routing = await runRoutingScenarios({
