@@ -17,30 +17,6 @@ export type CacheClass = "forever" | "head" | "number" | "hash" | "none";
 
 const FOREVER = new Set(["eth_chainId", "net_version"]);
 const HEAD = new Set(["eth_blockNumber", "eth_gasPrice", "eth_maxPriorityFeePerGas", "eth_blobBaseFee"]);
-/** Answers for a block given by number that never change once the block is final. */
-const BY_NUMBER = new Set([
-  "eth_getBlockByNumber",
-  "eth_getBlockReceipts",
-  "eth_getBlockTransactionCountByNumber",
-  "eth_getTransactionByBlockNumberAndIndex",
-  "eth_getUncleCountByBlockNumber",
-  "eth_getUncleByBlockNumberAndIndex",
-  "eth_getLogs",
-  "eth_getBalance",
-  "eth_getCode",
-  "eth_getTransactionCount",
-  "eth_getStorageAt",
-  "eth_call",
-  "eth_estimateGas",
-  "eth_createAccessList",
-  "eth_getProof",
-  "eth_feeHistory",
-  "debug_traceBlockByNumber",
-  "debug_traceCall",
-  "trace_block",
-  "trace_call",
-  "trace_replayBlockTransactions",
-]);
 /** Lookups by hash whose answer carries its block number (`number` or `blockNumber`). */
 const BY_HASH = new Set([
   "eth_getBlockByHash",
@@ -53,8 +29,9 @@ export function cacheClassOf(method: string, needs: CallNeeds): CacheClass {
   if (FOREVER.has(method)) return "forever";
   if (HEAD.has(method)) return "head";
   if (BY_HASH.has(method)) return "hash";
-  // A number and no tag: every block the call names is explicit, so the key pins the answer.
-  if (BY_NUMBER.has(method) && needs.block !== undefined && !needs.headDependent) return "number";
+  // A read that names its blocks by number and no tag (shared/routing/callNeeds knows which params
+  // are blocks): the key pins the answer, which never changes once the block is final.
+  if (needs.kind === "read" && needs.block !== undefined && !needs.headDependent) return "number";
   return "none";
 }
 

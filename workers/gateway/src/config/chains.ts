@@ -71,28 +71,9 @@ async function loadChain(d1: D1Database, slug: string): Promise<StoredChain | nu
     .from(upstreams)
     .where(and(eq(upstreams.chain, slug), eq(upstreams.enabled, true)))
     .orderBy(upstreams.createdAt);
-  const {
-    chainId,
-    enabled,
-    budgetMs,
-    maxLagBlocks,
-    blockTimeMs,
-    finalityDepth,
-    logsBlockRange,
-    logsMaxResults,
-  } = chain;
-  return {
-    slug,
-    chainId,
-    enabled,
-    budgetMs,
-    maxLagBlocks,
-    blockTimeMs,
-    finalityDepth,
-    logsBlockRange,
-    logsMaxResults,
-    upstreams: rows,
-  };
+  // Everything but the display name and creation time: the settings routing and caching read.
+  const { name: _name, createdAt: _createdAt, ...stored } = chain;
+  return { ...stored, upstreams: rows };
 }
 
 async function openChain({ upstreams, ...chain }: StoredChain, key: string): Promise<ChainConfig> {
