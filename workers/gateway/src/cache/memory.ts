@@ -8,10 +8,6 @@ export class ByteLru {
 
   constructor(readonly maxBytes: number) {}
 
-  get bytes(): number {
-    return this.#bytes;
-  }
-
   get(key: string, now = Date.now()): string | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;

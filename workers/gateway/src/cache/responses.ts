@@ -8,8 +8,6 @@ import { sha256Hex } from "../../../../shared/crypto/hash";
 import type { Env } from "../env";
 import { ByteLru } from "./memory";
 
-export type Tier = "memory" | "location" | "global";
-
 /** Isolates have 128 MB; the cache takes at most this much of it. */
 const MEMORY_BYTES = 16 * 1024 * 1024;
 /** Results that never change still leave memory after this, so a busy isolate keeps fresh ones. */
@@ -35,27 +33,22 @@ export interface LookupParameters {
   waitUntil: (p: Promise<unknown>) => void;
 }
 
-/** The kept result and the tier it came from, after memory missed. */
-export async function lookup({
-  env,
-  key,
-  global,
-  waitUntil,
-}: LookupParameters): Promise<{ resultRaw: string; tier: Tier } | undefined> {
+/** The kept result, after memory missed. */
+export async function lookup({ env, key, global, waitUntil }: LookupParameters): Promise<string | undefined> {
   const hash = await sha256Hex(key);
   const request = cacheRequest(hash);
   const found = await caches.default.match(request);
   if (found) {
     const resultRaw = await found.text();
     memory.set(key, resultRaw, MEMORY_IMMUTABLE_MS);
-    return { resultRaw, tier: "location" };
+    return resultRaw;
   }
   if (!global) return undefined;
   const resultRaw = await env.RPC_CACHE.get(kvKey(hash));
   if (resultRaw === null) return undefined;
   memory.set(key, resultRaw, MEMORY_IMMUTABLE_MS);
   waitUntil(caches.default.put(request, immutableResponse(resultRaw)));
-  return { resultRaw, tier: "global" };
+  return resultRaw;
 }
 
 export interface StoreParameters {

@@ -83,7 +83,7 @@ export async function forwardCached(p: ForwardCachedParameters): Promise<Forward
       const global = plan.cacheClass !== "hash";
       lookups.push(
         lookup({ env, key: plan.key, global, waitUntil }).then((found) => {
-          if (found) results[i] = hit(found.resultRaw);
+          if (found !== undefined) results[i] = hit(found);
         }),
       );
     });
