@@ -26,6 +26,12 @@ export const plans = sqliteTable("plans", {
     .default("closed"),
   /** Widest eth_getLogs block range one call may ask for; the gateway splits it into chunks. */
   logsMaxBlockRange: integer("logs_max_block_range").notNull().default(100_000),
+  /** WebSockets a tenant may hold open at once, over all its keys and chains. */
+  wsMaxConnections: integer("ws_max_connections").notNull().default(100),
+  /** eth_subscribe subscriptions one WebSocket may hold. */
+  wsMaxSubscriptions: integer("ws_max_subscriptions").notNull().default(100),
+  /** Largest frame a client may send over a WebSocket, in bytes. */
+  wsMaxMessageBytes: integer("ws_max_message_bytes").notNull().default(131_072),
   createdAt: timestamp("created_at"),
 });
 

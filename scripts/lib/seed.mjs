@@ -53,9 +53,11 @@ export async function seedDemo({
   if (!chains.some((c) => c.slug === chain.slug)) await api("POST", "/chains", chain);
   const { upstreams } = await api("GET", `/chains/${chain.slug}/upstreams`);
   const anvil = upstreams.find((u) => u.name === "anvil");
+  // anvil serves WebSocket subscriptions on its HTTP port: the stream's feed follows heads over it.
+  const upstream = { url: upstreamUrl, capabilities: ["ws"] };
   if (anvil)
-    await api("PATCH", `/chains/${chain.slug}/upstreams/${anvil.id}`, { url: upstreamUrl, enabled: true });
-  else await api("POST", `/chains/${chain.slug}/upstreams`, { name: "anvil", url: upstreamUrl });
+    await api("PATCH", `/chains/${chain.slug}/upstreams/${anvil.id}`, { ...upstream, enabled: true });
+  else await api("POST", `/chains/${chain.slug}/upstreams`, { name: "anvil", ...upstream });
 
   const saved = keyFile
     ? await readFile(keyFile, "utf8").then(

@@ -39,6 +39,8 @@ export async function startWorker({
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       ...options,
+      // Named as deployed, so a service binding to the script itself (the stream entrypoint) resolves.
+      name,
       bindings: { ...options.bindings, ...bindings },
       modules: true,
       scriptPath: outfile,

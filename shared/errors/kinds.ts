@@ -62,6 +62,18 @@ export class LogsLimitError extends GatewayError {
   readonly httpStatus = 200;
 }
 
+/** A subscription's resume point is no longer in the stream's replay buffer. */
+export class ResumeUnavailableError extends GatewayError {
+  readonly code = "resume_unavailable";
+  readonly rpcCode = -32602;
+  readonly httpStatus = 200;
+}
+/** Over one of the plan's WebSocket limits (connections, subscriptions, frame size). */
+export class StreamLimitError extends GatewayError {
+  readonly code = "stream_limit_exceeded";
+  readonly rpcCode = -32005;
+  readonly httpStatus = 429;
+}
 export class UnauthorizedError extends GatewayError {
   readonly code = "unauthorized";
   readonly rpcCode = -32016;

@@ -54,9 +54,10 @@ const COSTS: Record<string, number> = {
   eth_getFilterChanges: 20,
   eth_getFilterLogs: 75,
   eth_uninstallFilter: 10,
-  // Subscriptions: the subscribe call; each event is metered by the stream.
+  // Subscriptions: the subscribe call, and each notification a subscription receives.
   eth_subscribe: 10,
   eth_unsubscribe: 10,
+  eth_subscription: 10,
   // Writes.
   eth_sendRawTransaction: 250,
   // Traces and debugging.

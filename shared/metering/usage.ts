@@ -31,6 +31,7 @@ const FAMILY_OF: Record<string, MethodFamily> = {
   eth_sendRawTransaction: "send",
   eth_subscribe: "subscribe",
   eth_unsubscribe: "subscribe",
+  eth_subscription: "subscribe",
 };
 const FAMILY_OF_NAMESPACE: Record<string, MethodFamily> = {
   trace: "trace",

@@ -1,5 +1,8 @@
 /** The gateway's bindings and the settings derived from them once per isolate. */
 import { z } from "zod";
+import type { ChainFeed } from "../../stream/src/feed";
+import type { Stream } from "../../stream/src/index";
+import type { FanoutShard } from "../../stream/src/shard";
 import type { TenantMeter } from "./meter/object";
 
 export interface Env {
@@ -9,6 +12,12 @@ export interface Env {
   RPC_CACHE: KVNamespace;
   /** One rate limiter and usage meter per tenant. */
   METER: DurableObjectNamespace<TenantMeter>;
+  /** WebSocket subscriptions (workers/stream): the entrypoint, the per-chain feeds, the fan-out shards. */
+  STREAM: Service<Stream>;
+  FEED: DurableObjectNamespace<ChainFeed>;
+  SHARD: DurableObjectNamespace<FanoutShard>;
+  /** Fan-out shards per chain; each client socket goes to one of them at random. */
+  STREAM_SHARDS?: string;
   /** HS256 secret for admin JWTs (at least 32 bytes). */
   ADMIN_JWT_SECRET: string;
   /** 32 random bytes, base64: seals upstream URLs at rest. */

@@ -19,6 +19,7 @@ import { type RequestIdVariables, requestId, requestIdOf } from "./middleware/re
 import { EXPOSED_HEADERS, errorResponse, handleRpc } from "./rpc/handle";
 import { handleHealth } from "./rpc/health";
 import { matchRpcRoute } from "./rpc/route";
+import { handleUpgrade } from "./rpc/upgrade";
 
 type AppEnv = { Bindings: Env; Variables: RequestIdVariables };
 const app = new Hono<AppEnv>();
@@ -54,7 +55,9 @@ app.get("/v1/:chain/health", (c) => health(c, undefined));
 app.get("/v1/:chain/:key/health", (c) => health(c, c.req.param("key")));
 app.get("/v1/:chain/:key?", () =>
   errorResponse(
-    new InvalidRequestError("send JSON-RPC requests with POST; WebSocket subscriptions are not served yet"),
+    new InvalidRequestError(
+      "send JSON-RPC requests with POST, or open a WebSocket (Upgrade: websocket) for eth_subscribe",
+    ),
   ),
 );
 app.route("/admin/v1", admin);
@@ -72,12 +75,18 @@ app.onError((err, c) => {
   return errorResponse(error);
 });
 
+export { ChainFeed, FanoutShard, Stream } from "../../stream/src/index";
 export { TenantMeter } from "./meter/object";
 
 export default {
   fetch(request, env, ctx) {
-    const route = request.method === "POST" ? matchRpcRoute(request.url) : undefined;
-    if (route) return handleRpc({ request, env, ctx, route, requestId: requestIdOf(request.headers) });
+    if (request.method === "POST") {
+      const route = matchRpcRoute(request.url);
+      if (route) return handleRpc({ request, env, ctx, route, requestId: requestIdOf(request.headers) });
+    } else if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+      const route = matchRpcRoute(request.url);
+      if (route) return handleUpgrade(request, env, ctx, route);
+    }
     return app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

@@ -1,19 +1,25 @@
 /**
  * @module
- * The stream Worker: will hold the per-chain upstream feed and the client fan-out Durable Objects.
- * Not served yet: every request gets the gateway's own error shape saying so.
+ * The stream entrypoint: WebSocket upgrades the gateway has authenticated arrive here through the
+ * STREAM service binding and go to one of the chain's fan-out shards, chosen at random. The feed
+ * and shard Durable Objects are defined here and deployed with the gateway's script, which they
+ * share code and bindings with (the meter, the config, the response cache).
  */
-import { MethodNotFoundError } from "../../../shared/errors/kinds";
-import { errorEntry } from "../../../shared/jsonrpc/serialize";
+import { WorkerEntrypoint } from "cloudflare:workers";
+import type { Env } from "../../gateway/src/env";
+import { withShard } from "./connection";
 
-export default {
-  fetch(): Response {
-    const error = new MethodNotFoundError(
-      "WebSocket subscriptions are not served yet; poll over HTTP instead",
-    );
-    return new Response(errorEntry("null", error.toJsonRpc()), {
-      status: 501,
-      headers: { "content-type": "application/json" },
-    });
-  },
-} satisfies ExportedHandler;
+export { ChainFeed } from "./feed";
+export { FanoutShard } from "./shard";
+
+/** Shards per chain unless STREAM_SHARDS says otherwise. */
+const DEFAULT_SHARDS = 16;
+
+export class Stream extends WorkerEntrypoint<Env> {
+  override fetch(request: Request): Promise<Response> {
+    const chain = new URL(request.url).pathname.split("/")[2] ?? "";
+    const shards = Number(this.env.STREAM_SHARDS ?? DEFAULT_SHARDS) || DEFAULT_SHARDS;
+    const shard = `${decodeURIComponent(chain)}/${Math.floor(Math.random() * shards)}`;
+    return this.env.SHARD.getByName(shard).fetch(withShard(request, shard));
+  }
+}

@@ -12,6 +12,9 @@ const burstCu = z.number().int().min(1).max(1_000_000_000);
 const monthlyCu = z.number().int().min(0).max(1e15);
 const onMeterDown = z.enum(["closed", "open"]);
 const logsMaxBlockRange = z.number().int().min(1).max(100_000_000);
+const wsMaxConnections = z.number().int().min(0).max(1_000_000);
+const wsMaxSubscriptions = z.number().int().min(1).max(10_000);
+const wsMaxMessageBytes = z.number().int().min(1_024).max(1_048_576);
 
 export const CreatePlan = z.strictObject({
   name,
@@ -22,6 +25,9 @@ export const CreatePlan = z.strictObject({
   monthlyCu: monthlyCu.default(30_000_000),
   onMeterDown: onMeterDown.default("closed"),
   logsMaxBlockRange: logsMaxBlockRange.default(100_000),
+  wsMaxConnections: wsMaxConnections.default(100),
+  wsMaxSubscriptions: wsMaxSubscriptions.default(100),
+  wsMaxMessageBytes: wsMaxMessageBytes.default(131_072),
 });
 
 export const UpdatePlan = z
@@ -34,6 +40,9 @@ export const UpdatePlan = z
     monthlyCu: monthlyCu.optional(),
     onMeterDown: onMeterDown.optional(),
     logsMaxBlockRange: logsMaxBlockRange.optional(),
+    wsMaxConnections: wsMaxConnections.optional(),
+    wsMaxSubscriptions: wsMaxSubscriptions.optional(),
+    wsMaxMessageBytes: wsMaxMessageBytes.optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "nothing to change");
 

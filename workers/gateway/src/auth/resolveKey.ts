@@ -22,6 +22,8 @@ export interface KeyContext {
   logsMaxBlockRange: number;
   namespaces: string[];
   limits: KeyLimits;
+  /** The plan's WebSocket limits. */
+  ws: { maxConnections: number; maxSubscriptions: number; maxMessageBytes: number };
 }
 
 export const keyMemory = new TtlCache<KeyContext | null>(10_000);
@@ -29,7 +31,7 @@ export const keyMemory = new TtlCache<KeyContext | null>(10_000);
 const hashes = new TtlCache<string>(10_000);
 const HASH_TTL_MS = 10 * 60_000;
 /** Versioned: an entry cached by an older deployment, without the newer plan fields, is never read. */
-export const keyCacheKey = (hash: string) => `key:v3:${hash}`;
+export const keyCacheKey = (hash: string) => `key:v4:${hash}`;
 const MAX_KEY_LENGTH = 256;
 
 export async function resolveKey(
@@ -43,11 +45,25 @@ export async function resolveKey(
     );
   }
   if (key.length > MAX_KEY_LENGTH) throw invalidKey();
+  return resolveKeyHash(env, await hashOf(key), waitUntil);
+}
+
+/** The SHA-256 (hex) of an API key, as keys are stored. */
+export async function hashOf(key: string): Promise<string> {
   let hash = hashes.get(key);
   if (hash === undefined) {
     hash = await sha256Hex(key);
     hashes.set(key, hash, HASH_TTL_MS);
   }
+  return hash;
+}
+
+/** Same as resolveKey, from the key's hash: a WebSocket keeps only the hash of the key it opened with. */
+export async function resolveKeyHash(
+  env: Env,
+  hash: string,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<KeyContext> {
   const context = await readThrough<KeyContext, KeyContext>({
     kv: env.CONFIG_KV,
     key: keyCacheKey(hash),
@@ -79,6 +95,11 @@ async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null>
         monthlyCu: plans.monthlyCu,
         keyCuPerSecond: apiKeys.cuPerSecond,
         onMeterDown: plans.onMeterDown,
+      },
+      ws: {
+        maxConnections: plans.wsMaxConnections,
+        maxSubscriptions: plans.wsMaxSubscriptions,
+        maxMessageBytes: plans.wsMaxMessageBytes,
       },
     })
     .from(apiKeys)

@@ -16,6 +16,7 @@ import { writeUsage } from "./usageStore";
 /** Usage reaches D1 this long after it is reported, at the latest (while D1 answers). */
 export const FLUSH_INTERVAL_MS = 10_000;
 const FLUSH_RETRY_MS = 30_000;
+const SOCKET_FORGET_MS = 86_400_000;
 /** Flushed usage rows and reporters are kept this long, then dropped. */
 const KEEP_MS = 2 * 86_400_000;
 
@@ -58,6 +59,7 @@ CREATE TABLE IF NOT EXISTS usage (
   version INTEGER NOT NULL, flushed INTEGER NOT NULL,
   PRIMARY KEY (day, key_id, chain, family));
 CREATE TABLE IF NOT EXISTS reporters (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sockets (conn TEXT PRIMARY KEY, at INTEGER NOT NULL);
 `;
 
 type MeterRow = { tenant_id: string; tokens: number; at: number; month_ends: number; month_used: number };
@@ -206,6 +208,20 @@ export class TenantMeter extends DurableObject<Env> {
   }
 
   /** The tenant's row as of `now`: created full on first use, its month rolled over when a new one began. */
+  /** Counts a WebSocket the tenant opens, unless it already holds `max`. */
+  openSocket(connId: string, max: number): boolean {
+    // A socket whose close was never reported (a shard lost in a redeploy) stops counting after a day.
+    this.sql.exec("DELETE FROM sockets WHERE at < ?", Date.now() - SOCKET_FORGET_MS);
+    const open = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sockets").one().n;
+    if (open >= max) return false;
+    this.sql.exec("INSERT OR REPLACE INTO sockets (conn, at) VALUES (?, ?)", connId, Date.now());
+    return true;
+  }
+
+  closeSocket(connId: string): void {
+    this.sql.exec("DELETE FROM sockets WHERE conn = ?", connId);
+  }
+
   private meter(tenantId: string, limits: BucketLimits | undefined, now: number): MeterRow {
     const row = this.sql.exec<MeterRow>("SELECT * FROM meter WHERE id = 1").toArray()[0];
     if (!row) {

@@ -42,7 +42,12 @@ export interface AnswerItemsParameters {
   attemptTimeoutMs: number;
   cacheMode: CacheMode;
   waitUntil: (p: Promise<unknown>) => void;
+  /** Calls the caller answers itself (a WebSocket's subscriptions), after the method checks. */
+  answerHere?: (call: RpcCall) => Promise<HereAnswer> | undefined;
 }
+
+/** What `answerHere` gives back for a call it answers: the raw JSON result, or the error. */
+export type HereAnswer = { resultRaw: string } | { error: GatewayError };
 
 export interface AnswerItemsReturnType {
   answers: Answer[];
@@ -58,21 +63,38 @@ export async function answerItems({
   attemptTimeoutMs,
   cacheMode,
   waitUntil,
+  answerHere,
 }: AnswerItemsParameters): Promise<AnswerItemsReturnType> {
   const answers: Answer[] = new Array(items.length);
   const forwarded: number[] = [];
+  const here: Promise<void>[] = [];
   items.forEach((item, i) => {
     if (!item.ok) {
       answers[i] = failed(item.id, item.error);
       return;
     }
     const refused = checkMethodAllowed(item.method, key.namespaces);
-    const local = refused ? undefined : answerLocally(item);
-    if (refused) answers[i] = failed(item.id, refused);
-    else if (local !== undefined) answers[i] = reply(item.id, (id) => resultEntry(id, local));
+    if (refused) {
+      answers[i] = failed(item.id, refused);
+      return;
+    }
+    const own = answerHere?.(item);
+    if (own) {
+      here.push(
+        own.then((a) => {
+          answers[i] = fromHere(item, a);
+        }),
+      );
+      return;
+    }
+    const local = answerLocally(item);
+    if (local !== undefined) answers[i] = reply(item.id, (id) => resultEntry(id, local));
     else forwarded.push(i);
   });
-  if (forwarded.length === 0) return { answers, attempts: undefined };
+  if (forwarded.length === 0) {
+    await Promise.all(here);
+    return { answers, attempts: undefined };
+  }
 
   const deadline = Date.now() + chain.budgetMs;
   const probing = probeChain(chain, waitUntil);
@@ -97,6 +119,7 @@ export async function answerItems({
     answer.cache = cache;
     answers[itemIndex] = answer;
   });
+  await Promise.all(here);
   return { answers, attempts };
 }
 /** An answer whose entry is made only for a request with an id: notifications get none. */
@@ -112,6 +135,11 @@ function reply(
 
 function failed(id: string | undefined, error: GatewayError): Answer {
   return reply(id, (id) => errorEntry(id, error.toJsonRpc()), false, error.httpStatus, error);
+}
+
+function fromHere(call: RpcCall, answer: HereAnswer): Answer {
+  if ("error" in answer) return failed(call.id, answer.error);
+  return reply(call.id, (id) => resultEntry(id, answer.resultRaw));
 }
 
 function fromOutcome(call: RpcCall, outcome: CallOutcome): Answer {

@@ -4,15 +4,21 @@
  * Plain Request -> Response, without the router: this is the hot path.
  */
 import type { GatewayError } from "../../../../shared/errors/base";
-import { BatchTooLargeError, ChainNotFoundError, toGatewayError } from "../../../../shared/errors/kinds";
+import {
+  BatchTooLargeError,
+  ChainNotFoundError,
+  MethodNotFoundError,
+  toGatewayError,
+} from "../../../../shared/errors/kinds";
 import { redact } from "../../../../shared/errors/redact";
-import { parseRequest } from "../../../../shared/jsonrpc/parse";
+import { parseRequest, type RpcCall } from "../../../../shared/jsonrpc/parse";
 import { errorEntry } from "../../../../shared/jsonrpc/serialize";
 import { extractKey } from "../auth/extractKey";
 import { resolveKey } from "../auth/resolveKey";
 import { resolveChain } from "../config/chains";
 import { type Env, settingsOf } from "../env";
 import { answerMetered } from "../meter/metered";
+import type { HereAnswer } from "./answer";
 import type { CacheMode } from "./forwardCached";
 import { readBody } from "./readBody";
 import type { RpcRoute } from "./route";
@@ -81,6 +87,7 @@ export async function handleRpc({
       leaseSeconds: settings.meterLeaseMs / 1000,
       headers,
       waitUntil,
+      answerHere: refuseSubscriptions,
     });
     const upstreamIds = new Set<string>();
     headers["x-cache"] = answers.map((a) => a.cache).join(", ");
@@ -100,6 +107,15 @@ export async function handleRpc({
     if (error.httpStatus >= 500) logFailure(requestId, error, undefined);
     return errorResponse(error, headers);
   }
+}
+
+/** Subscriptions need a socket to deliver to: over HTTP they are refused with where to go instead. */
+function refuseSubscriptions(call: RpcCall): Promise<HereAnswer> | undefined {
+  if (call.method !== "eth_subscribe" && call.method !== "eth_unsubscribe") return undefined;
+  const error = new MethodNotFoundError(
+    `${call.method} needs a WebSocket: connect to this same URL with ws:// or wss://`,
+  );
+  return Promise.resolve({ error });
 }
 
 /** `Cache-Control: no-cache` asks for an upstream's answer; `no-store` also keeps it out of the cache. */

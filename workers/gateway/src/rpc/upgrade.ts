@@ -1,0 +1,37 @@
+/**
+ * @module
+ * GET /v1/:chain[/:key] with `Upgrade: websocket`: the key and chain are checked here, as for HTTP,
+ * and the upgrade goes to the stream entrypoint through the STREAM service binding. A refused
+ * upgrade gets the same JSON-RPC error body and status as an HTTP request would.
+ */
+import { ChainNotFoundError, toGatewayError } from "../../../../shared/errors/kinds";
+import { upgradeFor } from "../../../stream/src/connection";
+import { extractKey } from "../auth/extractKey";
+import { hashOf, resolveKey } from "../auth/resolveKey";
+import { resolveChain } from "../config/chains";
+import type { Env } from "../env";
+import { errorResponse } from "./handle";
+import type { RpcRoute } from "./route";
+
+export async function handleUpgrade(
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  route: RpcRoute,
+): Promise<Response> {
+  const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
+  try {
+    const raw = extractKey(route.key, request.headers);
+    const key = await resolveKey(env, raw, waitUntil);
+    const hash = await hashOf(raw as string);
+    const chain = await resolveChain(env, route.chain, waitUntil);
+    if (!chain) {
+      throw new ChainNotFoundError(
+        `unknown chain "${route.chain.slice(0, 64)}": check the chain name in the URL`,
+      );
+    }
+    return await env.STREAM.fetch(upgradeFor(request, key, hash, chain.slug));
+  } catch (err) {
+    return errorResponse(toGatewayError(err));
+  }
+}
