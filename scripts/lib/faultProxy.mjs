@@ -1,8 +1,9 @@
 // A fault-injecting JSON-RPC proxy in front of a real node (anvil), for tests and benchmarks of
 // failover. It forwards calls unchanged until told otherwise over its control server:
 //   POST <control>/fault  {"mode": "ok"}                       forward as is
-//                         {"mode": "refuse"}                   stop listening: connections are refused
-//                         {"mode": "hang"}                     accept, never answer
+//                         {"mode": "refuse"}                   stop listening: connections are refused,
+//                                                              open WebSockets are closed
+//                         {"mode": "hang"}                     accept, never answer (WebSocket upgrades too)
 //                         {"mode": "hang", "forward": true}    pass the calls on to the node, never answer
 //                         {"mode": "latency", "ms": 300}       forward after a delay
 //                         {"mode": "http", "status": 503}      answer that HTTP status
@@ -13,10 +14,16 @@
 //                         {"mode": "chain_id", "chainId": 1}   report another chain id
 //                         {"mode": "flap", "ms": 500}          alternate ok / HTTP 503 every `ms`
 //                         any of these + "methods": ["eth_getLogs"]  only requests with such a call
+//   POST <control>/drop   close every open WebSocket now, both sides; new ones still work
+//                         -> {"dropped": n}
 //   GET  <control>/stats  {"requests": n, "calls": n, "methods": {"eth_call": n, ...},
-//                          "exact": {"eth_getBlockByNumber[\"0x10\",false]": n, ...}}  (method + params)
-//   POST <control>/reset  zero the counters
+//                          "exact": {"eth_getBlockByNumber[\"0x10\",false]": n, ...},  (method + params)
+//                          "ws": {"connections": n, "open": n}}  (passed on to the node / open now)
+//   POST <control>/reset  zero the counters (not ws.open)
+// WebSocket upgrades are passed on as raw bytes to the node's host and port, at the target's path;
+// HTTP-level modes (latency, http, rpc_error, lag, ...) leave WebSockets alone.
 import { createServer } from "node:http";
+import { connect } from "node:net";
 import { freePort } from "./ports.mjs";
 
 /** @param {{ target: string, port?: number }} options */
@@ -26,6 +33,9 @@ export async function startFaultProxy({ target, port }) {
   let flapSince = Date.now();
   const stats = { requests: 0, calls: 0, methods: {}, exact: {} };
   const sockets = new Set();
+  /** WebSocket connections passed on to the node: { client, upstream } socket pairs. */
+  const pairs = new Set();
+  let wsConnections = 0;
 
   const forward = (body) =>
     fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body }).then(
@@ -131,10 +141,45 @@ export async function startFaultProxy({ target, port }) {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
+  const node = new URL(target);
+  data.on("upgrade", (req, client, head) => {
+    // Hung: accepted but never answered; the socket stays with the others, dropped when the hang ends.
+    if (fault.mode === "hang") return;
+    sockets.delete(client);
+    wsConnections++;
+    const upstream = connect({ host: node.hostname, port: Number(node.port || 80) });
+    const pair = { client, upstream };
+    pairs.add(pair);
+    const close = () => {
+      pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const socket of [client, upstream]) socket.on("error", close).on("close", close);
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+    let request = `${req.method} ${node.pathname}${node.search} HTTP/${req.httpVersion}\r\n`;
+    for (let i = 0; i < req.rawHeaders.length; i += 2)
+      request += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
+    upstream.write(`${request}\r\n`);
+    if (head.length) upstream.write(head);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  const drop = () => {
+    const dropped = pairs.size;
+    for (const { client, upstream } of pairs) {
+      client.destroy();
+      upstream.destroy();
+    }
+    pairs.clear();
+    return dropped;
+  };
   const listen = () => new Promise((resolve) => data.listen(port, "127.0.0.1", resolve));
   const unlisten = () =>
     new Promise((resolve) => {
       for (const socket of sockets) socket.destroy();
+      drop();
       data.close(() => resolve());
     });
 
@@ -149,13 +194,19 @@ export async function startFaultProxy({ target, port }) {
       if (fault.mode === "hang" && next.mode !== "hang") for (const socket of sockets) socket.destroy();
       fault = next;
       flapSince = Date.now();
+    } else if (req.method === "POST" && path === "/drop") {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ dropped: drop() }));
+      return;
     } else if (req.method === "POST" && path === "/reset") {
       Object.assign(stats, { requests: 0, calls: 0, methods: {}, exact: {} });
+      wsConnections = 0;
     } else if (!(req.method === "GET" && path === "/stats")) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ fault, ...stats }));
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ fault, ...stats, ws: { connections: wsConnections, open: pairs.size } }));
   });
 
   await listen();

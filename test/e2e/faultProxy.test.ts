@@ -1,6 +1,6 @@
 // The fault-injecting proxy that later routing tests put in front of anvil: each fault, as a
-// client of the proxy sees it, and the call counts it keeps.
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
+// client of the proxy sees it, and the call counts it keeps; WebSockets passed through to anvil.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test, vi } from "vitest";
 import { startFaultProxy } from "../../scripts/lib/faultProxy.mjs";
 
 type Proxy = Awaited<ReturnType<typeof startFaultProxy>>;
@@ -130,5 +130,138 @@ describe("fault proxy", () => {
     expect((await call("eth_chainId")).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1100));
     expect((await call("eth_chainId")).status).toBe(503);
+  });
+});
+
+interface Message {
+  id?: number;
+  method?: string;
+  result?: unknown;
+  params?: { subscription: string; result: { number: string } };
+}
+
+/** Rejects if `promise` has not settled within `ms`. */
+async function within<T>(promise: Promise<T>, what: string, ms = 5000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const opened: WebSocket[] = [];
+const wsUrl = () => proxy.url.replace(/^http/, "ws");
+
+/** A WebSocket to anvil through the proxy, once open, with its messages kept for `next`. */
+async function connectWs() {
+  const ws = new WebSocket(wsUrl());
+  opened.push(ws);
+  const received: Message[] = [];
+  const waiters = new Set<() => void>();
+  ws.addEventListener("message", (event) => {
+    received.push(JSON.parse(String(event.data)) as Message);
+    for (const wake of waiters) wake();
+  });
+  const closed = new Promise<void>((resolve) => ws.addEventListener("close", () => resolve()));
+  await within(
+    new Promise((resolve, reject) => {
+      ws.addEventListener("open", resolve);
+      ws.addEventListener("error", () => reject(new Error("the WebSocket did not open")));
+    }),
+    "open",
+  );
+  /** The first message, received or to come, that `match`es. */
+  const next = (match: (m: Message) => boolean, what = "a message") =>
+    within(
+      new Promise<Message>((resolve) => {
+        const look = () => {
+          const i = received.findIndex(match);
+          if (i < 0) return;
+          waiters.delete(look);
+          resolve(received.splice(i, 1)[0] as Message);
+        };
+        waiters.add(look);
+        look();
+      }),
+      what,
+    );
+  let ids = 0;
+  const request = (method: string, params: unknown[] = []) => {
+    const id = ++ids;
+    ws.send(JSON.stringify({ jsonrpc: "2.0", id, method, params }));
+    return next((m) => m.id === id, method);
+  };
+  return { ws, closed: within(closed, "close"), next, request };
+}
+
+const control = async (path: string, method = "POST") =>
+  (await fetch(`${proxy.controlUrl}${path}`, { method })).json() as Promise<Record<string, unknown>>;
+
+describe("fault proxy, WebSockets", () => {
+  afterEach(async () => {
+    for (const ws of opened.splice(0)) ws.close();
+    await control("/drop");
+  });
+
+  test("passes a WebSocket through: eth_subscribe newHeads, notified after evm_mine", async () => {
+    const socket = await connectWs();
+    const { result: subscription } = await socket.request("eth_subscribe", ["newHeads"]);
+    expect(subscription).toMatch(/^0x[0-9a-f]+$/);
+    expect((await call("evm_mine")).status).toBe(200);
+    // anvil also mines every second: wait for the mined block or a later one.
+    const mined = Number(await direct("eth_blockNumber"));
+    const note = await socket.next(
+      (m) =>
+        m.method === "eth_subscription" &&
+        m.params?.subscription === subscription &&
+        Number(m.params?.result.number) >= mined,
+      "newHeads notification",
+    );
+    expect(note.params?.result.number).toMatch(/^0x[0-9a-f]+$/);
+  });
+
+  test("/drop closes open WebSockets, and a new one then works", async () => {
+    const socket = await connectWs();
+    expect(await socket.request("eth_chainId")).toMatchObject({ result: "0x7a69" });
+    expect(await control("/drop")).toEqual({ dropped: 1 });
+    await socket.closed;
+    const again = await connectWs();
+    expect(await again.request("eth_chainId")).toMatchObject({ result: "0x7a69" });
+  });
+
+  test("counts WebSocket connections since reset and the open ones", async () => {
+    await control("/reset");
+    const [first] = await Promise.all([connectWs(), connectWs()]);
+    expect((await control("/stats", "GET")).ws).toEqual({ connections: 2, open: 2 });
+    first?.ws.close();
+    await first?.closed;
+    await vi.waitFor(async () =>
+      expect((await control("/stats", "GET")).ws).toEqual({ connections: 2, open: 1 }),
+    );
+    await control("/reset");
+    expect((await control("/stats", "GET")).ws).toEqual({ connections: 0, open: 1 });
+  });
+
+  test("refuse closes open WebSockets and refuses new ones", async () => {
+    const socket = await connectWs();
+    await setFault({ mode: "refuse" });
+    await socket.closed;
+    await expect(connectWs()).rejects.toThrow();
+    await setFault({ mode: "ok" });
+    expect(await (await connectWs()).request("eth_chainId")).toMatchObject({ result: "0x7a69" });
+  });
+
+  test("hang: new upgrades are never answered, open WebSockets carry on", async () => {
+    const socket = await connectWs();
+    await setFault({ mode: "hang" });
+    await expect(within(connectWs(), "open", 300)).rejects.toThrow(/nothing within/);
+    expect(await socket.request("eth_chainId")).toMatchObject({ result: "0x7a69" });
+  });
+
+  test("HTTP-level faults leave WebSockets alone", async () => {
+    await setFault({ mode: "http", status: 503 });
+    expect((await call("eth_chainId")).status).toBe(503);
+    const socket = await connectWs();
+    expect(await socket.request("eth_chainId")).toMatchObject({ result: "0x7a69" });
   });
 });

@@ -70,7 +70,7 @@ export async function callsOf(proxies: FaultProxy[], method: string): Promise<nu
   return Promise.all(proxies.map(async (p) => (await statsOf(p)).methods[method] ?? 0));
 }
 
-async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${inject("gatewayUrl")}/admin/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${inject("adminToken")}`, "content-type": "application/json" },
@@ -87,6 +87,8 @@ export async function routedChain(
   proxies: FaultProxy[],
   /** Chain settings, as POST /admin/v1/chains takes them (budgetMs, blockTimeMs...). */
   settings: Record<string, number> = {},
+  /** Fields every upstream gets, as POST /admin/v1/chains/:slug/upstreams takes them (capabilities...). */
+  upstream: Record<string, unknown> = {},
 ): Promise<RoutedChain> {
   const slug = `routing-${process.pid}-${Date.now().toString(36)}-${chains++}`;
   await admin("POST", "/chains", { slug, chainId: 31337, name: "Routing test", ...settings });
@@ -97,6 +99,7 @@ export async function routedChain(
         await admin<{ id: string }>("POST", `/chains/${slug}/upstreams`, {
           name: `proxy-${i}`,
           url: proxy.url,
+          ...upstream,
         })
       ).id,
     );

@@ -93,6 +93,8 @@ export class ChainFeed extends DurableObject<Env> {
     this.idleSince = undefined;
     if (this.wantsPending() && !wasPending) this.socket?.close(1000, "resubscribing");
     await this.ensureRunning();
+    // A new subscriber's stream starts at the head as of now: publish it before answering.
+    if (this.canon.length === 0) await this.follow().catch((err) => this.log("follow_failed", err));
     const oldest = this.events[0]?.seq ?? this.seq + 1;
     const latest = this.seq;
     const after = p.resumeAfter;
@@ -115,7 +117,7 @@ export class ChainFeed extends DurableObject<Env> {
       return;
     }
     const chain = await this.chain();
-    if (!chain) {
+    if (!chain?.enabled) {
       this.stop();
       return;
     }
@@ -282,7 +284,10 @@ export class ChainFeed extends DurableObject<Env> {
     const able = chain.upstreams.filter((u) => u.capabilities.includes("ws"));
     const upstream = able[this.socketTurn++ % Math.max(able.length, 1)];
     if (!upstream) return;
-    const response = await fetch(upstream.url, { headers: { upgrade: "websocket" } });
+    const response = await fetch(upstream.url, {
+      headers: { upgrade: "websocket" },
+      signal: AbortSignal.timeout(settingsOf(this.env).upstreamTimeoutMs),
+    });
     const ws = response.webSocket;
     if (!ws) throw new Error(`upstream ${upstream.id} refused the WebSocket (HTTP ${response.status})`);
     ws.accept();
