@@ -24,6 +24,8 @@ export default defineConfig(async () => {
                 bindings: {
                   ...TEST_SECRETS,
                   UPSTREAM_TIMEOUT_MS: "3000",
+                  // One fan-out shard per chain, so a test knows which shard holds its socket.
+                  STREAM_SHARDS: "1",
                   TEST_MIGRATIONS: migrations,
                   TEST_ANVIL_URL: inject<string>("anvilUrl"),
                 },

@@ -1,0 +1,62 @@
+// A fan-out shard's sockets and subscriptions survive its eviction (hibernation): the shard wakes
+// for the next block with every subscription it had, read back from its storage.
+import { evictDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { expect, test } from "vitest";
+import { BASE, fixture } from "./gateway";
+
+interface Frame {
+  id?: number;
+  result?: unknown;
+  params?: { subscription: string; result: { number: string } };
+}
+
+async function anvil(method: string): Promise<string> {
+  const res = await fetch(env.TEST_ANVIL_URL, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }),
+  });
+  return ((await res.json()) as { result: string }).result;
+}
+
+function collect(ws: WebSocket) {
+  const frames: Frame[] = [];
+  ws.addEventListener("message", (e) => frames.push(JSON.parse(String(e.data)) as Frame));
+  const until = async (match: (f: Frame) => boolean) => {
+    const end = Date.now() + 10_000;
+    for (;;) {
+      const found = frames.find(match);
+      if (found) return found;
+      if (Date.now() > end) throw new Error(`no matching frame; got ${JSON.stringify(frames.slice(-3))}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { frames, until };
+}
+
+test("an evicted shard keeps its subscriptions: the next block reaches the same subscription", async () => {
+  const f = await fixture({ capabilities: ["ws"] });
+  const res = await exports.default.fetch(
+    new Request(`${BASE}/v1/${f.chain}/${f.key}`, { headers: { upgrade: "websocket" } }),
+  );
+  expect(res.status).toBe(101);
+  const ws = res.webSocket as WebSocket;
+  ws.accept();
+  const { until } = collect(ws);
+  ws.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_subscribe", params: ["newHeads"] }));
+  const sub = (await until((f) => f.id === 1)).result as string;
+  const isHead = (number: string) => (f: Frame) =>
+    f.params?.subscription === sub && Number(f.params.result.number) === Number(number);
+
+  await anvil("evm_mine");
+  await until(isHead(await anvil("eth_blockNumber")));
+
+  await evictDurableObject(env.SHARD.getByName(`${f.chain}/0`));
+
+  await anvil("evm_mine");
+  await until(isHead(await anvil("eth_blockNumber")));
+  ws.send(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "eth_unsubscribe", params: [sub] }));
+  expect((await until((f) => f.id === 2)).result).toBe(true);
+  ws.close();
+});
