@@ -45,6 +45,7 @@ try {
   console.log(`anvil (chain id 31337, 1 s blocks) on ${anvil.url}`);
   console.log(`Admin token (24 h): ${token}`);
   console.log(`RPC URL: ${gateway.url}/v1/${chain}/${key}`);
+  console.log(`WebSocket URL: ${gateway.url.replace(/^http/, "ws")}/v1/${chain}/${key}`);
   console.log("Ctrl-C stops the gateway and anvil.");
 } catch (err) {
   console.error(err);
