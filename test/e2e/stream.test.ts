@@ -253,14 +253,14 @@ describe("resume", () => {
     const first = await open();
     const sub = await subscribe(first, ["newHeads"]);
     await mineSeen(first, sub, 2);
-    const last = first.notifications(sub).at(-1);
-    const lastNumber = Number((last?.result as { number: string }).number);
+    const last = first.notifications(sub).at(-1) as { seq: number; result: { number: string } };
+    const lastNumber = Number(last.result.number);
     first.close();
     await first.closed;
     for (let i = 0; i < 3; i++) await mine();
 
     const second = await open();
-    const resumed = await subscribe(second, ["newHeads", { resumeAfter: last?.seq }]);
+    const resumed = await subscribe(second, ["newHeads", { resumeAfter: last.seq }]);
     await second.until(
       (f) =>
         f.params?.subscription === resumed &&
@@ -289,7 +289,7 @@ describe("resume", () => {
 });
 
 describe("bad input gets a JSON-RPC error and the connection stays usable", () => {
-  const cases: [string, (s: TestSocket) => void | Promise<unknown>, number, RegExp][] = [
+  const cases: [string, (s: TestSocket) => unknown, number, RegExp][] = [
     ["a binary frame", (s) => s.ws.send(new Uint8Array([1, 2, 3])), -32600, /binary frames/],
     ["a frame that is not JSON", (s) => s.ws.send("{nope"), -32700, /not valid JSON/],
     [
