@@ -253,7 +253,7 @@ describe("resume", () => {
     const first = await open();
     const sub = await subscribe(first, ["newHeads"]);
     await mineSeen(first, sub, 2);
-    const last = first.notifications(sub).at(-1) as { seq: number; result: { number: string } };
+    const last = first.notifications(sub).at(-1) as unknown as { seq: number; result: { number: string } };
     const lastNumber = Number(last.result.number);
     first.close();
     await first.closed;
