@@ -9,7 +9,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { GatewayError } from "../../../shared/errors/base";
 import {
-  BatchTooLargeError,
   ChainNotFoundError,
   InvalidParamsError,
   InvalidRequestError,
@@ -18,7 +17,7 @@ import {
   toGatewayError,
   UnauthorizedError,
 } from "../../../shared/errors/kinds";
-import { parseRequest, type RpcCall } from "../../../shared/jsonrpc/parse";
+import type { RpcCall } from "../../../shared/jsonrpc/parse";
 import { errorEntry } from "../../../shared/jsonrpc/serialize";
 import { cuOf } from "../../../shared/metering/computeUnits";
 import { dayOf, familyOf, type UsageRow } from "../../../shared/metering/usage";
@@ -31,6 +30,7 @@ import { type Env, settingsOf } from "../../gateway/src/env";
 import { answerMetered } from "../../gateway/src/meter/metered";
 import { recordUsage } from "../../gateway/src/meter/report";
 import type { HereAnswer } from "../../gateway/src/rpc/answer";
+import { itemsOf, responseOf } from "../../gateway/src/rpc/items";
 import { type Connection, connectionOf, shardOf } from "./connection";
 import type { AttachReturnType } from "./feed";
 
@@ -170,14 +170,7 @@ export class FanoutShard extends DurableObject<Env> {
     const key = await resolveKeyHash(this.env, conn.keyHash, waitUntil);
     const chain = await resolveChain(this.env, conn.chain, waitUntil);
     if (!chain) throw new ChainNotFoundError(`chain "${conn.chain}" is no longer served`);
-    const parsed = parseRequest(message);
-    if (parsed.kind === "error") throw parsed.error;
-    const items = parsed.kind === "single" ? [parsed.item] : parsed.items;
-    if (items.length > key.maxBatch) {
-      throw new BatchTooLargeError(
-        `batch of ${items.length} requests exceeds this plan's limit of ${key.maxBatch}: split it into smaller batches`,
-      );
-    }
+    const { single, items } = itemsOf(message, key);
     const settings = settingsOf(this.env);
     const { answers } = await answerMetered({
       env: this.env,
@@ -191,9 +184,11 @@ export class FanoutShard extends DurableObject<Env> {
       waitUntil,
       answerHere: (call) => this.answerHere(conn, call),
     });
-    const entries = answers.flatMap((a) => (a.entry === undefined ? [] : [a.entry]));
-    if (entries.length === 0) return;
-    ws.send(parsed.kind === "single" ? (entries[0] as string) : `[${entries.join(",")}]`);
+    const response = responseOf(
+      single,
+      answers.map((a) => a.entry),
+    );
+    if (response !== undefined) ws.send(response);
   }
 
   private answerHere(conn: Connection, call: RpcCall): Promise<HereAnswer> | undefined {

@@ -4,14 +4,9 @@
  * Plain Request -> Response, without the router: this is the hot path.
  */
 import type { GatewayError } from "../../../../shared/errors/base";
-import {
-  BatchTooLargeError,
-  ChainNotFoundError,
-  MethodNotFoundError,
-  toGatewayError,
-} from "../../../../shared/errors/kinds";
+import { ChainNotFoundError, MethodNotFoundError, toGatewayError } from "../../../../shared/errors/kinds";
 import { redact } from "../../../../shared/errors/redact";
-import { parseRequest, type RpcCall } from "../../../../shared/jsonrpc/parse";
+import type { RpcCall } from "../../../../shared/jsonrpc/parse";
 import { errorEntry } from "../../../../shared/jsonrpc/serialize";
 import { extractKey } from "../auth/extractKey";
 import { resolveKey } from "../auth/resolveKey";
@@ -20,6 +15,7 @@ import { type Env, settingsOf } from "../env";
 import { answerMetered } from "../meter/metered";
 import type { HereAnswer } from "./answer";
 import type { CacheMode } from "./forwardCached";
+import { itemsOf, responseOf } from "./items";
 import { readBody } from "./readBody";
 import type { RpcRoute } from "./route";
 
@@ -69,14 +65,7 @@ export async function handleRpc({
       );
     }
     const settings = settingsOf(env);
-    const parsed = parseRequest(await readBody(request, settings.maxBodyBytes));
-    if (parsed.kind === "error") throw parsed.error;
-    const items = parsed.kind === "single" ? [parsed.item] : parsed.items;
-    if (items.length > key.maxBatch) {
-      throw new BatchTooLargeError(
-        `batch of ${items.length} requests exceeds this plan's limit of ${key.maxBatch}: split it into smaller batches`,
-      );
-    }
+    const { single, items } = itemsOf(await readBody(request, settings.maxBodyBytes), key);
     const { answers, attempts } = await answerMetered({
       env,
       items,
@@ -97,11 +86,12 @@ export async function handleRpc({
     }
     if (upstreamIds.size > 0) headers["x-upstream-id"] = [...upstreamIds].join(", ");
     if (attempts !== undefined) headers["x-upstream-attempts"] = String(attempts);
-    const entries = answers.flatMap((a) => (a.entry === undefined ? [] : [a.entry]));
-    if (entries.length === 0) return new Response(null, { status: 204, headers });
-    if (parsed.kind === "single")
-      return new Response(entries[0], { status: answers[0]?.status ?? 200, headers });
-    return new Response(`[${entries.join(",")}]`, { status: 200, headers });
+    const body = responseOf(
+      single,
+      answers.map((a) => a.entry),
+    );
+    if (body === undefined) return new Response(null, { status: 204, headers });
+    return new Response(body, { status: single ? (answers[0]?.status ?? 200) : 200, headers });
   } catch (err) {
     const error = toGatewayError(err);
     if (error.httpStatus >= 500) logFailure(requestId, error, undefined);
