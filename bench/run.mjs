@@ -23,12 +23,19 @@
 // upstreams refuses connections mid-run; no read may fail) and slow_upstream (one of three gets
 // +300 ms; p50 must stay near the healthy one and calls must move away from it).
 //
+// Then the WebSocket scenarios (bench/ws.mjs), on the same gateway, on a chain of its own whose
+// upstream is a second anvil that mines only on demand: ws_1000 and ws_10000 (sockets subscribed to
+// newHeads from child processes, bench/wsClients.mjs; blocks mined one at a time; propagation from
+// evm_mine returning to each socket receiving the block: p99 <= 20 and 100 ms, every block to every
+// socket, in order; the RSS of the gateway's workerd).
+//
 // Settings (environment): BENCH_DURATION seconds measured per scenario (10), BENCH_CONNECTIONS (16),
 // BENCH_WARMUP seconds per scenario (8), BENCH_ROUNDS segments per scenario (2), BENCH_UNLOADED
 // seconds at one connection per scenario (6), BENCH_HEALTHY seconds measured all healthy before
 // slow_upstream's fault (5), BENCH_ONLY to run only one part: baseline (bare and gateway, loaded and
 // with one connection), metering (bare, gateway, floor and naive loaded, then over_limit), cache
-// (bare and gateway on cache_hit and mixed) or routing.
+// (bare and gateway on cache_hit and mixed), routing or ws. BENCH_WS_SIZES (1000,10000),
+// BENCH_WS_BLOCKS (20) and BENCH_WS_PROCS: see bench/ws.mjs.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
@@ -45,6 +52,7 @@ import { cacheSeconds, runCacheScenarios } from "./cache.mjs";
 import { FRESH_STREAM, freshCall, isResult, streamOptions } from "./calls.mjs";
 import { meteringRatios, NAIVE_BINDINGS, overLimitSeconds, ROOMY_LIMITS, runOverLimit } from "./metering.mjs";
 import { routingSeconds, runRoutingScenarios } from "./routing.mjs";
+import { runWsScenarios, WS_LIMITS, wsSeconds } from "./ws.mjs";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const RESULTS = resolve(HERE, "results.json");
@@ -65,12 +73,13 @@ const UNLOADED_SECONDS = setting("BENCH_UNLOADED", 6);
 const ROUNDS = Math.round(setting("BENCH_ROUNDS", 2));
 const HEALTHY = setting("BENCH_HEALTHY", 5);
 const ONLY = process.env.BENCH_ONLY ?? "";
-if (!["", "baseline", "metering", "cache", "routing"].includes(ONLY))
-  throw new Error("BENCH_ONLY must be baseline, metering, cache or routing");
+if (!["", "baseline", "metering", "cache", "routing", "ws"].includes(ONLY))
+  throw new Error("BENCH_ONLY must be baseline, metering, cache, routing or ws");
 const BASELINE = ONLY === "" || ONLY === "baseline";
 const METERING = ONLY === "" || ONLY === "metering";
 const CACHE = ONLY === "" || ONLY === "cache";
 const ROUTING = ONLY === "" || ONLY === "routing";
+const WS = ONLY === "" || ONLY === "ws";
 /**
  * Workers driven with the uncacheable stream: the bare one and the gateway (the floor and the naive
  * gateway too for metering), or the gateway alone, warmed up before routing.
@@ -93,7 +102,8 @@ const deadlineMs =
     (BASELINE ? LOADED * UNLOADED_SECONDS : 0) +
     (METERING ? overLimitSeconds(DURATION) : 0) +
     (CACHE ? cacheSeconds({ warmup: WARMUP, duration: DURATION, rounds: ROUNDS }) : 0) +
-    (ROUTING ? 30 + routingSeconds({ duration: DURATION, healthy: HEALTHY }) : 0)) *
+    (ROUTING ? 30 + routingSeconds({ duration: DURATION, healthy: HEALTHY }) : 0) +
+    (WS ? wsSeconds() : 0)) *
   1000;
 setTimeout(() => {
   console.error(`bench: not done after ${deadlineMs / 1000} s, giving up`);
@@ -328,7 +338,7 @@ async function main() {
       gatewayUrl: url,
       token,
       upstreamUrl: anvil.url,
-      limits: ROOMY_LIMITS,
+      limits: { ...ROOMY_LIMITS, ...WS_LIMITS },
     });
     return { key, chain, rpcUrl: `${url}/v1/${chain}/${key}` };
   };
@@ -376,6 +386,8 @@ async function main() {
     });
     Object.assign(results.scenarios, routing);
   }
+  if (WS)
+    Object.assign(results.scenarios, await runWsScenarios({ gatewayUrl: gateway.url, token, key, stops }));
   await writeResults(results.scenarios, results.ratios);
   console.log(`wrote ${RESULTS}`);
 }
