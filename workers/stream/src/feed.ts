@@ -301,7 +301,7 @@ export class ChainFeed extends DurableObject<Env> {
       if (this.socket !== ws) return;
       this.socket = undefined;
       // Catch up by polling at once, and reconnect (to the next upstream) on the next alarm.
-      this.ctx.storage.setAlarm(Date.now());
+      this.ctx.storage.setAlarm(Date.now()).catch((err) => this.log("alarm_failed", err));
     };
     ws.addEventListener("close", closed);
     ws.addEventListener("error", closed);
