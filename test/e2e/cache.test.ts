@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { startAnvil } from "../../scripts/lib/anvil.mjs";
 import { startFaultProxy } from "../../scripts/lib/faultProxy.mjs";
 import {
+  callNode,
   type FaultProxy,
   healthOf,
   post,
@@ -25,16 +26,7 @@ let node: Awaited<ReturnType<typeof startAnvil>>;
 let proxy: FaultProxy;
 let chain: RoutedChain;
 
-async function nodeCall(method: string, params: unknown[] = []): Promise<unknown> {
-  const res = await fetch(node.url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = (await res.json()) as { result?: unknown; error?: unknown };
-  if (body.error) throw new Error(`anvil ${method}: ${JSON.stringify(body.error)}`);
-  return body.result;
-}
+const nodeCall = (method: string, params: unknown[] = []) => callNode(node.url, method, params);
 
 /** Calls of exactly this method and params that reached the upstream. */
 async function upstreamCalls(method: string, params: unknown[]): Promise<number> {

@@ -8,6 +8,7 @@ import { startAnvil } from "../../scripts/lib/anvil.mjs";
 import { startFaultProxy } from "../../scripts/lib/faultProxy.mjs";
 import {
   admin,
+  callNode,
   type FaultProxy,
   type RoutedChain,
   routedChain,
@@ -30,16 +31,7 @@ let proxies: FaultProxy[] = [];
 let chain: RoutedChain;
 const sockets: TestSocket[] = [];
 
-async function nodeCall(method: string, params: unknown[] = []): Promise<unknown> {
-  const res = await fetch(node.url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = (await res.json()) as { result?: unknown; error?: unknown };
-  if (body.error) throw new Error(`anvil ${method}: ${JSON.stringify(body.error)}`);
-  return body.result;
-}
+const nodeCall = (method: string, params: unknown[] = []) => callNode(node.url, method, params);
 
 const mine = () => nodeCall("evm_mine");
 const head = async () => Number(await nodeCall("eth_blockNumber"));

@@ -154,6 +154,18 @@ export async function inSequence(n: number, send: () => Promise<RpcResult>): Pro
   return results;
 }
 
+/** Calls a node directly (not through the gateway); throws its JSON-RPC error. */
+export async function callNode(url: string, method: string, params: unknown[] = []): Promise<unknown> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: unknown; error?: unknown };
+  if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
 export async function anvil(method: string, params: unknown[] = []): Promise<unknown> {
   const res = await fetch(inject("anvilUrl"), {
     method: "POST",

@@ -223,7 +223,10 @@ export class FanoutShard extends DurableObject<Env> {
       request.kind,
       JSON.stringify(request.filterRaw ?? null),
     );
-    const attached = await this.attach(conn, request.resumeAfter);
+    const attached = await this.attach(conn, request.resumeAfter).catch((err: unknown) => {
+      this.removeSubscription(id);
+      throw err;
+    });
     if (!attached.ok) {
       this.removeSubscription(id);
       throw new ResumeUnavailableError(
