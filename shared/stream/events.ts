@@ -32,11 +32,16 @@ export function headOf(block: Record<string, unknown>): string {
   return JSON.stringify(head);
 }
 
-/** The logs of a block as events; `removed` set on each for a reorg. */
-export function eventLogsOf(logs: readonly Record<string, unknown>[], removed: boolean): EventLog[] {
+/** The logs of a block, as a node returned them, as events. */
+export function eventLogsOf(logs: readonly Record<string, unknown>[]): EventLog[] {
   return logs.map((log) => ({
     address: String(log.address).toLowerCase(),
     topics: Array.isArray(log.topics) ? log.topics.map((t) => String(t).toLowerCase()) : [],
-    raw: JSON.stringify({ ...log, removed }),
+    raw: JSON.stringify({ ...log, removed: false }),
   }));
+}
+
+/** The same logs as a reorg re-sends them: each with `removed: true`. */
+export function removedLogs(logs: readonly EventLog[]): EventLog[] {
+  return logs.map((l) => ({ ...l, raw: JSON.stringify({ ...JSON.parse(l.raw), removed: true }) }));
 }

@@ -29,11 +29,9 @@ export function upgradeFor(request: Request, key: KeyContext, keyHash: string, c
     keyId: key.keyId,
     tenantId: key.tenantId,
     chain,
-    ...{
-      maxConnections: key.ws.maxConnections,
-      maxSubscriptions: key.ws.maxSubscriptions,
-      maxMessageBytes: key.ws.maxMessageBytes,
-    },
+    maxConnections: key.ws.maxConnections,
+    maxSubscriptions: key.ws.maxSubscriptions,
+    maxMessageBytes: key.ws.maxMessageBytes,
   };
   const headers = new Headers(request.headers);
   headers.set(HEADER, JSON.stringify(conn));

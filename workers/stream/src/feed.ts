@@ -10,7 +10,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { redact } from "../../../shared/errors/redact";
-import { eventLogsOf, type FeedEvent, headOf } from "../../../shared/stream/events";
+import { eventLogsOf, type FeedEvent, headOf, removedLogs } from "../../../shared/stream/events";
 import { type ChainConfig, resolveChain } from "../../gateway/src/config/chains";
 import type { Env } from "../../gateway/src/env";
 import { settingsOf } from "../../gateway/src/env";
@@ -211,7 +211,7 @@ export class ChainFeed extends DurableObject<Env> {
       number: n,
       hash: block.hash,
       head: headOf(block),
-      logs: eventLogsOf(own, false),
+      logs: eventLogsOf(own),
     });
     return "published";
   }
@@ -224,10 +224,7 @@ export class ChainFeed extends DurableObject<Env> {
         false,
       ]);
       if (now?.hash === tip.hash) return;
-      const logs = tip.logs.map((l) => ({
-        ...l,
-        raw: JSON.stringify({ ...JSON.parse(l.raw), removed: true }),
-      }));
+      const logs = removedLogs(tip.logs);
       await this.publish({ seq: 0, type: "removed", number: tip.number, hash: tip.hash, logs });
     }
   }

@@ -7,7 +7,6 @@
  * answered exactly as over HTTP (auth, method policy, metering, cache, routing).
  */
 import { DurableObject } from "cloudflare:workers";
-import type { GatewayError } from "../../../shared/errors/base";
 import {
   ChainNotFoundError,
   InvalidParamsError,
@@ -254,7 +253,6 @@ export class FanoutShard extends DurableObject<Env> {
   /** Sends what subscriptions set up by this frame gathered meanwhile, after their ids went out. */
   private flushSettling(ws: WebSocket) {
     const conn = ws.deserializeAttachment() as Connection;
-    const billed = new Map<string, { conn: Connection; count: number }>();
     let count = 0;
     for (const sub of this.settling) {
       if (sub.connId !== conn.connId) continue;
@@ -264,8 +262,7 @@ export class FanoutShard extends DurableObject<Env> {
       if (!this.subs.has(sub.id)) continue;
       for (const event of backlog) count += this.send(ws, sub, event);
     }
-    if (count > 0) billed.set(conn.keyId, { conn, count });
-    this.bill(conn.chain, billed);
+    if (count > 0) this.bill(conn.chain, new Map([[conn.keyId, { conn, count }]]));
   }
 
   /** Sends one event to one subscription if it matches; returns the notifications sent. */
@@ -362,5 +359,5 @@ export class FanoutShard extends DurableObject<Env> {
 }
 
 function asError(err: unknown): HereAnswer {
-  return { error: toGatewayError(err) as GatewayError };
+  return { error: toGatewayError(err) };
 }
