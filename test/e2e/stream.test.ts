@@ -15,6 +15,7 @@ import {
   rpc,
   setFault,
   sleep,
+  statsOf,
 } from "./routing/harness";
 import { headNumbers, openSocket, subscribe, type TestSocket } from "./stream/socket";
 import { upgradeAnswer } from "./stream/upgrade.mjs";
@@ -168,11 +169,7 @@ describe("no block is skipped or repeated", () => {
     expect(consecutive(numbers)).toBe(true);
     expect(numbers.at(-1)).toBe(await head());
     expect(numbers.length).toBe(new Set(numbers).size);
-    const after = (await Promise.all(
-      proxies.map((p) => fetch(`${p.controlUrl}/stats`).then((r) => r.json())),
-    )) as {
-      ws: { connections: number; open: number };
-    }[];
+    const after = await Promise.all(proxies.map(statsOf));
     // The feed reconnected: one socket open again, two made in all.
     expect(after.reduce((n, s) => n + s.ws.open, 0)).toBe(1);
     expect(after.reduce((n, s) => n + s.ws.connections, 0)).toBeGreaterThanOrEqual(2);
@@ -182,11 +179,7 @@ describe("no block is skipped or repeated", () => {
     const socket = await open();
     const sub = await subscribe(socket, ["newHeads"]);
     await mineSeen(socket, sub, 2);
-    const stats = (await Promise.all(
-      proxies.map((p) => fetch(`${p.controlUrl}/stats`).then((r) => r.json())),
-    )) as {
-      ws: { open: number };
-    }[];
+    const stats = await Promise.all(proxies.map(statsOf));
     const active = stats.findIndex((s) => s.ws.open === 1);
     expect(active).toBeGreaterThanOrEqual(0);
     await setFault(proxies[active] as FaultProxy, { mode: "refuse" });
@@ -196,11 +189,7 @@ describe("no block is skipped or repeated", () => {
     expect(consecutive(numbers)).toBe(true);
     expect(numbers.length).toBe(new Set(numbers).size);
     expect(socket.frames.some((f) => f.error)).toBe(false);
-    const other = (await fetch(`${(proxies[1 - active] as FaultProxy).controlUrl}/stats`).then((r) =>
-      r.json(),
-    )) as {
-      ws: { open: number };
-    };
+    const other = await statsOf(proxies[1 - active] as FaultProxy);
     expect(other.ws.open).toBe(1);
   });
 });
@@ -277,6 +266,49 @@ describe("resume", () => {
     expect(answer.error?.message).toMatch(/not in the replay buffer/);
     // The connection stays usable.
     expect((await socket.call("eth_chainId")).result).toBe("0x7a69");
+  });
+});
+
+describe("newPendingTransactions", () => {
+  const send = () => nodeCall("eth_sendTransaction", [{ from: ACCOUNT_0, to: ACCOUNT_0, value: "0x1" }]);
+  const hashesOf = (socket: TestSocket, id: string) => socket.notifications(id).map((p) => p.result);
+
+  /** Sends transactions until the subscription has one (the feed sets up its source), then 3 more. */
+  async function threeAfterWarmUp(socket: TestSocket, id: string) {
+    for (let i = 0; hashesOf(socket, id).length === 0; i++) {
+      if (i === 20) throw new Error("no pending transaction arrived after 20 sent");
+      await send();
+      await sleep(250);
+    }
+    const from = hashesOf(socket, id).length;
+    const sent = [await send(), await send(), await send()];
+    await socket.until((f) => f.params?.subscription === id && f.params.result === sent[2]);
+    return { sent, got: hashesOf(socket, id).slice(from) };
+  }
+
+  test("through the upstream's socket: each transaction's hash once, in the order sent", async () => {
+    const socket = await open();
+    const id = await subscribe(socket, ["newPendingTransactions"]);
+    const { sent, got } = await threeAfterWarmUp(socket, id);
+    expect(got).toEqual(sent);
+    const stats = await Promise.all(proxies.map(statsOf));
+    expect(stats.reduce((n, s) => n + s.ws.open, 0)).toBe(1);
+  });
+
+  test("with no WebSocket upstream, through a polled filter, from the moment the subscription is answered", async () => {
+    const plain = await routedChain(proxies, { blockTimeMs: 1_000 });
+    try {
+      const socket = await open(plain.url);
+      const id = await subscribe(socket, ["newPendingTransactions"]);
+      const sent = [await send(), await send(), await send()];
+      await socket.until((f) => f.params?.subscription === id && f.params.result === sent[2]);
+      expect(hashesOf(socket, id)).toEqual(sent);
+      const stats = await Promise.all(proxies.map(statsOf));
+      expect(stats.reduce((n, s) => n + s.ws.connections, 0)).toBe(0);
+      expect(stats.reduce((n, s) => n + (s.methods.eth_newPendingTransactionFilter ?? 0), 0)).toBe(1);
+    } finally {
+      await admin("PATCH", `/chains/${plain.slug}`, { enabled: false });
+    }
   });
 });
 

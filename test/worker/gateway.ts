@@ -93,3 +93,21 @@ export function rpc(f: Fixture, body: string, headers: Record<string, string> = 
     body,
   });
 }
+
+export interface UsageRowSeen {
+  day: string;
+  keyId: string;
+  chain: string;
+  family: string;
+  requests: number;
+  cu: number;
+  errors: number;
+}
+
+/** Waits for the isolate's usage reports, then reads the tenant's usage as the tenant would. */
+export async function usageOf(f: Fixture) {
+  await new Promise((r) => setTimeout(r, 1_500));
+  const res = await call("/v1/usage", { headers: { "x-api-key": f.key } });
+  if (res.status !== 200) throw new Error(`GET /v1/usage answered ${res.status}: ${await res.text()}`);
+  return res.json<{ totals: { requests: number; cu: number; errors: number }; rows: UsageRowSeen[] }>();
+}

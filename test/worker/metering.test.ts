@@ -4,7 +4,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
-import { admin, adminToken, call, type Fixture, fixture, rpc } from "./gateway";
+import { admin, adminToken, call, type Fixture, fixture, rpc, usageOf } from "./gateway";
 
 const BLOCK_NUMBER = '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}';
 /** What eth_blockNumber costs (shared/metering/computeUnits.ts). */
@@ -40,14 +40,6 @@ async function untilRefused(f: Fixture, most = 200) {
     if (res.status !== 200) return { admitted, refusal: res };
   }
   throw new Error(`no refusal after ${most} calls`);
-}
-
-/** Waits for the isolate's usage reports, then reads the tenant's usage as the tenant would. */
-async function usageOf(f: Fixture) {
-  await sleep(1_500);
-  const res = await call("/v1/usage", { headers: { "x-api-key": f.key } });
-  expect(res.status).toBe(200);
-  return res.json<{ totals: { requests: number; cu: number; errors: number }; rows: unknown[] }>();
 }
 
 describe("the rate limit", () => {

@@ -11,6 +11,8 @@ export interface Stats {
   methods: Record<string, number>;
   /** Calls by method and params, e.g. `eth_getBlockByNumber["0x10",false]`. */
   exact: Record<string, number>;
+  /** WebSockets passed through: accepted in all, open now. */
+  ws: { connections: number; open: number };
 }
 
 export interface RoutedChain {

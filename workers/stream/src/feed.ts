@@ -1,8 +1,9 @@
 /**
  * @module
  * One feed per chain: follows the chain's head and publishes each block (header and logs) once, in
- * order, stamped with a sequence number, to every fan-out shard that has subscribers. New heads come
- * from an upstream WebSocket when one has the `ws` capability, and from polling otherwise; either
+ * order, stamped with a sequence number, to every fan-out shard that has subscribers. New heads (and
+ * pending transactions) come from an upstream WebSocket when one has the `ws` capability, and from
+ * polling otherwise (pending transactions through a filter: pendingFilter.ts); either
  * way blocks are fetched by number from the last one published, so a dropped socket or a change of
  * upstream leaves no gap. A block whose parent is not the last published block is a reorg: the
  * orphaned blocks' logs are published again with `removed: true`, then the new branch. The last
@@ -15,6 +16,7 @@ import { type ChainConfig, resolveChain } from "../../gateway/src/config/chains"
 import type { Env } from "../../gateway/src/env";
 import { settingsOf } from "../../gateway/src/env";
 import { type ChainCall, chainCaller } from "./chainCall";
+import { PendingFilter } from "./pendingFilter";
 
 /** Blocks of events kept for resuming subscribers. */
 export const REPLAY_BLOCKS = 128;
@@ -22,6 +24,9 @@ export const REPLAY_BLOCKS = 128;
 export const LINGER_MS = 5 * 60_000;
 /** Most blocks fetched in one round; a longer gap is filled over several rounds. */
 const ROUND_BLOCKS = 32;
+
+const SUBSCRIBE_PENDING =
+  '{"jsonrpc":"2.0","id":2,"method":"eth_subscribe","params":["newPendingTransactions"]}';
 
 type BlockEvent = Extract<FeedEvent, { type: "block" }>;
 type RawBlock = { number: string; hash: string; parentHash: string } & Record<string, unknown>;
@@ -63,6 +68,8 @@ export class ChainFeed extends DurableObject<Env> {
   private idleSince: number | undefined;
   private socket: WebSocket | undefined;
   private socketTurn = 0;
+  /** Pending transactions while no upstream socket delivers them. */
+  private readonly pendingFilter = new PendingFilter();
   private following: Promise<void> | undefined;
   private followAgain = false;
 
@@ -91,7 +98,7 @@ export class ChainFeed extends DurableObject<Env> {
     this.shards.set(p.shard, { pending: p.pending });
     this.sql.exec("INSERT OR REPLACE INTO shards (name, pending) VALUES (?, ?)", p.shard, p.pending ? 1 : 0);
     this.idleSince = undefined;
-    if (this.wantsPending() && !wasPending) this.socket?.close(1000, "resubscribing");
+    if (this.wantsPending() && !wasPending) await this.startPending();
     await this.ensureRunning();
     // A new subscriber's stream starts at the head as of now: publish it before answering.
     if (this.canon.length === 0) await this.follow().catch((err) => this.log("follow_failed", err));
@@ -123,6 +130,9 @@ export class ChainFeed extends DurableObject<Env> {
     }
     if (!this.socket) await this.connectUpstream(chain).catch((err) => this.log("ws_connect_failed", err));
     await this.follow().catch((err) => this.log("follow_failed", err));
+    if (!this.socket && this.wantsPending()) {
+      await this.pollPending(chain).catch((err) => this.log("pending_poll_failed", err));
+    }
     const every = this.socket
       ? Math.max(2 * chain.blockTimeMs, 2_000)
       : Math.min(Math.max(chain.blockTimeMs / 4, 250), 2_000);
@@ -289,10 +299,9 @@ export class ChainFeed extends DurableObject<Env> {
     if (!ws) throw new Error(`upstream ${upstream.id} refused the WebSocket (HTTP ${response.status})`);
     ws.accept();
     this.socket = ws;
+    this.pendingFilter.reset();
     ws.send('{"jsonrpc":"2.0","id":1,"method":"eth_subscribe","params":["newHeads"]}');
-    if (this.wantsPending()) {
-      ws.send('{"jsonrpc":"2.0","id":2,"method":"eth_subscribe","params":["newPendingTransactions"]}');
-    }
+    if (this.wantsPending()) ws.send(SUBSCRIBE_PENDING);
     ws.addEventListener("message", (event) => this.onUpstreamMessage(event.data));
     const closed = () => {
       if (this.socket !== ws) return;
@@ -302,6 +311,21 @@ export class ChainFeed extends DurableObject<Env> {
     };
     ws.addEventListener("close", closed);
     ws.addEventListener("error", closed);
+  }
+
+  /** Pending transactions from now on: through the upstream socket, or a filter set up at once. */
+  private async startPending() {
+    if (this.socket) {
+      this.socket.send(SUBSCRIBE_PENDING);
+      return;
+    }
+    const chain = await this.chain();
+    if (chain) await this.pollPending(chain).catch((err) => this.log("pending_poll_failed", err));
+  }
+
+  private async pollPending(chain: ChainConfig) {
+    const hashes = await this.pendingFilter.poll(chain, settingsOf(this.env).upstreamTimeoutMs);
+    if (hashes.length > 0) await this.deliver([{ seq: 0, type: "pending", hashes }], (s) => s.pending);
   }
 
   private onUpstreamMessage(data: unknown) {

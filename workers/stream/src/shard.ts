@@ -22,6 +22,7 @@ import { cuOf } from "../../../shared/metering/computeUnits";
 import { dayOf, familyOf, type UsageRow } from "../../../shared/metering/usage";
 import { type FeedEvent, notification } from "../../../shared/stream/events";
 import { type LogFilter, matchesLog, parseLogFilter } from "../../../shared/stream/logFilter";
+import { slowConsumerClose } from "../../../shared/stream/slowConsumer";
 import { parseSubscribe, parseUnsubscribe, type SubscriptionKind } from "../../../shared/stream/subscribe";
 import { resolveKeyHash } from "../../gateway/src/auth/resolveKey";
 import { resolveChain } from "../../gateway/src/config/chains";
@@ -124,6 +125,7 @@ export class FanoutShard extends DurableObject<Env> {
   /** Events from the chain's feed, in order: each goes to every subscription it matches. */
   deliver(chain: string, events: FeedEvent[]): number {
     const sockets = this.sockets();
+    this.closeSlowConsumers(sockets);
     const billed = new Map<string, { conn: Connection; count: number }>();
     let sent = 0;
     for (const sub of this.subs.values()) {
@@ -143,6 +145,14 @@ export class FanoutShard extends DurableObject<Env> {
     }
     this.bill(chain, billed);
     return sent;
+  }
+
+  /** Closes sockets still holding more than SLOW_CONSUMER_BYTES of earlier events. */
+  private closeSlowConsumers(sockets: Map<string, { ws: WebSocket; conn: Connection }>) {
+    for (const { ws } of sockets.values()) {
+      const close = slowConsumerClose(ws.bufferedAmount);
+      if (close) this.ctx.waitUntil(this.dropConnection(ws, close));
+    }
   }
 
   private sockets() {
@@ -340,14 +350,14 @@ export class FanoutShard extends DurableObject<Env> {
     this.sql.exec("DELETE FROM subs WHERE id = ?", id);
   }
 
-  private async dropConnection(ws: WebSocket) {
+  private async dropConnection(ws: WebSocket, close = { code: 1000, reason: "closed" }) {
     const conn = ws.deserializeAttachment() as Connection | null;
     if (!conn) return;
     this.sockets().delete(conn.connId);
     for (const sub of [...this.subs.values()])
       if (sub.connId === conn.connId) this.removeSubscription(sub.id);
     try {
-      ws.close(1000, "closed");
+      ws.close(close.code, close.reason);
     } catch {
       // Already closed.
     }
