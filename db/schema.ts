@@ -110,6 +110,8 @@ export const upstreams = sqliteTable(
     capabilities: text("capabilities", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     /** Oldest block it serves, when known (a pruned or partial-history node). */
     oldestBlock: integer("oldest_block"),
+    /** Why the gateway itself disabled it (a probe found another chain's id); cleared on re-enable. */
+    disabledReason: text("disabled_reason"),
     createdAt: timestamp("created_at"),
     updatedAt: timestamp("updated_at"),
   },
@@ -154,5 +156,44 @@ export const usageDaily = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.day, t.tenantId, t.keyId, t.chain, t.family] }),
     index("usage_daily_tenant_day_idx").on(t.tenantId, t.day),
+  ],
+);
+
+/** One row per run of a scheduled job (workers/cron): what it did, or why it failed. */
+export const jobRuns = sqliteTable(
+  "job_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    job: text("job").notNull(),
+    startedAt: integer("started_at", { mode: "number" }).notNull(),
+    /** Null while it runs (or when the run was cut off before it could finish). */
+    endedAt: integer("ended_at", { mode: "number" }),
+    /** ok: everything done; partial: some sources or targets failed (see error); failed: nothing done. */
+    status: text("status", { enum: ["running", "ok", "partial", "failed"] }).notNull(),
+    /** What the job counted, e.g. {"upstreams": 3, "healthy": 2}. */
+    counts: text("counts", { mode: "json" }).$type<Record<string, number>>(),
+    error: text("error"),
+  },
+  (t) => [index("job_runs_job_idx").on(t.job, t.startedAt)],
+);
+
+/** Each upstream probe's result; kept 7 days (the probe job deletes older rows). */
+export const upstreamProbes = sqliteTable(
+  "upstream_probes",
+  {
+    at: integer("at", { mode: "number" }).notNull(),
+    chain: text("chain").notNull(),
+    upstreamId: text("upstream_id").notNull(),
+    ok: integer("ok", { mode: "boolean" }).notNull(),
+    latencyMs: integer("latency_ms"),
+    head: integer("head"),
+    finalized: integer("finalized"),
+    syncing: integer("syncing", { mode: "boolean" }),
+    error: text("error"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.upstreamId, t.at] }),
+    index("upstream_probes_chain_at_idx").on(t.chain, t.at),
+    index("upstream_probes_at_idx").on(t.at),
   ],
 );

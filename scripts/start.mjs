@@ -3,7 +3,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { unstable_readConfig } from "wrangler";
 import { startAnvil } from "./lib/anvil.mjs";
+import { cronMatches } from "./lib/cron.mjs";
 import { ROOT, startGateway } from "./lib/gateway.mjs";
 import { seedDemo } from "./lib/seed.mjs";
 import { adminToken } from "./lib/token.mjs";
@@ -20,6 +22,20 @@ const secret = /^ADMIN_JWT_SECRET=(.*)$/m.exec(readFileSync(devVars, "utf8"))?.[
 if (!secret) throw new Error(".dev.vars has no ADMIN_JWT_SECRET");
 
 const port = Number(process.env.PORT ?? 8787);
+// miniflare's entry: the same Worker, and /cdn-cgi/local/scheduled?cron=... fires a cron trigger.
+const triggerPort = Number(process.env.TRIGGER_PORT ?? port + 1);
+const crons =
+  unstable_readConfig({ config: resolve(ROOT, "wrangler.toml") }, { hideWarnings: true }).triggers.crons ??
+  [];
+
+/** Fires cron triggers as Cloudflare does when deployed (workerd does not run them by itself). */
+async function fire(due) {
+  for (const cron of due) {
+    const url = `${gateway.entryUrl}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(cron)}`;
+    const res = await fetch(url).catch((err) => ({ ok: false, status: String(err) }));
+    if (!res.ok) console.error(`cron "${cron}" failed: ${res.status}`);
+  }
+}
 const anvil = await startAnvil({
   port: Number(process.env.ANVIL_PORT ?? 8545),
   chainId: 31337,
@@ -34,7 +50,7 @@ process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 
 try {
-  gateway = await startGateway({ port });
+  gateway = await startGateway({ port, triggerPort });
   const token = await adminToken(secret);
   const { key, chain } = await seedDemo({
     gatewayUrl: gateway.url,
@@ -46,7 +62,17 @@ try {
   console.log(`Admin token (24 h): ${token}`);
   console.log(`RPC URL: ${gateway.url}/v1/${chain}/${key}`);
   console.log(`WebSocket URL: ${gateway.url.replace(/^http/, "ws")}/v1/${chain}/${key}`);
+  console.log(`Cron triggers (${crons.join(", ")}) fire on schedule; fire one now with:`);
+  console.log(`  curl "http://127.0.0.1:${triggerPort}/cdn-cgi/local/scheduled?cron=*+*+*+*+*"`);
   console.log("Ctrl-C stops the gateway and anvil.");
+  // Every job once at start, so prices, validators and sanctions are there at once; then on schedule.
+  await fire(crons);
+  const tick = () => {
+    const next = (Math.floor(Date.now() / 60_000) + 1) * 60_000;
+    const due = () => crons.filter((c) => cronMatches(c, new Date(next)));
+    setTimeout(() => fire(due()).finally(tick), next - Date.now());
+  };
+  tick();
 } catch (err) {
   console.error(err);
   await stop();

@@ -7,7 +7,9 @@ import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangle
 
 /**
  * @param {{ configPath: string, port: number, host?: string, persistRoot?: string | false,
- *           bindings?: Record<string, string>, outDir?: string }} options
+ *           bindings?: Record<string, string>, outDir?: string, triggerPort?: number }} options
+ * `triggerPort`: a second port, through miniflare's entry, that also answers
+ * `/cdn-cgi/local/scheduled?cron=<expression>` by running the scheduled handler as that trigger would.
  * `outDir` must lie inside the working directory: workerd refuses module paths outside it.
  */
 export async function startWorker({
@@ -17,6 +19,7 @@ export async function startWorker({
   persistRoot,
   bindings = {},
   outDir,
+  triggerPort,
 }) {
   const { workerOptions, main, define } = unstable_getMiniflareWorkerOptions(configPath);
   const root = dirname(resolve(configPath));
@@ -45,13 +48,19 @@ export async function startWorker({
       modules: true,
       scriptPath: outfile,
       host,
-      port: 0,
+      port: triggerPort ?? 0,
+      unsafeTriggerHandlers: triggerPort !== undefined,
       unsafeDirectSockets: [{ host, port }],
       // Local D1/KV state lives under this root (as wrangler keeps it); `false` keeps it in a temp dir.
       resourcePersistencePath:
         persistRoot === false ? undefined : (persistRoot ?? resolve(root, ".wrangler/state/v3")),
     }),
   );
-  await mf.ready;
-  return { url: `http://${host}:${port}`, mf, stop: () => mf.dispose() };
+  const entry = await mf.ready;
+  return {
+    url: `http://${host}:${port}`,
+    entryUrl: entry.href.replace(/\/$/, ""),
+    mf,
+    stop: () => mf.dispose(),
+  };
 }

@@ -50,6 +50,8 @@ export async function fixture(
     maxBatch?: number;
     namespaces?: string[];
     capabilities?: string[];
+    /** The chain's id as configured (anvil's is 31337). */
+    chainId?: number;
     /** Plan fields such as cuPerSecond, burstCu, monthlyCu, onMeterDown. */
     plan?: Record<string, unknown>;
   } = {},
@@ -69,7 +71,7 @@ export async function fixture(
     name: "test",
   });
   const chain = `chain-${suffix}`;
-  await admin("POST", "/chains", { slug: chain, chainId: 31337, name: "Test anvil" });
+  await admin("POST", "/chains", { slug: chain, chainId: options.chainId ?? 31337, name: "Test anvil" });
   const upstream = await admin<{ id: string }>("POST", `/chains/${chain}/upstreams`, {
     name: "anvil",
     url: options.upstreamUrl ?? env.TEST_ANVIL_URL,

@@ -1,9 +1,21 @@
 /**
  * @module
- * The cron Worker. It has no jobs yet; each job will be one file under src/jobs/, run from here.
+ * The scheduled jobs, deployed in the gateway's script (they share its D1, KV and code): each cron
+ * trigger in wrangler.toml runs the jobs registered for its expression, each recorded in job_runs.
  */
-export default {
-  async scheduled(controller: ScheduledController): Promise<void> {
-    console.log(JSON.stringify({ event: "cron_tick", cron: controller.cron, jobs: 0 }));
-  },
-} satisfies ExportedHandler;
+import type { Env } from "../../gateway/src/env";
+import { probes } from "./jobs/probes";
+import { type Job, type JobRun, runJob } from "./runs";
+
+export const JOBS: readonly Job[] = [probes];
+
+export function runScheduled(cron: string, env: Env): Promise<JobRun[]> {
+  return Promise.all(JOBS.filter((job) => job.cron === cron).map((job) => runJob(env, job)));
+}
+
+export async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
+  const runs = await runScheduled(controller.cron, env);
+  if (runs.length === 0) {
+    console.warn(JSON.stringify({ event: "cron_unknown", cron: controller.cron }));
+  }
+}

@@ -8,6 +8,7 @@ import { cors } from "hono/cors";
 import { GatewayError } from "../../../shared/errors/base";
 import { InvalidRequestError, NotFoundError, toGatewayError } from "../../../shared/errors/kinds";
 import { redact } from "../../../shared/errors/redact";
+import { scheduled } from "../../cron/src/index";
 import { admin } from "./admin";
 import { UsageQuery } from "./admin/schemas";
 import { validQuery } from "./admin/validate";
@@ -89,4 +90,5 @@ export default {
     }
     return app.fetch(request, env, ctx);
   },
+  scheduled,
 } satisfies ExportedHandler<Env>;

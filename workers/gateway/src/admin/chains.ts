@@ -7,10 +7,8 @@ import { chains, upstreams } from "../../../../db/schema";
 import { randomId } from "../../../../shared/crypto/hash";
 import { seal } from "../../../../shared/crypto/secretBox";
 import { NotFoundError } from "../../../../shared/errors/kinds";
-import { invalidate } from "../cache/readThrough";
-import { chainCacheKey, chainMemory, resolveChain } from "../config/chains";
+import { forgetChain, resolveChain } from "../config/chains";
 import { type Db, dbOf } from "../db";
-import type { Env } from "../env";
 import { healthReport } from "../routing/healthReport";
 import { probeChain } from "../routing/probe";
 import { adminApp } from "./app";
@@ -25,6 +23,7 @@ const publicUpstreamColumns = {
   enabled: upstreams.enabled,
   capabilities: upstreams.capabilities,
   oldestBlock: upstreams.oldestBlock,
+  disabledReason: upstreams.disabledReason,
   createdAt: upstreams.createdAt,
   updatedAt: upstreams.updatedAt,
 };
@@ -44,8 +43,6 @@ async function requireUpstream(db: Db, slug: string, id: string) {
   if (!found) throw new NotFoundError(`no upstream ${id} on chain ${slug}`);
   return found;
 }
-
-const forgetChain = (env: Env, slug: string) => invalidate(env.CONFIG_KV, chainMemory, chainCacheKey(slug));
 
 export const chainRoutes = adminApp()
   .get("/", async (c) =>
@@ -81,7 +78,7 @@ export const chainRoutes = adminApp()
     await requireChain(dbOf(c.env.DB), slug);
     const config = await resolveChain(c.env, slug, (p) => c.executionCtx.waitUntil(p));
     if (!config) throw new NotFoundError(`no chain ${slug}`);
-    await probeChain(config, (p) => c.executionCtx.waitUntil(p));
+    await probeChain(c.env.CONFIG_KV, config, (p) => c.executionCtx.waitUntil(p));
     return c.json(healthReport(config));
   })
   .get("/:chain/upstreams", async (c) => {
@@ -118,7 +115,9 @@ export const chainRoutes = adminApp()
     const db = dbOf(c.env.DB);
     const slug = c.req.param("chain");
     const before = await requireUpstream(db, slug, c.req.param("id"));
-    const after = { ...before, ...changes, updatedAt: Date.now() };
+    // Enabling an upstream again clears why the gateway disabled it.
+    const cleared = changes.enabled === true ? { disabledReason: null } : {};
+    const after = { ...before, ...changes, ...cleared, updatedAt: Date.now() };
     const sealed = url === undefined ? {} : { urlSealed: await seal(url, c.env.UPSTREAM_KEY) };
     await commitWithAudit(
       db,
@@ -132,7 +131,7 @@ export const chainRoutes = adminApp()
       [
         db
           .update(upstreams)
-          .set({ ...changes, ...sealed, updatedAt: after.updatedAt })
+          .set({ ...changes, ...cleared, ...sealed, updatedAt: after.updatedAt })
           .where(eq(upstreams.id, before.id)),
       ],
     );

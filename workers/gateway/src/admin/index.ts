@@ -4,6 +4,7 @@ import type { Env } from "../env";
 import { adminAuth } from "../middleware/adminAuth";
 import { adminApp } from "./app";
 import { chainRoutes } from "./chains";
+import { jobRoutes } from "./jobs";
 import { keyRoutes } from "./keys";
 import { planRoutes } from "./plans";
 import { tenantRoutes } from "./tenants";
@@ -13,4 +14,5 @@ export const admin = adminApp()
   .route("/plans", planRoutes)
   .route("/tenants", tenantRoutes)
   .route("/keys", keyRoutes)
-  .route("/chains", chainRoutes);
+  .route("/chains", chainRoutes)
+  .route("/jobs", jobRoutes);

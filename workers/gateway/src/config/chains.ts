@@ -7,7 +7,7 @@ import { and, eq } from "drizzle-orm";
 import { chains, upstreams } from "../../../../db/schema";
 import { open } from "../../../../shared/crypto/secretBox";
 import { secretsOf } from "../../../../shared/errors/redact";
-import { readThrough } from "../cache/readThrough";
+import { invalidate, readThrough } from "../cache/readThrough";
 import { TtlCache } from "../cache/ttlCache";
 import { dbOf } from "../db";
 import type { Env } from "../env";
@@ -45,6 +45,10 @@ export interface ChainConfig extends ChainSettings {
 export const chainMemory = new TtlCache<ChainConfig | null>(1_000);
 /** Versioned: an entry cached by an older deployment, without the newer settings, is never read. */
 export const chainCacheKey = (slug: string) => `chain:v2:${slug}`;
+
+/** Drops the chain's cached config (isolate and KV) after a change: at once here, within 60 s everywhere. */
+export const forgetChain = (env: Env, slug: string) =>
+  invalidate(env.CONFIG_KV, chainMemory, chainCacheKey(slug));
 
 export function resolveChain(env: Env, slug: string, waitUntil: (p: Promise<unknown>) => void) {
   return readThrough<StoredChain, ChainConfig>({

@@ -1,35 +1,41 @@
 /**
  * @module
- * Lazy probes, until the cron worker seeds health: live requests send each upstream
- * `[eth_chainId, eth_blockNumber, eth_getBlockByNumber("finalized")]` at most every few seconds,
- * which checks it serves this chain, tracks its head and finalized block (for the response cache),
- * and measures it even when routing has stopped sending it traffic.
+ * Probes of upstreams: `eth_chainId`, `eth_blockNumber`, the `finalized` block and `eth_syncing` in
+ * one batch, which checks it serves this chain, tracks its head and finalized block (for the
+ * response cache), and measures it even when routing has stopped sending it traffic. The cron's
+ * probe job runs them every minute and publishes a snapshot; an isolate seeds its tracker from that
+ * snapshot the first time it meets a chain, and keeps probing lazily from live requests (at most
+ * every few seconds per upstream).
  */
-import { blockOfAnswer } from "../../../../shared/cache/policy";
+import { PROBE_CALLS, type ProbeReading, readProbe } from "../../../../shared/routing/probeReading";
 import type { ChainConfig, Upstream } from "../config/chains";
-import { type CallOutcome, sendCalls } from "../upstream/send";
+import { sendCalls } from "../upstream/send";
 import { resultOf } from "../upstream/sender";
+import { seedFromSnapshot } from "./healthSnapshot";
 import { healthOf, recordFinalized, recordHead, recordResult } from "./tracker";
 
 const PROBE_INTERVAL_MS = 3_000;
-const PROBE_TIMEOUT_MS = 2_000;
-const PROBE_CALLS = [
-  { method: "eth_chainId", paramsRaw: undefined },
-  { method: "eth_blockNumber", paramsRaw: undefined },
-  { method: "eth_getBlockByNumber", paramsRaw: '["finalized",false]' },
-];
+export const PROBE_TIMEOUT_MS = 2_000;
 
 /**
  * Starts the probes that are due and hands them to `waitUntil`. Returns undefined when some upstream
  * is known to serve the chain, otherwise a promise that resolves when a probe confirms one or all
- * have answered.
+ * have answered. The first time this isolate meets the chain it reads the cron's health snapshot
+ * first, which usually makes the wait unnecessary.
  */
 export function probeChain(
+  kv: KVNamespace,
   chain: ChainConfig,
   waitUntil: (p: Promise<unknown>) => void,
 ): Promise<void> | undefined {
+  const seeding = seedFromSnapshot(kv, chain);
+  if (seeding) return seeding.then(() => probeDue(chain, waitUntil));
+  return probeDue(chain, waitUntil);
+}
+
+function probeDue(chain: ChainConfig, waitUntil: (p: Promise<unknown>) => void): Promise<void> | undefined {
   const now = Date.now();
-  const probes: Promise<boolean>[] = [];
+  const probes: Promise<ProbeReading>[] = [];
   for (const upstream of chain.upstreams) {
     const h = healthOf(upstream);
     if (now - h.probedAt < PROBE_INTERVAL_MS) continue;
@@ -42,28 +48,26 @@ export function probeChain(
   }
   if (probes.length === 0 || chain.upstreams.some((u) => healthOf(u).chainIdOk)) return undefined;
   return new Promise((resolve) => {
-    for (const probe of probes) probe.then((ok) => ok && resolve());
+    for (const probe of probes) probe.then((reading) => reading.ok && resolve());
     Promise.allSettled(probes).then(() => resolve());
   });
 }
 
-async function probeUpstream(chain: ChainConfig, upstream: Upstream): Promise<boolean> {
+/** Probes one upstream, records what it found in this isolate's tracker, and returns the reading. */
+export async function probeUpstream(chain: ChainConfig, upstream: Upstream): Promise<ProbeReading> {
   const started = Date.now();
   const outcomes = await sendCalls({ upstream, calls: PROBE_CALLS, timeoutMs: PROBE_TIMEOUT_MS });
   const now = Date.now();
-  const [chainId, head, finalized] = outcomes as [CallOutcome, CallOutcome, CallOutcome];
-  if (!chainId.ok || !head.ok) {
+  const reading = readProbe(outcomes, chain.chainId, now - started);
+  if (reading.chainIdOk === undefined || (reading.chainIdOk && !reading.ok)) {
     recordResult(upstream, resultOf(outcomes) === "throttled" ? "throttled" : "failed", now);
-    return false;
+    return reading;
   }
-  const h = healthOf(upstream);
-  h.chainIdOk = Number(JSON.parse(chainId.resultRaw)) === chain.chainId;
-  recordResult(upstream, "ok", now, now - started);
-  if (!h.chainIdOk) return false;
-  recordHead(upstream, Number(JSON.parse(head.resultRaw)));
+  healthOf(upstream).chainIdOk = reading.chainIdOk;
+  recordResult(upstream, "ok", now, reading.latencyMs);
+  if (reading.head !== undefined) recordHead(upstream, reading.head);
   // A node without the tag answers an error, and one with nothing final yet `null`: the chain's
   // finality depth stands in (see finalizedOf).
-  const final = finalized.ok ? blockOfAnswer(finalized.resultRaw) : undefined;
-  if (final !== undefined) recordFinalized(upstream, final);
-  return true;
+  if (reading.finalized !== undefined) recordFinalized(upstream, reading.finalized);
+  return reading;
 }

@@ -97,7 +97,7 @@ export async function answerItems({
   }
 
   const deadline = Date.now() + chain.budgetMs;
-  const probing = probeChain(chain, waitUntil);
+  const probing = probeChain(env.CONFIG_KV, chain, waitUntil);
   if (probing) await probing;
   const results = await forwardLogs({
     env,

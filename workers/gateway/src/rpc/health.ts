@@ -24,6 +24,6 @@ export async function handleHealth({ request, env, waitUntil, chain, key }: Hand
   const config = await resolveChain(env, chain, waitUntil);
   if (!config)
     throw new ChainNotFoundError(`unknown chain "${chain.slice(0, 64)}": check the chain name in the URL`);
-  await probeChain(config, waitUntil);
+  await probeChain(env.CONFIG_KV, config, waitUntil);
   return healthReport(config);
 }

@@ -1,0 +1,119 @@
+// The scheduled jobs, run through the Worker's scheduled handler inside workerd against anvil, with
+// the real D1 and KV: what each job leaves where the gateway and an operator read it.
+import { createScheduledController } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, test } from "vitest";
+import worker from "../../workers/gateway/src/index";
+import { admin, fixture, rpc } from "./gateway";
+
+interface JobView {
+  job: string;
+  cron: string;
+  latest: {
+    status: string;
+    startedAt: number;
+    endedAt: number | null;
+    counts: Record<string, number>;
+    error: string | null;
+  } | null;
+}
+
+/** Runs the Worker's scheduled handler as a cron trigger with this expression would. */
+async function fire(cron: string) {
+  await worker.scheduled(createScheduledController({ cron }), env);
+}
+
+async function anvilHead(): Promise<number> {
+  const res = await fetch(env.TEST_ANVIL_URL, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}',
+  });
+  return Number(((await res.json()) as { result: string }).result);
+}
+
+describe("the probe job (every minute)", () => {
+  test("publishes each chain's health to KV and D1; an upstream on another chain is disabled, with the reason shown", async () => {
+    const good = await fixture();
+    // The same anvil (chain id 31337) configured as chain id 1.
+    const wrong = await fixture({ chainId: 1 });
+    const before = Date.now();
+    const headBefore = await anvilHead();
+
+    await fire("* * * * *");
+
+    const snapshot = await env.CONFIG_KV.get<{
+      at: number;
+      upstreams: { id: string; ok: boolean; head: number; chainIdOk: boolean; latencyMs: number }[];
+    }>(`health:v1:${good.chain}`, "json");
+    expect(snapshot?.at).toBeGreaterThanOrEqual(before);
+    expect(snapshot?.upstreams).toEqual([
+      expect.objectContaining({ id: good.upstreamId, ok: true, chainIdOk: true, syncing: false }),
+    ]);
+    expect(snapshot?.upstreams[0]?.head).toBeGreaterThanOrEqual(headBefore);
+
+    const history = await env.DB.prepare(
+      "SELECT upstream_id, ok, head FROM upstream_probes WHERE chain = ? AND at >= ?",
+    )
+      .bind(good.chain, before)
+      .all<{ upstream_id: string; ok: number; head: number }>();
+    expect(history.results).toEqual([
+      { upstream_id: good.upstreamId, ok: 1, head: snapshot?.upstreams[0]?.head },
+    ]);
+
+    const upstream = await admin<{ enabled: boolean; disabledReason: string | null }>(
+      "GET",
+      `/chains/${wrong.chain}/upstreams/${wrong.upstreamId}`,
+    );
+    expect(upstream.enabled).toBe(false);
+    expect(upstream.disabledReason).toMatch(
+      /^disabled by the probe job at .*: eth_chainId answered 31337, this chain is 1$/,
+    );
+    const audit = await env.DB.prepare("SELECT actor, action FROM audit_log WHERE target = ?")
+      .bind(wrong.upstreamId)
+      .all();
+    expect(audit.results.at(-1)).toEqual({ actor: "cron:probes", action: "upstream.disable" });
+    // The gateway stops using it at once: the chain has no upstream left.
+    const res = await rpc(wrong, '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}');
+    expect(res.status).toBe(503);
+
+    const { jobs } = await admin<{ jobs: JobView[] }>("GET", "/jobs");
+    const probes = jobs.find((j) => j.job === "probes");
+    expect(probes?.cron).toBe("* * * * *");
+    expect(probes?.latest).toMatchObject({ status: "partial" });
+    expect(probes?.latest?.endedAt).toBeGreaterThanOrEqual(probes?.latest?.startedAt ?? Infinity);
+    expect(probes?.latest?.counts).toMatchObject({ disabled: 1 });
+    expect(probes?.latest?.counts.healthy).toBeGreaterThanOrEqual(1);
+    expect(probes?.latest?.error).toContain(`${wrong.chain}/${wrong.upstreamId} disabled`);
+
+    // Enabling it again clears the reason.
+    const enabled = await admin<{ disabledReason: string | null }>(
+      "PATCH",
+      `/chains/${wrong.chain}/upstreams/${wrong.upstreamId}`,
+      { enabled: true },
+    );
+    expect(enabled.disabledReason).toBeNull();
+  });
+
+  test("a second run leaves the first one's history and adds its own; nothing older than 7 days stays", async () => {
+    const f = await fixture();
+    const old = Date.now() - 8 * 86_400_000;
+    await env.DB.prepare("INSERT INTO upstream_probes (at, chain, upstream_id, ok) VALUES (?, ?, ?, 1)")
+      .bind(old, f.chain, f.upstreamId)
+      .run();
+    await fire("* * * * *");
+    await fire("* * * * *");
+    const rows = await env.DB.prepare("SELECT at FROM upstream_probes WHERE upstream_id = ? ORDER BY at")
+      .bind(f.upstreamId)
+      .all<{ at: number }>();
+    expect(rows.results.length).toBe(2);
+    expect(rows.results.every((r) => r.at > old)).toBe(true);
+  });
+});
+
+test("an expression with no jobs runs nothing and records nothing", async () => {
+  const { jobs: before } = await admin<{ jobs: JobView[] }>("GET", "/jobs");
+  await fire("0 0 1 1 *");
+  const { jobs: after } = await admin<{ jobs: JobView[] }>("GET", "/jobs");
+  expect(after).toEqual(before);
+});
