@@ -197,3 +197,22 @@ export const upstreamProbes = sqliteTable(
     index("upstream_probes_at_idx").on(t.at),
   ],
 );
+
+/** Chainlink AggregatorV3 feeds the price job reads (workers/cron/src/jobs/prices.ts). */
+export const priceFeeds = sqliteTable(
+  "price_feeds",
+  {
+    id: text("id").primaryKey(),
+    /** The pair as served, e.g. `ETH/USD`; one feed per pair. */
+    pair: text("pair").notNull().unique(),
+    /** The chain (slug) the feed is read on, through its upstreams. */
+    chain: text("chain").notNull(),
+    address: text("address").notNull(),
+    decimals: integer("decimals").notNull(),
+    /** A round older than this many seconds is stale (the feed's heartbeat). */
+    heartbeatSeconds: integer("heartbeat_seconds").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    createdAt: timestamp("created_at"),
+  },
+  (t) => [index("price_feeds_chain_idx").on(t.chain)],
+);

@@ -4,10 +4,11 @@
  * trigger in wrangler.toml runs the jobs registered for its expression, each recorded in job_runs.
  */
 import type { Env } from "../../gateway/src/env";
+import { prices } from "./jobs/prices";
 import { probes } from "./jobs/probes";
 import { type Job, type JobRun, runJob } from "./runs";
 
-export const JOBS: readonly Job[] = [probes];
+export const JOBS: readonly Job[] = [probes, prices];
 
 export function runScheduled(cron: string, env: Env): Promise<JobRun[]> {
   return Promise.all(JOBS.filter((job) => job.cron === cron).map((job) => runJob(env, job)));

@@ -14,6 +14,7 @@ import { UsageQuery } from "./admin/schemas";
 import { validQuery } from "./admin/validate";
 import { extractKey } from "./auth/extractKey";
 import { resolveKey } from "./auth/resolveKey";
+import { allPrices, onePrice } from "./data/prices";
 import type { Env } from "./env";
 import { usageView } from "./meter/usageView";
 import { type RequestIdVariables, requestId, requestIdOf } from "./middleware/requestId";
@@ -44,13 +45,23 @@ const health = (c: Context<AppEnv>, key: string | undefined) =>
     chain: c.req.param("chain") as string,
     key,
   }).then((report) => c.json(report));
+/** The API key in `x-api-key` or `Authorization: Bearer`, checked as for JSON-RPC. */
+const keyOf = (c: Context<AppEnv>) =>
+  resolveKey(c.env, extractKey(undefined, c.req.raw.headers), (p) => c.executionCtx.waitUntil(p));
 app.get("/v1/usage", async (c) => {
   const query = validQuery(c, UsageQuery);
-  const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-  const key = await resolveKey(c.env, extractKey(undefined, c.req.raw.headers), waitUntil);
+  const key = await keyOf(c);
   return c.json(
     await usageView({ env: c.env, tenantId: key.tenantId, monthlyCu: key.limits.monthlyCu, ...query }),
   );
+});
+app.get("/v1/prices", async (c) => {
+  await keyOf(c);
+  return c.json(await allPrices(c.env.CONFIG_KV));
+});
+app.get("/v1/prices/:pair", async (c) => {
+  await keyOf(c);
+  return c.json(await onePrice(c.env.CONFIG_KV, c.req.param("pair")));
 });
 app.get("/v1/:chain/health", (c) => health(c, undefined));
 app.get("/v1/:chain/:key/health", (c) => health(c, c.req.param("key")));

@@ -7,6 +7,7 @@ import { chainRoutes } from "./chains";
 import { jobRoutes } from "./jobs";
 import { keyRoutes } from "./keys";
 import { planRoutes } from "./plans";
+import { priceFeedRoutes } from "./priceFeeds";
 import { tenantRoutes } from "./tenants";
 
 export const admin = adminApp()
@@ -15,4 +16,5 @@ export const admin = adminApp()
   .route("/tenants", tenantRoutes)
   .route("/keys", keyRoutes)
   .route("/chains", chainRoutes)
-  .route("/jobs", jobRoutes);
+  .route("/jobs", jobRoutes)
+  .route("/price-feeds", priceFeedRoutes);

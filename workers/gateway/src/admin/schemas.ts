@@ -138,3 +138,31 @@ export const UpdateUpstream = z
     oldestBlock: oldestBlock.optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "nothing to change");
+
+/** A pair as served: two tickers, `BASE/QUOTE`. */
+const pair = z
+  .string()
+  .regex(/^[A-Z0-9]{1,12}\/[A-Z0-9]{1,12}$/, "a pair such as ETH/USD (upper case, one slash)");
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address: 0x and 40 hex digits");
+const heartbeatSeconds = z
+  .number()
+  .int()
+  .min(1)
+  .max(7 * 86_400);
+
+export const CreatePriceFeed = z.strictObject({
+  pair,
+  chain: z.string().min(1).max(64),
+  address,
+  decimals: z.number().int().min(0).max(36),
+  heartbeatSeconds,
+  enabled: z.boolean().default(true),
+});
+
+export const UpdatePriceFeed = z
+  .strictObject({
+    address: address.optional(),
+    heartbeatSeconds: heartbeatSeconds.optional(),
+    enabled: z.boolean().optional(),
+  })
+  .refine((u) => Object.keys(u).length > 0, "nothing to change");
