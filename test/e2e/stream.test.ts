@@ -293,6 +293,13 @@ describe("newPendingTransactions", () => {
     expect(got).toEqual(sent);
     const stats = await Promise.all(proxies.map(statsOf));
     expect(stats.reduce((n, s) => n + s.ws.open, 0)).toBe(1);
+
+    // Leave and come back on the same upstream socket: still each hash once.
+    expect((await socket.call("eth_unsubscribe", [id])).result).toBe(true);
+    const again = await subscribe(socket, ["newPendingTransactions"]);
+    const next = await threeAfterWarmUp(socket, again);
+    expect(next.got).toEqual(next.sent);
+    expect(new Set(hashesOf(socket, again)).size).toBe(hashesOf(socket, again).length);
   });
 
   test("with no WebSocket upstream, through a polled filter, from the moment the subscription is answered", async () => {

@@ -68,6 +68,8 @@ export class ChainFeed extends DurableObject<Env> {
   private idleSince: number | undefined;
   private socket: WebSocket | undefined;
   private socketTurn = 0;
+  /** The upstream socket that has been asked for pending transactions (once per socket). */
+  private pendingSocket: WebSocket | undefined;
   /** Pending transactions while no upstream socket delivers them. */
   private readonly pendingFilter = new PendingFilter();
   private following: Promise<void> | undefined;
@@ -301,7 +303,7 @@ export class ChainFeed extends DurableObject<Env> {
     this.socket = ws;
     this.pendingFilter.reset();
     ws.send('{"jsonrpc":"2.0","id":1,"method":"eth_subscribe","params":["newHeads"]}');
-    if (this.wantsPending()) ws.send(SUBSCRIBE_PENDING);
+    if (this.wantsPending()) this.subscribePending(ws);
     ws.addEventListener("message", (event) => this.onUpstreamMessage(event.data));
     const closed = () => {
       if (this.socket !== ws) return;
@@ -316,11 +318,17 @@ export class ChainFeed extends DurableObject<Env> {
   /** Pending transactions from now on: through the upstream socket, or a filter set up at once. */
   private async startPending() {
     if (this.socket) {
-      this.socket.send(SUBSCRIBE_PENDING);
+      this.subscribePending(this.socket);
       return;
     }
     const chain = await this.chain();
     if (chain) await this.pollPending(chain).catch((err) => this.log("pending_poll_failed", err));
+  }
+
+  private subscribePending(ws: WebSocket) {
+    if (this.pendingSocket === ws) return;
+    this.pendingSocket = ws;
+    ws.send(SUBSCRIBE_PENDING);
   }
 
   private async pollPending(chain: ChainConfig) {
