@@ -44,14 +44,8 @@ export const prices: Job = {
       const client = createPublicClient({
         transport: custom({ request: ({ method, params }) => call(method, (params ?? []) as unknown[]) }),
       });
-      let rounds: (Round | Error)[];
-      try {
-        rounds = await readRounds(client, list);
-      } catch (err) {
-        counts.failed += list.length;
-        problems.push(`${slug}: ${String(err)}`);
-        continue;
-      }
+      // The chain could not be read at all: each of its feeds fails with that reason.
+      const rounds = await readRounds(client, list).catch((err: Error) => list.map(() => err));
       for (const [i, feed] of list.entries()) {
         const round = rounds[i] as Round | Error;
         const outcome = await publish(env.CONFIG_KV, feed, round);
