@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, test } from "vitest";
 import { cacheKeyOf } from "../../shared/cache/key";
 import { sha256Hex } from "../../shared/crypto/hash";
-import { admin, type Fixture, fixture, rpc } from "./gateway";
+import { admin, anvil, type Fixture, fixture, rpc } from "./gateway";
 
 let f: Fixture;
 beforeAll(async () => {
@@ -43,16 +43,6 @@ async function eventually(read: () => Promise<string | null>, ms = 2_000): Promi
     if (value !== null || Date.now() > deadline) return value;
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/** A JSON-RPC call straight to anvil, bypassing the gateway. */
-async function anvil(method: string, params: unknown[] = []): Promise<unknown> {
-  const res = await fetch(env.TEST_ANVIL_URL, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: body(1, method, params),
-  });
-  return ((await res.json()) as { result: unknown }).result;
 }
 
 /** The shared anvil mines only on demand: make sure some block is above genesis. */
@@ -102,7 +92,7 @@ describe("writes below memory", () => {
 
   test("a block above finality is not written to KV or the Cache API", async () => {
     await mineIfAtGenesis();
-    const head = (await anvil("eth_blockNumber")) as string;
+    const head = await anvil("eth_blockNumber");
     expect(Number(head)).toBeGreaterThan(0);
     const params = [head, false];
     const res = await rpc(

@@ -1,10 +1,8 @@
 // The scheduled jobs, run through the Worker's scheduled handler inside workerd against anvil, with
 // the real D1 and KV: what each job leaves where the gateway and an operator read it.
-import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
-import worker from "../../workers/gateway/src/index";
-import { admin, fixture, rpc } from "./gateway";
+import { admin, anvil, fireCron, fixture, rpc } from "./gateway";
 
 interface JobView {
   job: string;
@@ -18,29 +16,15 @@ interface JobView {
   } | null;
 }
 
-/** Runs the Worker's scheduled handler as a cron trigger with this expression would. */
-async function fire(cron: string) {
-  await worker.scheduled(createScheduledController({ cron }), env);
-}
-
-async function anvilHead(): Promise<number> {
-  const res = await fetch(env.TEST_ANVIL_URL, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}',
-  });
-  return Number(((await res.json()) as { result: string }).result);
-}
-
 describe("the probe job (every minute)", () => {
   test("publishes each chain's health to KV and D1; an upstream on another chain is disabled, with the reason shown", async () => {
     const good = await fixture();
     // The same anvil (chain id 31337) configured as chain id 1.
     const wrong = await fixture({ chainId: 1 });
     const before = Date.now();
-    const headBefore = await anvilHead();
+    const headBefore = Number(await anvil("eth_blockNumber"));
 
-    await fire("* * * * *");
+    await fireCron("* * * * *");
 
     const snapshot = await env.CONFIG_KV.get<{
       at: number;
@@ -101,8 +85,8 @@ describe("the probe job (every minute)", () => {
     await env.DB.prepare("INSERT INTO upstream_probes (at, chain, upstream_id, ok) VALUES (?, ?, ?, 1)")
       .bind(old, f.chain, f.upstreamId)
       .run();
-    await fire("* * * * *");
-    await fire("* * * * *");
+    await fireCron("* * * * *");
+    await fireCron("* * * * *");
     const rows = await env.DB.prepare("SELECT at FROM upstream_probes WHERE upstream_id = ? ORDER BY at")
       .bind(f.upstreamId)
       .all<{ at: number }>();
@@ -113,7 +97,7 @@ describe("the probe job (every minute)", () => {
 
 test("an expression with no jobs runs nothing and records nothing", async () => {
   const { jobs: before } = await admin<{ jobs: JobView[] }>("GET", "/jobs");
-  await fire("0 0 1 1 *");
+  await fireCron("0 0 1 1 *");
   const { jobs: after } = await admin<{ jobs: JobView[] }>("GET", "/jobs");
   expect(after).toEqual(before);
 });

@@ -1,8 +1,27 @@
 // Helpers for tests that call the gateway Worker inside workerd, with real D1, KV and anvil.
+import { createScheduledController } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
+import worker from "../../workers/gateway/src/index";
 
 export const BASE = "http://gateway.test";
+
+/** A JSON-RPC call straight to the test anvil, bypassing the gateway; throws on an error answer. */
+export async function anvil<T = string>(method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(env.TEST_ANVIL_URL, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result: T; error?: unknown };
+  if (body.error) throw new Error(`anvil ${method}: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
+/** Runs the Worker's scheduled handler as the cron trigger with this expression would. */
+export async function fireCron(cron: string): Promise<void> {
+  await worker.scheduled(createScheduledController({ cron }), env);
+}
 
 export function call(path: string, init?: RequestInit): Promise<Response> {
   return exports.default.fetch(new Request(`${BASE}${path}`, init));

@@ -1,24 +1,10 @@
 // The price job through the scheduled handler inside workerd, against an AggregatorV3 feed the test
 // deploys on anvil: fresh rounds are served, stale and non-positive rounds are rejected and the last
 // good price stays, marked stale; GET /v1/prices serves what the job published.
-import { createScheduledController } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { encodeDeployData, encodeFunctionData } from "viem";
 import { expect, test } from "vitest";
 import feedArtifact from "../../contracts/build/MockAggregatorV3.json";
-import worker from "../../workers/gateway/src/index";
-import { admin, call, fixture } from "./gateway";
-
-async function anvil<T>(method: string, params: unknown[] = []): Promise<T> {
-  const res = await fetch(env.TEST_ANVIL_URL, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = (await res.json()) as { result: T; error?: unknown };
-  if (body.error) throw new Error(JSON.stringify(body.error));
-  return body.result;
-}
+import { admin, anvil, call, fireCron, fixture } from "./gateway";
 
 async function transact(tx: Record<string, string>): Promise<string | undefined> {
   const [from] = await anvil<string[]>("eth_accounts");
@@ -56,7 +42,7 @@ test("fresh rounds are served; a non-positive or stale round keeps the last good
     decimals: 8,
     heartbeatSeconds: 3600,
   });
-  const fire = () => worker.scheduled(createScheduledController({ cron: "*/5 * * * *" }), env);
+  const fire = () => fireCron("*/5 * * * *");
   const price = async () => {
     const res = await call(`/v1/prices/${base}-USD`, { headers: { "x-api-key": f.key } });
     expect(res.status).toBe(200);

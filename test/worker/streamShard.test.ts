@@ -4,21 +4,12 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect, test } from "vitest";
-import { BASE, type Fixture, fixture, usageOf } from "./gateway";
+import { anvil, BASE, type Fixture, fixture, usageOf } from "./gateway";
 
 interface Frame {
   id?: number;
   result?: unknown;
   params?: { subscription: string; result: { number: string } };
-}
-
-async function anvil(method: string): Promise<string> {
-  const res = await fetch(env.TEST_ANVIL_URL, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }),
-  });
-  return ((await res.json()) as { result: string }).result;
 }
 
 function collect(ws: WebSocket) {
