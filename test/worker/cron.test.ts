@@ -2,7 +2,7 @@
 // the real D1 and KV: what each job leaves where the gateway and an operator read it.
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
-import { admin, anvil, fireCron, fixture, rpc } from "./gateway";
+import { admin, anvil, call, fireCron, fixture, rpc } from "./gateway";
 
 interface JobView {
   job: string;
@@ -100,4 +100,24 @@ test("an expression with no jobs runs nothing and records nothing", async () => 
   await fireCron("0 0 1 1 *");
   const { jobs: after } = await admin<{ jobs: JobView[] }>("GET", "/jobs");
   expect(after).toEqual(before);
+});
+
+test("an isolate meeting a chain takes its upstreams' health from the probe job's snapshot", async () => {
+  // Nothing listens on port 9: this isolate's own probes of it fail, so a head it reports came from KV.
+  const f = await fixture({ upstreamUrl: "http://127.0.0.1:9/" });
+  const at = Date.now();
+  await env.CONFIG_KV.put(
+    `health:v1:${f.chain}`,
+    JSON.stringify({
+      chain: f.chain,
+      at,
+      upstreams: [{ id: f.upstreamId, ok: true, latencyMs: 42, chainId: 31337, chainIdOk: true, head: 4242 }],
+    }),
+  );
+  const res = await call(`/v1/${f.chain}/health`, { headers: { "x-api-key": f.key } });
+  expect(res.status).toBe(200);
+  const report = await res.json<{ head: number; upstreams: { id: string; head: number; state: string }[] }>();
+  expect(report.head).toBe(4242);
+  expect(report.upstreams).toEqual([expect.objectContaining({ id: f.upstreamId, head: 4242 })]);
+  expect(report.upstreams[0]?.state).not.toBe("unchecked");
 });
