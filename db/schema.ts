@@ -32,6 +32,10 @@ export const plans = sqliteTable("plans", {
   wsMaxSubscriptions: integer("ws_max_subscriptions").notNull().default(100),
   /** Largest frame a client may send over a WebSocket, in bytes. */
   wsMaxMessageBytes: integer("ws_max_message_bytes").notNull().default(131_072),
+  /** A transaction touching a sanctioned address: refused (block) or sent and recorded (flag). */
+  screening: text("screening", { enum: ["block", "flag"] })
+    .notNull()
+    .default("block"),
   createdAt: timestamp("created_at"),
 });
 
@@ -92,6 +96,13 @@ export const chains = sqliteTable("chains", {
   logsBlockRange: integer("logs_block_range").notNull().default(10_000),
   /** Most logs one eth_getLogs call may return. */
   logsMaxResults: integer("logs_max_results").notNull().default(10_000),
+  /**
+   * `evm`: a JSON-RPC chain served at /v1/<slug>. `avalanche-p`: an Avalanche P-Chain (upstream URLs
+   * end in /ext/bc/P), read only by the validators job.
+   */
+  kind: text("kind", { enum: ["evm", "avalanche-p"] })
+    .notNull()
+    .default("evm"),
   createdAt: timestamp("created_at"),
 });
 
@@ -215,4 +226,49 @@ export const priceFeeds = sqliteTable(
     createdAt: timestamp("created_at"),
   },
   (t) => [index("price_feeds_chain_idx").on(t.chain)],
+);
+
+/**
+ * Where the sanctions job reads addresses from: a list at a URL (plain text or JSON), or the
+ * Chainalysis oracle's events on a chain. Each source keeps its last good addresses, so a source that
+ * fails contributes what it had, never an empty list.
+ */
+export const sanctionSources = sqliteTable("sanction_sources", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  kind: text("kind", { enum: ["list", "oracle"] }).notNull(),
+  /** list: where the list is fetched from. */
+  url: text("url"),
+  /** oracle: the chain (slug) and contract whose events are read, from this block on. */
+  chain: text("chain"),
+  address: text("address"),
+  fromBlock: integer("from_block"),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  /** The last good read: sorted lower-case addresses (JSON), when it was, and entries dropped from it. */
+  addresses: text("addresses", { mode: "json" }).$type<string[]>(),
+  readAt: integer("read_at", { mode: "number" }),
+  dropped: integer("dropped").notNull().default(0),
+  /** oracle: the last block whose events are in `addresses`. */
+  scannedTo: integer("scanned_to"),
+  /** Why the last attempt failed; null when it succeeded. */
+  lastError: text("last_error"),
+  createdAt: timestamp("created_at"),
+});
+
+/** Each distinct sanctions set the job published: a new version only when the set changes. */
+export const sanctionsSnapshots = sqliteTable(
+  "sanctions_snapshots",
+  {
+    version: integer("version").primaryKey({ autoIncrement: true }),
+    at: integer("at", { mode: "number" }).notNull(),
+    /** SHA-256 (hex) of the sorted addresses joined by newlines. */
+    hash: text("hash").notNull(),
+    size: integer("size").notNull(),
+    addresses: text("addresses", { mode: "json" }).$type<string[]>().notNull(),
+    added: text("added", { mode: "json" }).$type<string[]>().notNull(),
+    removed: text("removed", { mode: "json" }).$type<string[]>().notNull(),
+    /** Per source: name, status (ok, kept: failed and its last good data used, empty: no data yet), size. */
+    sources: text("sources", { mode: "json" }).$type<unknown[]>().notNull(),
+  },
+  (t) => [index("sanctions_snapshots_at_idx").on(t.at)],
 );
