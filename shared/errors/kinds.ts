@@ -156,6 +156,20 @@ export class ConflictError extends GatewayError {
   readonly httpStatus = 409;
 }
 
+/** A transaction sent by, to or authorised by an address on the sanctions list: never forwarded. */
+export class SanctionedTransactionError extends GatewayError {
+  readonly code = "sanctioned_address";
+  readonly rpcCode = -32003;
+  readonly httpStatus = 403;
+}
+
+/** No sanctions snapshot to screen a transaction against, and the deployment refuses them then. */
+export class ScreeningUnavailableError extends GatewayError {
+  readonly code = "screening_unavailable";
+  readonly rpcCode = -32003;
+  readonly httpStatus = 503;
+}
+
 /** Any thrown value as a client-safe gateway error; unknown errors never show their message. */
 export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;

@@ -1,15 +1,23 @@
-// Global setup (Node): one real anvil for the worker tests; its URL is injected as TEST_ANVIL_URL.
+// Global setup (Node): one real anvil for the worker tests, injected as TEST_ANVIL_URL, and the
+// local server standing in for remote sanctions lists, as TEST_LIST_URL.
 import type { TestProject } from "vitest/node";
 import { startAnvil } from "../../scripts/lib/anvil.mjs";
+import { startListServer } from "./listServer";
 
 declare module "vitest" {
   export interface ProvidedContext {
     anvilUrl: string;
+    listUrl: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   const anvil = await startAnvil({ blockTime: 0 });
+  const lists = await startListServer();
   project.provide("anvilUrl", anvil.url);
-  return () => anvil.stop();
+  project.provide("listUrl", lists.url);
+  return async () => {
+    await lists.stop();
+    await anvil.stop();
+  };
 }

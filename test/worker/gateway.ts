@@ -3,6 +3,7 @@ import { createScheduledController } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import worker from "../../workers/gateway/src/index";
+import { noteSanctions } from "../../workers/gateway/src/screening/snapshot";
 
 export const BASE = "http://gateway.test";
 
@@ -16,6 +17,33 @@ export async function anvil<T = string>(method: string, params: unknown[] = []):
   const body = (await res.json()) as { result: T; error?: unknown };
   if (body.error) throw new Error(`anvil ${method}: ${JSON.stringify(body.error)}`);
   return body.result;
+}
+
+/** Sends a transaction from anvil's first account and waits for it; the created contract's address, if any. */
+export async function transact(tx: Record<string, string>): Promise<string | undefined> {
+  const [from] = await anvil<string[]>("eth_accounts");
+  const hash = await anvil<string>("eth_sendTransaction", [{ from, ...tx }]);
+  for (;;) {
+    const receipt = await anvil<{ contractAddress?: string } | null>("eth_getTransactionReceipt", [hash]);
+    if (receipt) return receipt.contractAddress ?? undefined;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Storage lasts for a whole test file: a test that needs "no sanctions data yet" starts from it.
+ * Removes every snapshot, the published set (KV and this isolate's copy) and the sources tests
+ * added, and disables the shipped remote list (no internet here).
+ */
+export async function resetSanctions(): Promise<void> {
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM sanctions_snapshots"),
+    // The shipped sources (migration 0007) stay.
+    env.DB.prepare("DELETE FROM sanction_sources WHERE name <> 'ofac-eth' AND name NOT LIKE 'chainalysis-%'"),
+  ]);
+  await env.CONFIG_KV.delete("sanctions:v1:current");
+  noteSanctions(null);
+  await admin("PATCH", "/sanction-sources/src_ofac_eth", { enabled: false });
 }
 
 /** Runs the Worker's scheduled handler as the cron trigger with this expression would. */

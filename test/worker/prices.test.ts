@@ -4,17 +4,7 @@
 import { encodeDeployData, encodeFunctionData } from "viem";
 import { expect, test } from "vitest";
 import feedArtifact from "../../contracts/build/MockAggregatorV3.json";
-import { admin, anvil, call, fireCron, fixture } from "./gateway";
-
-async function transact(tx: Record<string, string>): Promise<string | undefined> {
-  const [from] = await anvil<string[]>("eth_accounts");
-  const hash = await anvil<string>("eth_sendTransaction", [{ from, ...tx }]);
-  for (;;) {
-    const receipt = await anvil<{ contractAddress?: string } | null>("eth_getTransactionReceipt", [hash]);
-    if (receipt) return receipt.contractAddress ?? undefined;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { admin, call, fireCron, fixture, transact } from "./gateway";
 
 const abi = feedArtifact.abi;
 const nowSeconds = () => BigInt(Math.floor(Date.now() / 1000));

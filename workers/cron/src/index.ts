@@ -6,12 +6,18 @@
 import type { Env } from "../../gateway/src/env";
 import { prices } from "./jobs/prices";
 import { probes } from "./jobs/probes";
+import { sanctions } from "./jobs/sanctions";
 import { type Job, type JobRun, runJob } from "./runs";
 
-export const JOBS: readonly Job[] = [probes, prices];
+export const JOBS: readonly Job[] = [probes, prices, sanctions];
+const EVERY_MINUTE = "* * * * *";
 
-export function runScheduled(cron: string, env: Env): Promise<JobRun[]> {
-  return Promise.all(JOBS.filter((job) => job.cron === cron).map((job) => runJob(env, job)));
+export async function runScheduled(cron: string, env: Env): Promise<JobRun[]> {
+  const due = JOBS.filter((job) => job.cron === cron);
+  if (cron === EVERY_MINUTE) {
+    for (const job of JOBS) if (job.cron !== cron && (await job.catchUp?.(env))) due.push(job);
+  }
+  return Promise.all(due.map((job) => runJob(env, job)));
 }
 
 export async function scheduled(controller: ScheduledController, env: Env): Promise<void> {

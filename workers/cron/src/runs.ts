@@ -20,6 +20,8 @@ export interface Job {
   /** The cron expression (as in wrangler.toml's triggers) that runs it. */
   cron: string;
   run(env: Env): Promise<JobOutcome>;
+  /** Also run at the every-minute trigger while this holds: a new deployment's first data comes soon. */
+  catchUp?(env: Env): Promise<boolean>;
 }
 
 export interface JobRun {

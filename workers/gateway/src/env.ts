@@ -25,6 +25,8 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   UPSTREAM_TIMEOUT_MS?: string;
   METER_LEASE_MS?: string;
+  /** With no sanctions snapshot yet: "refuse" transactions (the default) or "allow" them unscreened. */
+  SCREENING_WITHOUT_SNAPSHOT?: string;
 }
 
 const SettingsSchema = z.object({
@@ -36,6 +38,7 @@ const SettingsSchema = z.object({
   upstreamTimeoutMs: z.coerce.number().int().positive().default(4_000),
   /** Milliseconds of a tenant's rate an isolate leases at a time; 0 asks the meter on every request. */
   meterLeaseMs: z.coerce.number().int().min(0).max(1_000).default(100),
+  screeningWithoutSnapshot: z.enum(["refuse", "allow"]).default("refuse"),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -44,12 +47,18 @@ let cached: { from: readonly unknown[]; settings: Settings } | undefined;
 
 /** Validated settings, parsed again only when the variables they come from change. */
 export function settingsOf(env: Env): Settings {
-  const from = [env.MAX_BODY_BYTES, env.UPSTREAM_TIMEOUT_MS, env.METER_LEASE_MS];
+  const from = [
+    env.MAX_BODY_BYTES,
+    env.UPSTREAM_TIMEOUT_MS,
+    env.METER_LEASE_MS,
+    env.SCREENING_WITHOUT_SNAPSHOT,
+  ];
   if (!cached || cached.from.some((v, i) => v !== from[i])) {
     const settings = SettingsSchema.parse({
       maxBodyBytes: from[0],
       upstreamTimeoutMs: from[1],
       meterLeaseMs: from[2],
+      screeningWithoutSnapshot: from[3],
     });
     cached = { from, settings };
   }

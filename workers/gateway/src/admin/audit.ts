@@ -5,7 +5,7 @@
  * fails whole and is retried on the new tail: no change without its row, no fork in the chain.
  */
 
-import { desc } from "drizzle-orm";
+import { asc, desc, gt } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { auditLog } from "../../../../db/schema";
 import { sha256Hex } from "../../../../shared/crypto/hash";
@@ -70,5 +70,51 @@ export async function commitWithAudit(
       if (unique) throw new ConflictError(`already exists: ${unique} must be unique`, { cause: err });
       throw err;
     }
+  }
+}
+
+export interface ChainCheck {
+  verified: boolean;
+  rows: number;
+  /** The first row whose link or hash does not match, and what is wrong with it. */
+  broken?: { id: number; reason: string };
+}
+
+/** Walks the whole log from the first row: each row must link to the one before and hash to its `hash`. */
+export async function verifyAuditChain(db: Db): Promise<ChainCheck> {
+  const PAGE = 1_000;
+  let prevHash = GENESIS_HASH;
+  let lastId = 0;
+  let rows = 0;
+  for (;;) {
+    const page = await db
+      .select()
+      .from(auditLog)
+      .where(gt(auditLog.id, lastId))
+      .orderBy(asc(auditLog.id))
+      .limit(PAGE);
+    for (const row of page) {
+      rows++;
+      if (row.prevHash !== prevHash) {
+        return {
+          verified: false,
+          rows,
+          broken: {
+            id: row.id,
+            reason: "does not link to the row before it (a row was removed or inserted)",
+          },
+        };
+      }
+      if ((await auditHash(prevHash, row)) !== row.hash) {
+        return {
+          verified: false,
+          rows,
+          broken: { id: row.id, reason: "its content does not match its hash (the row was edited)" },
+        };
+      }
+      prevHash = row.hash;
+      lastId = row.id;
+    }
+    if (page.length < PAGE) return { verified: true, rows };
   }
 }

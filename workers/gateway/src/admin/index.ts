@@ -4,10 +4,12 @@ import type { Env } from "../env";
 import { adminAuth } from "../middleware/adminAuth";
 import { adminApp } from "./app";
 import { chainRoutes } from "./chains";
+import { complianceRoutes } from "./compliance";
 import { jobRoutes } from "./jobs";
 import { keyRoutes } from "./keys";
 import { planRoutes } from "./plans";
 import { priceFeedRoutes } from "./priceFeeds";
+import { sanctionSourceRoutes } from "./sanctionSources";
 import { tenantRoutes } from "./tenants";
 
 export const admin = adminApp()
@@ -17,4 +19,6 @@ export const admin = adminApp()
   .route("/keys", keyRoutes)
   .route("/chains", chainRoutes)
   .route("/jobs", jobRoutes)
-  .route("/price-feeds", priceFeedRoutes);
+  .route("/price-feeds", priceFeedRoutes)
+  .route("/sanction-sources", sanctionSourceRoutes)
+  .route("/compliance", complianceRoutes);

@@ -15,6 +15,7 @@ const logsMaxBlockRange = z.number().int().min(1).max(100_000_000);
 const wsMaxConnections = z.number().int().min(0).max(1_000_000);
 const wsMaxSubscriptions = z.number().int().min(1).max(10_000);
 const wsMaxMessageBytes = z.number().int().min(1_024).max(1_048_576);
+const screening = z.enum(["block", "flag"]);
 
 export const CreatePlan = z.strictObject({
   name,
@@ -28,6 +29,7 @@ export const CreatePlan = z.strictObject({
   wsMaxConnections: wsMaxConnections.default(100),
   wsMaxSubscriptions: wsMaxSubscriptions.default(100),
   wsMaxMessageBytes: wsMaxMessageBytes.default(131_072),
+  screening: screening.default("block"),
 });
 
 export const UpdatePlan = z
@@ -43,6 +45,7 @@ export const UpdatePlan = z
     wsMaxConnections: wsMaxConnections.optional(),
     wsMaxSubscriptions: wsMaxSubscriptions.optional(),
     wsMaxMessageBytes: wsMaxMessageBytes.optional(),
+    screening: screening.optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "nothing to change");
 
@@ -166,3 +169,38 @@ export const UpdatePriceFeed = z
     enabled: z.boolean().optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "nothing to change");
+
+const fromBlock = z.number().int().nonnegative().nullable();
+const listUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL");
+
+/** A sanctions list at a URL, or the Chainalysis oracle's events on a chain. */
+export const CreateSanctionSource = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("list"), name, url: listUrl, enabled: z.boolean().default(true) }),
+  z.strictObject({
+    kind: z.literal("oracle"),
+    name,
+    chain: z.string().min(1).max(64),
+    address,
+    /** The contract's first block; null: the job finds it (needs an archive upstream). */
+    fromBlock: fromBlock.default(null),
+    enabled: z.boolean().default(true),
+  }),
+]);
+
+export const UpdateSanctionSource = z
+  .strictObject({
+    name: name.optional(),
+    url: listUrl.optional(),
+    enabled: z.boolean().optional(),
+  })
+  .refine((u) => Object.keys(u).length > 0, "nothing to change");
+
+const instant = z.iso.datetime({ offset: true }).or(z.iso.date());
+
+/** Query of the compliance report: a period, the last 30 days by default. */
+export const ComplianceQuery = z
+  .strictObject({ from: instant.optional(), to: instant.optional() })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), "from must not be after to");

@@ -24,6 +24,8 @@ export interface KeyContext {
   limits: KeyLimits;
   /** The plan's WebSocket limits. */
   ws: { maxConnections: number; maxSubscriptions: number; maxMessageBytes: number };
+  /** A transaction touching a sanctioned address: refused, or sent on and recorded. */
+  screening: "block" | "flag";
 }
 
 export const keyMemory = new TtlCache<KeyContext | null>(10_000);
@@ -31,7 +33,7 @@ export const keyMemory = new TtlCache<KeyContext | null>(10_000);
 const hashes = new TtlCache<string>(10_000);
 const HASH_TTL_MS = 10 * 60_000;
 /** Versioned: an entry cached by an older deployment, without the newer plan fields, is never read. */
-export const keyCacheKey = (hash: string) => `key:v4:${hash}`;
+export const keyCacheKey = (hash: string) => `key:v5:${hash}`;
 const MAX_KEY_LENGTH = 256;
 
 export async function resolveKey(
@@ -101,6 +103,7 @@ async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null>
         maxSubscriptions: plans.wsMaxSubscriptions,
         maxMessageBytes: plans.wsMaxMessageBytes,
       },
+      screening: plans.screening,
     })
     .from(apiKeys)
     .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))

@@ -13,6 +13,7 @@ import type { ChainConfig } from "../config/chains";
 import type { Env } from "../env";
 import { answerLocally } from "../methods";
 import { probeChain } from "../routing/probe";
+import { screenTransactions } from "../screening/screen";
 import type { CallOutcome } from "../upstream/send";
 import { createSender } from "../upstream/sender";
 import type { CacheMode, CacheStatus, ForwardCachedReturnType } from "./forwardCached";
@@ -68,12 +69,14 @@ export async function answerItems({
   const answers: Answer[] = new Array(items.length);
   const forwarded: number[] = [];
   const here: Promise<void>[] = [];
+  const screening = screenTransactions(env, items, key, chain.slug);
+  const refusals = screening && (await screening);
   items.forEach((item, i) => {
     if (!item.ok) {
       answers[i] = failed(item.id, item.error);
       return;
     }
-    const refused = checkMethodAllowed(item.method, key.namespaces);
+    const refused = checkMethodAllowed(item.method, key.namespaces) ?? refusals?.get(i);
     if (refused) {
       answers[i] = failed(item.id, refused);
       return;

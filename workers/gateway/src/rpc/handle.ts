@@ -90,7 +90,11 @@ export async function handleRpc({
       single,
       answers.map((a) => a.entry),
     );
-    if (body === undefined) return new Response(null, { status: 204, headers });
+    if (body === undefined) {
+      // A single notification gets no body; when the gateway refused it, the status still says so.
+      const refused = single && answers[0]?.error ? answers[0].status : 0;
+      return new Response(null, { status: refused >= 400 ? refused : 204, headers });
+    }
     return new Response(body, { status: single ? (answers[0]?.status ?? 200) : 200, headers });
   } catch (err) {
     const error = toGatewayError(err);

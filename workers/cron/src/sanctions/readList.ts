@@ -1,0 +1,29 @@
+/**
+ * @module
+ * A sanctions list at a URL (plain text or JSON of addresses). A list that cannot be fetched or has
+ * no address in it is an error, never an empty list: the source keeps its last good data.
+ */
+import { type AddressList, parseList } from "../../../../shared/sanctions/list";
+
+const TIMEOUT_MS = 15_000;
+const MAX_BYTES = 20 * 1024 * 1024;
+
+export async function readList(url: string): Promise<AddressList> {
+  const res = await fetch(url, {
+    headers: { accept: "text/plain, application/json" },
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new Error(`the list answered HTTP ${res.status}`);
+  }
+  if (Number(res.headers.get("content-length") ?? 0) > MAX_BYTES) {
+    await res.body?.cancel();
+    throw new Error(`the list is over ${MAX_BYTES / 1024 / 1024} MiB`);
+  }
+  const list = parseList(await res.text());
+  if (list.addresses.length === 0) {
+    throw new Error(`the list has no addresses (${list.dropped} entries were not addresses)`);
+  }
+  return list;
+}

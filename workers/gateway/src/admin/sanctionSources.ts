@@ -1,0 +1,79 @@
+/**
+ * /admin/v1/sanction-sources: where the sanctions job reads addresses from (lists at URLs, the
+ * Chainalysis oracle on a chain), with each source's last read: size, when, and why it last failed.
+ */
+import { eq } from "drizzle-orm";
+import { sanctionSources } from "../../../../db/schema";
+import { randomId } from "../../../../shared/crypto/hash";
+import { InvalidBodyError, NotFoundError } from "../../../../shared/errors/kinds";
+import { type Db, dbOf } from "../db";
+import { adminApp } from "./app";
+import { commitWithAudit } from "./audit";
+import { CreateSanctionSource, UpdateSanctionSource } from "./schemas";
+import { validBody } from "./validate";
+
+type Source = typeof sanctionSources.$inferSelect;
+
+/** A source as shown: its addresses counted, not listed (the compliance report has the sets). */
+const view = ({ addresses, ...source }: Source) => ({ ...source, size: addresses?.length ?? 0 });
+
+async function requireSource(db: Db, id: string) {
+  const source = await db.select().from(sanctionSources).where(eq(sanctionSources.id, id)).get();
+  if (!source) throw new NotFoundError(`no sanctions source ${id}`);
+  return source;
+}
+
+export const sanctionSourceRoutes = adminApp()
+  .get("/", async (c) => {
+    const rows = await dbOf(c.env.DB).select().from(sanctionSources).orderBy(sanctionSources.name);
+    return c.json({ sources: rows.map(view) });
+  })
+  .post("/", async (c) => {
+    const body = await validBody(c, CreateSanctionSource);
+    const db = dbOf(c.env.DB);
+    const source = { id: randomId("src"), ...body, createdAt: Date.now() };
+    await commitWithAudit(
+      db,
+      { actor: c.get("actor"), action: "sanction_source.create", target: source.id, after: source },
+      [db.insert(sanctionSources).values(source)],
+    );
+    return c.json(view({ ...(await requireSource(db, source.id)) }), 201);
+  })
+  .patch("/:id", async (c) => {
+    const changes = await validBody(c, UpdateSanctionSource);
+    const db = dbOf(c.env.DB);
+    const before = await requireSource(db, c.req.param("id"));
+    if (changes.url && before.kind !== "list")
+      throw new InvalidBodyError("url: only a list source has a URL");
+    // A new URL is a new list: the old one's addresses are not kept for it.
+    const reset =
+      changes.url && changes.url !== before.url ? { addresses: null, readAt: null, dropped: 0 } : {};
+    const after = { ...before, ...changes, ...reset };
+    await commitWithAudit(
+      db,
+      {
+        actor: c.get("actor"),
+        action: "sanction_source.update",
+        target: before.id,
+        before: view(before),
+        after: view(after),
+      },
+      [
+        db
+          .update(sanctionSources)
+          .set({ ...changes, ...reset })
+          .where(eq(sanctionSources.id, before.id)),
+      ],
+    );
+    return c.json(view(after));
+  })
+  .delete("/:id", async (c) => {
+    const db = dbOf(c.env.DB);
+    const before = await requireSource(db, c.req.param("id"));
+    await commitWithAudit(
+      db,
+      { actor: c.get("actor"), action: "sanction_source.delete", target: before.id, before: view(before) },
+      [db.delete(sanctionSources).where(eq(sanctionSources.id, before.id))],
+    );
+    return c.body(null, 204);
+  });
