@@ -2,7 +2,7 @@
 // local server standing in for remote sanctions lists, as TEST_LIST_URL.
 import type { TestProject } from "vitest/node";
 import { startAnvil } from "../../scripts/lib/anvil.mjs";
-import { startListServer } from "./listServer";
+import { startListServer } from "../../scripts/lib/listServer.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -2,10 +2,11 @@
 // text at /lists/<name> and the sanctions job GETs it; `PUT /lists/<name>?status=500` makes that
 // list answer HTTP 500 from then on.
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 
-export async function startListServer(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const lists = new Map<string, { status: number; body: string }>();
+/** @returns {Promise<{ url: string, stop: () => Promise<void> }>} */
+export async function startListServer() {
+  /** @type {Map<string, { status: number, body: string }>} */
+  const lists = new Map();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     const name = /^\/lists\/([\w.-]+)$/.exec(url.pathname)?.[1];
@@ -21,8 +22,8 @@ export async function startListServer(): Promise<{ url: string; stop: () => Prom
     const type = name.endsWith(".json") ? "application/json" : "text/plain";
     res.writeHead(list.status, { "content-type": type }).end(list.status === 200 ? list.body : "unavailable");
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
   return {
     url: `http://127.0.0.1:${port}`,
     stop: () => new Promise((resolve) => server.close(() => resolve())),
