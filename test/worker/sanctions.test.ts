@@ -154,3 +154,43 @@ test("the minute trigger runs the sanctions job until the first snapshot exists,
   await fire();
   expect((await report()).sanctions.current).toMatchObject({ size: 2 });
 });
+
+test("the compliance report verifies the audit chain, and names a row edited or removed in D1", async () => {
+  const chain = async () =>
+    (
+      await admin<{
+        auditChain: { verified: boolean; rows: number; broken?: { id: number; reason: string } };
+      }>("GET", "/compliance/report")
+    ).auditChain;
+  await admin("POST", "/sanction-sources", {
+    kind: "list",
+    name: "audited",
+    url: await serveList("audited.txt", A),
+  });
+  const intact = await chain();
+  expect(intact).toEqual({ verified: true, rows: expect.any(Number) });
+  const { id, target } = (await env.DB.prepare(
+    "SELECT id, target FROM audit_log ORDER BY id DESC LIMIT 1",
+  ).first<{
+    id: number;
+    target: string;
+  }>()) as { id: number; target: string };
+
+  await env.DB.prepare("UPDATE audit_log SET target = 'someone-else' WHERE id = ?").bind(id).run();
+  expect(await chain()).toEqual({
+    verified: false,
+    rows: intact.rows,
+    broken: { id, reason: "its content does not match its hash (the row was edited)" },
+  });
+  await env.DB.prepare("UPDATE audit_log SET target = ? WHERE id = ?").bind(target, id).run();
+  expect((await chain()).verified).toBe(true);
+
+  const [first, second] = (
+    await env.DB.prepare("SELECT id FROM audit_log ORDER BY id LIMIT 2").all<{ id: number }>()
+  ).results;
+  await env.DB.prepare("DELETE FROM audit_log WHERE id = ?").bind(first?.id).run();
+  expect((await chain()).broken).toEqual({
+    id: second?.id,
+    reason: "does not link to the row before it (a row was removed or inserted)",
+  });
+});
