@@ -7,7 +7,8 @@ import { startWorker } from "./worker.mjs";
 export const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 
 /**
- * @param {{ port: number, persistRoot?: string | false, bindings?: Record<string, string>, outDir?: string }} options
+ * @param {{ port: number, persistRoot?: string | false, bindings?: Record<string, string>, outDir?: string,
+ *           triggerPort?: number }} options
  */
 export async function startGateway(options) {
   const worker = await startWorker({ configPath: resolve(ROOT, "wrangler.toml"), ...options });

@@ -1,7 +1,9 @@
-// Seeds a demo plan, tenant, chain, upstream and API key through the admin API. Idempotent: what
+// Seeds a demo plan, tenant, chain, upstream and API key through the admin API, and the local price
+// feed and sanctions oracle on the node (seedContracts.mjs). Idempotent: what
 // exists is reused (by name), the upstream URL is updated to the given one, and a key saved in
 // `keyFile` is reused while it still works.
 import { readFile, writeFile } from "node:fs/promises";
+import { seedContracts } from "./seedContracts.mjs";
 
 /** The demo plan's limits: roomy enough for local development and the end-to-end tests. */
 export const DEMO_LIMITS = { cuPerSecond: 10_000, burstCu: 20_000, monthlyCu: 1_000_000_000 };
@@ -69,5 +71,6 @@ export async function seedDemo({
   const live = saved && keys.some((k) => k.id === saved.id && k.revokedAt === null);
   const key = live ? saved : await api("POST", `/tenants/${tenant.id}/keys`, { name: "demo" });
   if (keyFile && !live) await writeFile(keyFile, JSON.stringify({ id: key.id, key: key.key }));
+  await seedContracts({ api, nodeUrl: upstreamUrl, chain: chain.slug });
   return { key: key.key, tenantId: tenant.id, chain: chain.slug };
 }

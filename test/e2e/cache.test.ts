@@ -1,6 +1,8 @@
 // The response cache and coalescing, as a client sees them, against an anvil of this file's own
 // (mined by hand, so reorgs and finality are under the test's control) behind one fault proxy that
 // counts every call it passes on. anvil's `finalized` block is its head less 64.
+import { parseGwei } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { startAnvil } from "../../scripts/lib/anvil.mjs";
 import { startFaultProxy } from "../../scripts/lib/faultProxy.mjs";
@@ -197,7 +199,16 @@ describe("coalescing", () => {
   });
 
   test("transactions are never coalesced", async () => {
-    const raw = "0x02";
+    // Signed, so screening can read it; the node's verdict (no funds) does not matter here.
+    const raw = await privateKeyToAccount(generatePrivateKey()).signTransaction({
+      chainId: 31337,
+      to: ACCOUNT_1,
+      value: 1n,
+      nonce: 0,
+      gas: 21_000n,
+      maxFeePerGas: parseGwei("50"),
+      maxPriorityFeePerGas: parseGwei("1"),
+    });
     await setFault(proxy, { mode: "latency", ms: 200 });
     await Promise.all(
       [1, 2].map((id) =>

@@ -21,6 +21,7 @@ export default async function setup(project: TestProject) {
   const anvil = await startAnvil({ blockTime: 1 });
   const gateway = await startGateway({
     port: await freePort(),
+    triggerPort: await freePort(),
     persistRoot: false,
     bindings: TEST_SECRETS,
   }).catch(async (err) => {
@@ -29,6 +30,12 @@ export default async function setup(project: TestProject) {
   });
   const token = await adminToken(TEST_SECRETS.ADMIN_JWT_SECRET);
   const { key, chain } = await seedDemo({ gatewayUrl: gateway.url, token, upstreamUrl: anvil.url });
+  // The first sanctions snapshot, from the seeded oracle, as npm start makes it: without one the
+  // gateway refuses every transaction (SCREENING_WITHOUT_SNAPSHOT).
+  const fired = await fetch(
+    `${gateway.entryUrl}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("0 * * * *")}`,
+  );
+  if (!fired.ok) throw new Error(`the sanctions job did not run: HTTP ${fired.status}`);
   project.provide("rpcUrl", `${gateway.url}/v1/${chain}/${key}`);
   project.provide("anvilUrl", anvil.url);
   project.provide("gatewayUrl", gateway.url);
