@@ -28,6 +28,7 @@ export default defineConfig(async () => {
                   STREAM_SHARDS: "1",
                   TEST_MIGRATIONS: migrations,
                   TEST_ANVIL_URL: inject<string>("anvilUrl"),
+                  TEST_MINING_ANVIL_URL: inject<string>("miningAnvilUrl"),
                   TEST_LIST_URL: inject<string>("listUrl"),
                 },
               },

@@ -10,6 +10,7 @@ declare global {
     interface Env extends GatewayEnv {
       TEST_MIGRATIONS: D1Migration[];
       TEST_ANVIL_URL: string;
+      TEST_MINING_ANVIL_URL: string;
       TEST_LIST_URL: string;
     }
   }

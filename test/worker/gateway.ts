@@ -7,9 +7,13 @@ import { noteSanctions } from "../../workers/gateway/src/screening/snapshot";
 
 export const BASE = "http://gateway.test";
 
-/** A JSON-RPC call straight to the test anvil, bypassing the gateway; throws on an error answer. */
-export async function anvil<T = string>(method: string, params: unknown[] = []): Promise<T> {
-  const res = await fetch(env.TEST_ANVIL_URL, {
+/** A JSON-RPC call straight to a test anvil (the shared one by default), bypassing the gateway; throws on an error answer. */
+export async function anvil<T = string>(
+  method: string,
+  params: unknown[] = [],
+  node = env.TEST_ANVIL_URL,
+): Promise<T> {
+  const res = await fetch(node, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
@@ -20,11 +24,18 @@ export async function anvil<T = string>(method: string, params: unknown[] = []):
 }
 
 /** Sends a transaction from anvil's first account and waits for it; the created contract's address, if any. */
-export async function transact(tx: Record<string, string>): Promise<string | undefined> {
-  const [from] = await anvil<string[]>("eth_accounts");
-  const hash = await anvil<string>("eth_sendTransaction", [{ from, ...tx }]);
+export async function transact(
+  tx: Record<string, string>,
+  node = env.TEST_ANVIL_URL,
+): Promise<string | undefined> {
+  const [from] = await anvil<string[]>("eth_accounts", [], node);
+  const hash = await anvil<string>("eth_sendTransaction", [{ from, ...tx }], node);
   for (;;) {
-    const receipt = await anvil<{ contractAddress?: string } | null>("eth_getTransactionReceipt", [hash]);
+    const receipt = await anvil<{ contractAddress?: string } | null>(
+      "eth_getTransactionReceipt",
+      [hash],
+      node,
+    );
     if (receipt) return receipt.contractAddress ?? undefined;
     await new Promise((r) => setTimeout(r, 20));
   }

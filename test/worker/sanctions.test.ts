@@ -48,19 +48,24 @@ const oracleCall = (functionName: "addToSanctionsList" | "removeFromSanctionsLis
 beforeEach(resetSanctions);
 
 test("oracle events rebuild the set: each change is a new version with its diff and the sorted list's SHA-256", async () => {
-  const f = await fixture();
-  const oracle = (await transact({
-    data: encodeDeployData({ abi: oracleArtifact.abi, bytecode: oracleArtifact.bytecode as `0x${string}` }),
-  })) as string;
+  // Its own anvil: mining past finality here would make other files' recent blocks final.
+  const node = env.TEST_MINING_ANVIL_URL;
+  const f = await fixture({ upstreamUrl: node });
+  const oracle = (await transact(
+    {
+      data: encodeDeployData({ abi: oracleArtifact.abi, bytecode: oracleArtifact.bytecode as `0x${string}` }),
+    },
+    node,
+  )) as string;
   await admin("POST", "/sanction-sources", {
     kind: "oracle",
     name: "local-oracle",
     chain: f.chain,
     address: oracle,
   });
-  await transact({ to: oracle, data: oracleCall("addToSanctionsList", [B, A]) });
+  await transact({ to: oracle, data: oracleCall("addToSanctionsList", [B, A]) }, node);
   // anvil's finalized block is 64 below its head: mine past it so the events are final.
-  await anvil("anvil_mine", ["0x41"]);
+  await anvil("anvil_mine", ["0x41"], node);
   await fire();
 
   const first = (await report()).sanctions.snapshots;
@@ -75,9 +80,9 @@ test("oracle events rebuild the set: each change is a new version with its diff 
     expect.objectContaining({ name: "chainalysis-ethereum", status: "skipped" }),
   );
 
-  await transact({ to: oracle, data: oracleCall("removeFromSanctionsList", [A]) });
-  await transact({ to: oracle, data: oracleCall("addToSanctionsList", [C]) });
-  await anvil("anvil_mine", ["0x41"]);
+  await transact({ to: oracle, data: oracleCall("removeFromSanctionsList", [A]) }, node);
+  await transact({ to: oracle, data: oracleCall("addToSanctionsList", [C]) }, node);
+  await anvil("anvil_mine", ["0x41"], node);
   await fire();
   const { current, snapshots } = (await report()).sanctions;
   expect(snapshots).toHaveLength(2);
