@@ -28,6 +28,7 @@ export default defineConfig(async () => {
                   STREAM_SHARDS: "1",
                   TEST_MIGRATIONS: migrations,
                   TEST_ANVIL_URL: inject<string>("anvilUrl"),
+                  TEST_PCHAIN_URL: inject<string>("pchainUrl"),
                 },
               },
             })),
@@ -35,7 +36,7 @@ export default defineConfig(async () => {
           test: {
             name: "worker",
             include: ["test/worker/**/*.test.ts"],
-            globalSetup: ["test/support/anvilSetup.ts"],
+            globalSetup: ["test/support/anvilSetup.ts", "test/support/pchainSetup.ts"],
             setupFiles: ["test/support/applyMigrations.ts"],
             testTimeout: 20_000,
           },

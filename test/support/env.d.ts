@@ -10,6 +10,8 @@ declare global {
     interface Env extends GatewayEnv {
       TEST_MIGRATIONS: D1Migration[];
       TEST_ANVIL_URL: string;
+      /** The stand-in P-Chain API (test/support/pchainServer.mjs); endpoints at `<url>/<scenario>/ext/bc/P`. */
+      TEST_PCHAIN_URL: string;
     }
   }
 }
