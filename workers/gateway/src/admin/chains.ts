@@ -14,6 +14,7 @@ import { probeChain } from "../routing/probe";
 import { adminApp } from "./app";
 import { commitWithAudit } from "./audit";
 import { CreateChain, CreateUpstream, UpdateChain, UpdateUpstream } from "./schemas";
+import { requireUpstreamUrl } from "./upstreamUrl";
 import { validBody } from "./validate";
 
 const publicUpstreamColumns = {
@@ -99,7 +100,7 @@ export const chainRoutes = adminApp()
     const { url, ...body } = await validBody(c, CreateUpstream);
     const db = dbOf(c.env.DB);
     const slug = c.req.param("chain");
-    await requireChain(db, slug);
+    requireUpstreamUrl((await requireChain(db, slug)).kind, url);
     const now = Date.now();
     const upstream = { id: randomId("ups"), chain: slug, ...body, createdAt: now, updatedAt: now };
     await commitWithAudit(
@@ -115,6 +116,7 @@ export const chainRoutes = adminApp()
     const db = dbOf(c.env.DB);
     const slug = c.req.param("chain");
     const before = await requireUpstream(db, slug, c.req.param("id"));
+    if (url !== undefined) requireUpstreamUrl((await requireChain(db, slug)).kind, url);
     // Enabling an upstream again clears why the gateway disabled it.
     const cleared = changes.enabled === true ? { disabledReason: null } : {};
     const after = { ...before, ...changes, ...cleared, updatedAt: Date.now() };
