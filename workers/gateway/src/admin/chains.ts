@@ -7,7 +7,7 @@ import { chains, upstreams } from "../../../../db/schema";
 import { randomId } from "../../../../shared/crypto/hash";
 import { seal } from "../../../../shared/crypto/secretBox";
 import { NotFoundError } from "../../../../shared/errors/kinds";
-import { forgetChain, resolveChain } from "../config/chains";
+import { forgetChain, resolveRpcChain } from "../config/chains";
 import { type Db, dbOf } from "../db";
 import { healthReport } from "../routing/healthReport";
 import { probeChain } from "../routing/probe";
@@ -77,8 +77,7 @@ export const chainRoutes = adminApp()
   .get("/:chain/health", async (c) => {
     const slug = c.req.param("chain");
     await requireChain(dbOf(c.env.DB), slug);
-    const config = await resolveChain(c.env, slug, (p) => c.executionCtx.waitUntil(p));
-    if (!config) throw new NotFoundError(`no chain ${slug}`);
+    const config = await resolveRpcChain(c.env, slug, (p) => c.executionCtx.waitUntil(p));
     await probeChain(c.env.CONFIG_KV, config, (p) => c.executionCtx.waitUntil(p));
     return c.json(healthReport(config));
   })
