@@ -5,11 +5,13 @@
 //   POST <base>/<scenario>/fault  {"mode": "ok"}                   answer normally
 //                                 {"mode": "http", "status": 500}  answer that HTTP status
 //                                 {"mode": "rpc_error"}            answer a JSON-RPC error
+//                                 {"mode": "empty"}                answer an empty validator list
+//                                 {"mode": "malformed"}            list one more entry, without a nodeID
 //   GET  <base>/<scenario>/stats  {"requests": n, "methods": {"platform.getCurrentValidators": n, ...}}
 // Any other method gets -32601; a batch (AvalancheGo's API takes one call per request) gets -32600.
 import { createServer } from "node:http";
 
-/** @typedef {{ mode: "ok" } | { mode: "http", status: number } | { mode: "rpc_error" }} Fault */
+/** @typedef {{ mode: "ok" | "rpc_error" | "empty" | "malformed" } | { mode: "http", status: number }} Fault */
 /** @typedef {{ fault: Fault, requests: number, methods: Record<string, number> }} Scenario */
 
 /** @param {string} address */
@@ -186,7 +188,13 @@ function answerRpc(scenario, body, res) {
   if (method !== "platform.getCurrentValidators") {
     return send(res, 200, rpcError(id, -32601, `the method ${String(method)} does not exist`));
   }
-  send(res, 200, JSON.stringify({ jsonrpc: "2.0", result: { validators: PCHAIN_VALIDATORS }, id }));
+  const validators =
+    fault.mode === "empty"
+      ? []
+      : fault.mode === "malformed"
+        ? [...PCHAIN_VALIDATORS, { ...PCHAIN_VALIDATORS[0], nodeID: undefined }]
+        : PCHAIN_VALIDATORS;
+  send(res, 200, JSON.stringify({ jsonrpc: "2.0", result: { validators }, id }));
 }
 
 /** @param {unknown} id @param {number} code @param {string} message */

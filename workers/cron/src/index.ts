@@ -6,9 +6,10 @@
 import type { Env } from "../../gateway/src/env";
 import { prices } from "./jobs/prices";
 import { probes } from "./jobs/probes";
+import { validators } from "./jobs/validators";
 import { type Job, type JobRun, runJob } from "./runs";
 
-export const JOBS: readonly Job[] = [probes, prices];
+export const JOBS: readonly Job[] = [probes, prices, validators];
 
 export function runScheduled(cron: string, env: Env): Promise<JobRun[]> {
   return Promise.all(JOBS.filter((job) => job.cron === cron).map((job) => runJob(env, job)));
