@@ -30,6 +30,7 @@ export default defineConfig(async () => {
                   TEST_ANVIL_URL: inject<string>("anvilUrl"),
                   TEST_MINING_ANVIL_URL: inject<string>("miningAnvilUrl"),
                   TEST_LIST_URL: inject<string>("listUrl"),
+                  TEST_PCHAIN_URL: inject<string>("pchainUrl"),
                 },
               },
             })),
@@ -37,7 +38,7 @@ export default defineConfig(async () => {
           test: {
             name: "worker",
             include: ["test/worker/**/*.test.ts"],
-            globalSetup: ["test/support/anvilSetup.ts"],
+            globalSetup: ["test/support/anvilSetup.ts", "test/support/pchainSetup.ts"],
             setupFiles: ["test/support/applyMigrations.ts"],
             testTimeout: 20_000,
           },

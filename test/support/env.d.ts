@@ -12,6 +12,8 @@ declare global {
       TEST_ANVIL_URL: string;
       TEST_MINING_ANVIL_URL: string;
       TEST_LIST_URL: string;
+      /** The stand-in P-Chain API (scripts/lib/pchainServer.mjs); endpoints at `<url>/<scenario>/ext/bc/P`. */
+      TEST_PCHAIN_URL: string;
     }
   }
 }

@@ -67,6 +67,81 @@ describe("validation", () => {
   });
 });
 
+describe("chain kinds", () => {
+  const slug = () => `p-${crypto.randomUUID().slice(0, 8)}`;
+  const pchainUrl = `${env.TEST_PCHAIN_URL}/admin/ext/bc/P`;
+
+  test("usage, prices and validators are not chain slugs: their /v1 paths are endpoints", async () => {
+    for (const reserved of ["usage", "prices", "validators"]) {
+      const res = await raw("POST", "/chains", { slug: reserved, chainId: 1, name: "x" });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { data: { fields: Record<string, string> } } };
+      expect(body.error.data.fields.slug).toBe(
+        `reserved: /v1/${reserved} is the ${reserved === "prices" ? "price" : reserved} endpoint`,
+      );
+    }
+  });
+
+  test("a chain is evm by default and needs its chain id; a P-Chain may leave it out (stored as 0)", async () => {
+    const evm = await admin<{ kind: string; chainId: number }>("POST", "/chains", {
+      slug: slug(),
+      chainId: 43114,
+      name: "EVM",
+    });
+    expect(evm).toMatchObject({ kind: "evm", chainId: 43114 });
+    const missing = await raw("POST", "/chains", { slug: slug(), name: "no id" });
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toMatchObject({
+      error: {
+        data: {
+          fields: { chainId: "required for an evm chain: the id its upstreams answer to eth_chainId" },
+        },
+      },
+    });
+    const p = slug();
+    const created = await admin("POST", "/chains", { slug: p, kind: "avalanche-p", name: "P-Chain" });
+    expect(created).toMatchObject({ slug: p, kind: "avalanche-p", chainId: 0 });
+    const { chains } = await admin<{ chains: { slug: string; kind: string }[] }>("GET", "/chains");
+    expect(chains.find((c) => c.slug === p)?.kind).toBe("avalanche-p");
+    // The kind is fixed: changing it could leave upstreams of the wrong sort behind.
+    expect((await raw("PATCH", `/chains/${p}`, { kind: "evm" })).status).toBe(400);
+  });
+
+  test("a P-Chain's upstreams must be P-Chain API URLs (path ending in /ext/bc/P), on create and update", async () => {
+    const p = slug();
+    await admin("POST", "/chains", { slug: p, kind: "avalanche-p", name: "P-Chain" });
+    const message =
+      "an avalanche-p chain's upstream is a P-Chain API: an http(s) URL whose path ends in /ext/bc/P, e.g. https://api.avax.network/ext/bc/P";
+    for (const url of [
+      env.TEST_ANVIL_URL,
+      `${env.TEST_PCHAIN_URL}/x/ext/bc/C/rpc`,
+      "wss://node.example/ext/bc/P",
+    ]) {
+      const res = await raw("POST", `/chains/${p}/upstreams`, { name: "wrong", url });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({
+        error: { data: { code: "invalid_body", fields: { url: message } } },
+      });
+    }
+    const good = await admin<{ id: string }>("POST", `/chains/${p}/upstreams`, {
+      name: "node",
+      url: pchainUrl,
+    });
+    const moved = await raw("PATCH", `/chains/${p}/upstreams/${good.id}`, { url: env.TEST_ANVIL_URL });
+    expect(moved.status).toBe(400);
+    expect(await moved.json()).toMatchObject({ error: { data: { fields: { url: message } } } });
+    const renamed = await admin("PATCH", `/chains/${p}/upstreams/${good.id}`, {
+      url: `${pchainUrl}?token=abc123`,
+    });
+    expect(renamed).toMatchObject({ id: good.id, enabled: true });
+    // An EVM chain takes any http(s) or ws(s) URL, as before.
+    const f = await fixture();
+    expect((await raw("POST", `/chains/${f.chain}/upstreams`, { name: "p", url: pchainUrl })).status).toBe(
+      201,
+    );
+  });
+});
+
 describe("secrets stay in", () => {
   test("an upstream URL is never returned, not by create, list, get, update, nor in the audit log", async () => {
     const f = await fixture();

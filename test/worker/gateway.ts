@@ -110,6 +110,8 @@ export async function fixture(
     capabilities?: string[];
     /** The chain's id as configured (anvil's is 31337). */
     chainId?: number;
+    /** An Avalanche P-Chain (created without a chain id); give its upstreamUrl, a .../ext/bc/P URL. */
+    kind?: "avalanche-p";
     /** Plan fields such as cuPerSecond, burstCu, monthlyCu, onMeterDown. */
     plan?: Record<string, unknown>;
   } = {},
@@ -129,7 +131,13 @@ export async function fixture(
     name: "test",
   });
   const chain = `chain-${suffix}`;
-  await admin("POST", "/chains", { slug: chain, chainId: options.chainId ?? 31337, name: "Test anvil" });
+  await admin(
+    "POST",
+    "/chains",
+    options.kind
+      ? { slug: chain, kind: options.kind, name: "Test P-Chain" }
+      : { slug: chain, chainId: options.chainId ?? 31337, name: "Test anvil" },
+  );
   const upstream = await admin<{ id: string }>("POST", `/chains/${chain}/upstreams`, {
     name: "anvil",
     url: options.upstreamUrl ?? env.TEST_ANVIL_URL,

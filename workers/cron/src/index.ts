@@ -7,9 +7,10 @@ import type { Env } from "../../gateway/src/env";
 import { prices } from "./jobs/prices";
 import { probes } from "./jobs/probes";
 import { sanctions } from "./jobs/sanctions";
+import { validators } from "./jobs/validators";
 import { type Job, type JobRun, runJob } from "./runs";
 
-export const JOBS: readonly Job[] = [probes, prices, sanctions];
+export const JOBS: readonly Job[] = [probes, prices, validators, sanctions];
 const EVERY_MINUTE = "* * * * *";
 
 export async function runScheduled(cron: string, env: Env): Promise<JobRun[]> {

@@ -15,6 +15,7 @@ import { validQuery } from "./admin/validate";
 import { extractKey } from "./auth/extractKey";
 import { resolveKey } from "./auth/resolveKey";
 import { allPrices, onePrice } from "./data/prices";
+import { ValidatorsQuery, validatorsOf } from "./data/validators";
 import type { Env } from "./env";
 import { usageView } from "./meter/usageView";
 import { type RequestIdVariables, requestId, requestIdOf } from "./middleware/requestId";
@@ -62,6 +63,11 @@ app.get("/v1/prices", async (c) => {
 app.get("/v1/prices/:pair", async (c) => {
   await keyOf(c);
   return c.json(await onePrice(c.env.CONFIG_KV, c.req.param("pair")));
+});
+app.get("/v1/validators/:network", async (c) => {
+  await keyOf(c);
+  const query = validQuery(c, ValidatorsQuery);
+  return c.json(await validatorsOf(c.env.CONFIG_KV, c.req.param("network"), query));
 });
 app.get("/v1/:chain/health", (c) => health(c, undefined));
 app.get("/v1/:chain/:key/health", (c) => health(c, c.req.param("key")));

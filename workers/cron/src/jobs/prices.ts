@@ -35,8 +35,9 @@ export const prices: Job = {
     for (const feed of feeds) byChain.set(feed.chain, [...(byChain.get(feed.chain) ?? []), feed]);
     for (const [slug, list] of byChain) {
       const chain = await resolveChain(env, slug, () => undefined);
-      if (!chain?.enabled) {
-        // A feed for a chain this deployment does not serve (the mainnet defaults on a local run).
+      if (!chain?.enabled || chain.kind !== "evm") {
+        // A feed for a chain this deployment does not serve (the mainnet defaults on a local run), or
+        // on a chain that has no contracts to call (an Avalanche P-Chain).
         counts.skipped += list.length;
         continue;
       }

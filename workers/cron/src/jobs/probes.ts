@@ -1,8 +1,8 @@
 /**
  * @module
- * Every minute: probes each enabled upstream of each enabled chain (chain id, head, finalized block,
- * syncing, latency), publishes each chain's health snapshot to KV for the gateway's isolates, and
- * keeps 7 days of readings in D1. An upstream that answers another chain's id is disabled, with the
+ * Every minute: probes each enabled upstream of each enabled EVM chain (chain id, head, finalized
+ * block, syncing, latency), publishes each chain's health snapshot to KV for the gateway's isolates,
+ * and keeps 7 days of readings in D1. An upstream that answers another chain's id is disabled, with the
  * reason on it in the admin API and a row in the audit log.
  */
 import { and, eq, lt } from "drizzle-orm";
@@ -23,7 +23,11 @@ export const probes: Job = {
   cron: "* * * * *",
   async run(env) {
     const db = dbOf(env.DB);
-    const slugs = await db.select({ slug: chains.slug }).from(chains).where(eq(chains.enabled, true));
+    // EVM chains only: a P-Chain node would be asked eth_chainId (the validators job reads those).
+    const slugs = await db
+      .select({ slug: chains.slug })
+      .from(chains)
+      .where(and(eq(chains.enabled, true), eq(chains.kind, "evm")));
     const counts = { chains: 0, upstreams: 0, healthy: 0, failed: 0, disabled: 0 };
     const problems: string[] = [];
     const waitUntil = () => undefined;

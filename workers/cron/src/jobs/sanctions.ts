@@ -142,7 +142,9 @@ async function refresh(
   if (!source.chain || !source.address) return failed("no chain or address configured");
   const chain = await resolveChain(env, source.chain, () => undefined);
   // An oracle on a chain this deployment does not serve (the mainnet defaults on a local run).
-  if (!chain?.enabled || chain.upstreams.length === 0) return { report: report("skipped"), addresses: null };
+  if (!chain?.enabled || chain.kind !== "evm" || chain.upstreams.length === 0) {
+    return { report: report("skipped"), addresses: null };
+  }
   const call = chainCaller(chain, settingsOf(env).upstreamTimeoutMs, () => undefined);
   try {
     const progress = await readOracle(call, chain, {

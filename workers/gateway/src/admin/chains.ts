@@ -7,13 +7,14 @@ import { chains, upstreams } from "../../../../db/schema";
 import { randomId } from "../../../../shared/crypto/hash";
 import { seal } from "../../../../shared/crypto/secretBox";
 import { NotFoundError } from "../../../../shared/errors/kinds";
-import { forgetChain, resolveChain } from "../config/chains";
+import { forgetChain, resolveRpcChain } from "../config/chains";
 import { type Db, dbOf } from "../db";
 import { healthReport } from "../routing/healthReport";
 import { probeChain } from "../routing/probe";
 import { adminApp } from "./app";
 import { commitWithAudit } from "./audit";
 import { CreateChain, CreateUpstream, UpdateChain, UpdateUpstream } from "./schemas";
+import { requireUpstreamUrl } from "./upstreamUrl";
 import { validBody } from "./validate";
 
 const publicUpstreamColumns = {
@@ -76,8 +77,7 @@ export const chainRoutes = adminApp()
   .get("/:chain/health", async (c) => {
     const slug = c.req.param("chain");
     await requireChain(dbOf(c.env.DB), slug);
-    const config = await resolveChain(c.env, slug, (p) => c.executionCtx.waitUntil(p));
-    if (!config) throw new NotFoundError(`no chain ${slug}`);
+    const config = await resolveRpcChain(c.env, slug, (p) => c.executionCtx.waitUntil(p));
     await probeChain(c.env.CONFIG_KV, config, (p) => c.executionCtx.waitUntil(p));
     return c.json(healthReport(config));
   })
@@ -99,7 +99,7 @@ export const chainRoutes = adminApp()
     const { url, ...body } = await validBody(c, CreateUpstream);
     const db = dbOf(c.env.DB);
     const slug = c.req.param("chain");
-    await requireChain(db, slug);
+    requireUpstreamUrl((await requireChain(db, slug)).kind, url);
     const now = Date.now();
     const upstream = { id: randomId("ups"), chain: slug, ...body, createdAt: now, updatedAt: now };
     await commitWithAudit(
@@ -115,6 +115,7 @@ export const chainRoutes = adminApp()
     const db = dbOf(c.env.DB);
     const slug = c.req.param("chain");
     const before = await requireUpstream(db, slug, c.req.param("id"));
+    if (url !== undefined) requireUpstreamUrl((await requireChain(db, slug)).kind, url);
     // Enabling an upstream again clears why the gateway disabled it.
     const cleared = changes.enabled === true ? { disabledReason: null } : {};
     const after = { ...before, ...changes, ...cleared, updatedAt: Date.now() };

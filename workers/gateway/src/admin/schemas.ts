@@ -88,21 +88,42 @@ const finalityDepth = z.number().int().min(0).max(1_000_000);
 const logsBlockRange = z.number().int().min(1).max(10_000_000);
 const logsMaxResults = z.number().int().min(1).max(1_000_000);
 
-export const CreateChain = z.strictObject({
-  slug: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes, at most 63 characters")
-    .refine((slug) => slug !== "usage", "reserved: /v1/usage is the usage endpoint"),
-  chainId: z.number().int().positive(),
-  name,
-  enabled: z.boolean().default(true),
-  budgetMs: budgetMs.default(10_000),
-  maxLagBlocks: maxLagBlocks.default(5),
-  blockTimeMs: blockTimeMs.default(12_000),
-  finalityDepth: finalityDepth.default(64),
-  logsBlockRange: logsBlockRange.default(10_000),
-  logsMaxResults: logsMaxResults.default(10_000),
-});
+/** Paths under /v1 that are endpoints of their own, not chains. */
+const RESERVED_SLUGS = new Map([
+  ["usage", "/v1/usage is the usage endpoint"],
+  ["prices", "/v1/prices is the price endpoint"],
+  ["validators", "/v1/validators is the validators endpoint"],
+]);
+
+/**
+ * A chain. `kind` is fixed at creation: `evm` (JSON-RPC, the default) needs its `chainId`; an
+ * `avalanche-p` chain (read only by the validators job) may leave it out, and is stored with 0.
+ */
+export const CreateChain = z
+  .strictObject({
+    slug: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes, at most 63 characters")
+      .superRefine((slug, ctx) => {
+        const why = RESERVED_SLUGS.get(slug);
+        if (why) ctx.addIssue({ code: "custom", message: `reserved: ${why}` });
+      }),
+    kind: z.enum(["evm", "avalanche-p"]).default("evm"),
+    chainId: z.number().int().positive().optional(),
+    name,
+    enabled: z.boolean().default(true),
+    budgetMs: budgetMs.default(10_000),
+    maxLagBlocks: maxLagBlocks.default(5),
+    blockTimeMs: blockTimeMs.default(12_000),
+    finalityDepth: finalityDepth.default(64),
+    logsBlockRange: logsBlockRange.default(10_000),
+    logsMaxResults: logsMaxResults.default(10_000),
+  })
+  .refine((c) => c.kind !== "evm" || c.chainId !== undefined, {
+    message: "required for an evm chain: the id its upstreams answer to eth_chainId",
+    path: ["chainId"],
+  })
+  .transform(({ chainId, ...chain }) => ({ ...chain, chainId: chainId ?? 0 }));
 
 export const UpdateChain = z
   .strictObject({

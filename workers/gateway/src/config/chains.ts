@@ -1,11 +1,14 @@
 /**
  * @module
  * Chain slug -> the chain and its enabled upstreams, through memory -> KV -> D1. KV holds upstream
- * URLs sealed; only isolate memory holds them open. Changes reach every isolate within 60 s.
+ * URLs sealed; only isolate memory holds them open. Changes reach every isolate within 60 s. The
+ * JSON-RPC paths (HTTP, WebSocket, health) take a chain only through `resolveRpcChain`, which turns
+ * away chains that are not EVM.
  */
 import { and, eq } from "drizzle-orm";
 import { chains, upstreams } from "../../../../db/schema";
 import { open } from "../../../../shared/crypto/secretBox";
+import { ChainNotFoundError } from "../../../../shared/errors/kinds";
 import { secretsOf } from "../../../../shared/errors/redact";
 import { invalidate, readThrough } from "../cache/readThrough";
 import { TtlCache } from "../cache/ttlCache";
@@ -17,8 +20,11 @@ type ChainSettings = Pick<
   "budgetMs" | "maxLagBlocks" | "blockTimeMs" | "finalityDepth" | "logsBlockRange" | "logsMaxResults"
 >;
 
+type ChainKind = (typeof chains.$inferSelect)["kind"];
+
 interface StoredChain extends ChainSettings {
   slug: string;
+  kind: ChainKind;
   chainId: number;
   enabled: boolean;
   upstreams: { id: string; urlSealed: string; capabilities: string[]; oldestBlock: number | null }[];
@@ -37,6 +43,8 @@ export interface Upstream {
 /** A chain and its enabled upstreams; the settings are documented in db/schema.ts. */
 export interface ChainConfig extends ChainSettings {
   slug: string;
+  /** `evm`: served over JSON-RPC; `avalanche-p`: read only by the validators job. */
+  kind: ChainKind;
   chainId: number;
   enabled: boolean;
   upstreams: Upstream[];
@@ -44,7 +52,7 @@ export interface ChainConfig extends ChainSettings {
 
 export const chainMemory = new TtlCache<ChainConfig | null>(1_000);
 /** Versioned: an entry cached by an older deployment, without the newer settings, is never read. */
-export const chainCacheKey = (slug: string) => `chain:v2:${slug}`;
+export const chainCacheKey = (slug: string) => `chain:v3:${slug}`;
 
 /** Drops the chain's cached config (isolate and KV) after a change: at once here, within 60 s everywhere. */
 export const forgetChain = (env: Env, slug: string) =>
@@ -59,6 +67,23 @@ export function resolveChain(env: Env, slug: string, waitUntil: (p: Promise<unkn
     hydrate: (stored) => openChain(stored, env.UPSTREAM_KEY),
     waitUntil,
   });
+}
+
+/** The chain a JSON-RPC request names: an error a client can act on when there is none, or it is not EVM. */
+export async function resolveRpcChain(
+  env: Env,
+  slug: string,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<ChainConfig> {
+  const chain = await resolveChain(env, slug, waitUntil);
+  const shown = slug.slice(0, 64);
+  if (!chain) throw new ChainNotFoundError(`unknown chain "${shown}": check the chain name in the URL`);
+  if (chain.kind !== "evm") {
+    throw new ChainNotFoundError(
+      `"${shown}" is an Avalanche P-Chain, read only by the validators job, not served over JSON-RPC: GET /v1/validators/${shown} for its validators`,
+    );
+  }
+  return chain;
 }
 
 async function loadChain(d1: D1Database, slug: string): Promise<StoredChain | null> {

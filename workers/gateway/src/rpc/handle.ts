@@ -4,13 +4,13 @@
  * Plain Request -> Response, without the router: this is the hot path.
  */
 import type { GatewayError } from "../../../../shared/errors/base";
-import { ChainNotFoundError, MethodNotFoundError, toGatewayError } from "../../../../shared/errors/kinds";
+import { MethodNotFoundError, toGatewayError } from "../../../../shared/errors/kinds";
 import { redact } from "../../../../shared/errors/redact";
 import type { RpcCall } from "../../../../shared/jsonrpc/parse";
 import { errorEntry } from "../../../../shared/jsonrpc/serialize";
 import { extractKey } from "../auth/extractKey";
 import { resolveKey } from "../auth/resolveKey";
-import { resolveChain } from "../config/chains";
+import { resolveRpcChain } from "../config/chains";
 import { type Env, settingsOf } from "../env";
 import { answerMetered } from "../meter/metered";
 import type { HereAnswer } from "./answer";
@@ -58,12 +58,7 @@ export async function handleRpc({
   const headers: Record<string, string> = { ...base, "x-request-id": requestId };
   try {
     const key = await resolveKey(env, extractKey(route.key, request.headers), waitUntil);
-    const chain = await resolveChain(env, route.chain, waitUntil);
-    if (!chain) {
-      throw new ChainNotFoundError(
-        `unknown chain "${route.chain.slice(0, 64)}": check the chain name in the URL`,
-      );
-    }
+    const chain = await resolveRpcChain(env, route.chain, waitUntil);
     const settings = settingsOf(env);
     const { single, items } = itemsOf(await readBody(request, settings.maxBodyBytes), key);
     const { answers, attempts } = await answerMetered({

@@ -3,10 +3,9 @@
  * GET /v1/:chain/health (key in x-api-key or Authorization, or /v1/:chain/:key/health): the
  * chain's upstreams as this isolate sees them. Probes first, so a cold isolate reports real data.
  */
-import { ChainNotFoundError } from "../../../../shared/errors/kinds";
 import { extractKey } from "../auth/extractKey";
 import { resolveKey } from "../auth/resolveKey";
-import { resolveChain } from "../config/chains";
+import { resolveRpcChain } from "../config/chains";
 import type { Env } from "../env";
 import { healthReport } from "../routing/healthReport";
 import { probeChain } from "../routing/probe";
@@ -21,9 +20,7 @@ export interface HandleHealthParameters {
 
 export async function handleHealth({ request, env, waitUntil, chain, key }: HandleHealthParameters) {
   await resolveKey(env, extractKey(key, request.headers), waitUntil);
-  const config = await resolveChain(env, chain, waitUntil);
-  if (!config)
-    throw new ChainNotFoundError(`unknown chain "${chain.slice(0, 64)}": check the chain name in the URL`);
+  const config = await resolveRpcChain(env, chain, waitUntil);
   await probeChain(env.CONFIG_KV, config, waitUntil);
   return healthReport(config);
 }

@@ -4,11 +4,11 @@
  * and the upgrade goes to the stream entrypoint through the STREAM service binding. A refused
  * upgrade gets the same JSON-RPC error body and status as an HTTP request would.
  */
-import { ChainNotFoundError, toGatewayError } from "../../../../shared/errors/kinds";
+import { toGatewayError } from "../../../../shared/errors/kinds";
 import { upgradeFor } from "../../../stream/src/connection";
 import { extractKey } from "../auth/extractKey";
 import { hashOf, resolveKey } from "../auth/resolveKey";
-import { resolveChain } from "../config/chains";
+import { resolveRpcChain } from "../config/chains";
 import type { Env } from "../env";
 import { errorResponse } from "./handle";
 import type { RpcRoute } from "./route";
@@ -24,12 +24,7 @@ export async function handleUpgrade(
     const raw = extractKey(route.key, request.headers);
     const key = await resolveKey(env, raw, waitUntil);
     const hash = await hashOf(raw as string);
-    const chain = await resolveChain(env, route.chain, waitUntil);
-    if (!chain) {
-      throw new ChainNotFoundError(
-        `unknown chain "${route.chain.slice(0, 64)}": check the chain name in the URL`,
-      );
-    }
+    const chain = await resolveRpcChain(env, route.chain, waitUntil);
     return await env.STREAM.fetch(upgradeFor(request, key, hash, chain.slug));
   } catch (err) {
     return errorResponse(toGatewayError(err));
