@@ -1,6 +1,6 @@
 // Global setup (Node): one real anvil for the worker tests, injected as TEST_ANVIL_URL; a second one
-// for tests that mine many blocks at once (moving finality under the other files' feet), as
-// TEST_MINING_ANVIL_URL; and the local server standing in for remote sanctions lists, as TEST_LIST_URL.
+// for tests that change the chain under the other files' feet (mining past finality, code at
+// Multicall3's address), as TEST_MINING_ANVIL_URL; and the local server standing in for remote sanctions lists, as TEST_LIST_URL.
 import type { TestProject } from "vitest/node";
 import { startAnvil } from "../../scripts/lib/anvil.mjs";
 import { startListServer } from "../../scripts/lib/listServer.mjs";

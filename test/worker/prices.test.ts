@@ -1,10 +1,14 @@
 // The price job through the scheduled handler inside workerd, against an AggregatorV3 feed the test
 // deploys on anvil: fresh rounds are served, stale and non-positive rounds are rejected and the last
 // good price stays, marked stale; GET /v1/prices serves what the job published.
-import { encodeDeployData, encodeFunctionData } from "viem";
+import { env } from "cloudflare:workers";
+import { type Abi, encodeDeployData, encodeFunctionData, type Hex } from "viem";
 import { expect, test } from "vitest";
 import feedArtifact from "../../contracts/build/MockAggregatorV3.json";
-import { admin, call, fireCron, fixture, transact } from "./gateway";
+import multicallArtifact from "../../contracts/build/Multicall3.json";
+import { admin, anvil, call, fireCron, fixture, transact } from "./gateway";
+
+const MULTICALL3 = "0xca11bde05977b3631167028862be2a173976ca11";
 
 const abi = feedArtifact.abi;
 const nowSeconds = () => BigInt(Math.floor(Date.now() / 1000));
@@ -76,4 +80,56 @@ test("prices need an API key; an unknown pair is a 404 that says where the list 
   expect(res.status).toBe(404);
   const body = await res.json<{ error: { message: string } }>();
   expect(body.error.message).toBe("no price for NOPE/USD: GET /v1/prices lists the pairs served");
+});
+
+test("where Multicall3 is deployed, a chain's feeds are read in one multicall; a feed that fails there fails alone", async () => {
+  // Its own anvil: code set at Multicall3's address would change how the other files' feeds are read.
+  const node = env.TEST_MINING_ANVIL_URL;
+  const deploy = (artifact: { abi: unknown[]; bytecode: string }, args: unknown[] = []) =>
+    transact(
+      { data: encodeDeployData({ abi: artifact.abi as Abi, bytecode: artifact.bytecode as Hex, args }) },
+      node,
+    );
+  const multicall = (await deploy(multicallArtifact)) as string;
+  await anvil("anvil_setCode", [MULTICALL3, await anvil("eth_getCode", [multicall, "latest"], node)], node);
+  const f = await fixture({ upstreamUrl: node });
+  const tag = crypto.randomUUID().slice(0, 6).toUpperCase().replace(/-/g, "");
+  const feeds = [`M${tag}A`, `M${tag}B`, `M${tag}C`];
+  await admin("POST", "/price-feeds", {
+    pair: `${feeds[0]}/USD`,
+    chain: f.chain,
+    address: await deploy(feedArtifact, [8, "A / USD", 150000000n]),
+    decimals: 8,
+    heartbeatSeconds: 3600,
+  });
+  await admin("POST", "/price-feeds", {
+    pair: `${feeds[1]}/USD`,
+    chain: f.chain,
+    address: await deploy(feedArtifact, [8, "B / USD", 250000000n]),
+    decimals: 8,
+    heartbeatSeconds: 3600,
+  });
+  // No contract here: its call fails inside the multicall, the others are still read.
+  await admin("POST", "/price-feeds", {
+    pair: `${feeds[2]}/USD`,
+    chain: f.chain,
+    address: `0x${"e7".repeat(20)}`,
+    decimals: 8,
+    heartbeatSeconds: 3600,
+  });
+  await fireCron("*/5 * * * *");
+
+  const { jobs } = await admin<{ jobs: { job: string; latest: { counts: Record<string, number> } }[] }>(
+    "GET",
+    "/jobs",
+  );
+  expect(jobs.find((j) => j.job === "prices")?.latest.counts).toMatchObject({
+    multicalls: 1,
+    failed: 1,
+  });
+  const served = async (base: string | undefined) =>
+    (await call(`/v1/prices/${base}-USD`, { headers: { "x-api-key": f.key } })).json<{ price?: string }>();
+  expect((await served(feeds[0])).price).toBe("1.5");
+  expect((await served(feeds[1])).price).toBe("2.5");
+  expect((await call(`/v1/prices/${feeds[2]}-USD`, { headers: { "x-api-key": f.key } })).status).toBe(404);
 });

@@ -29,7 +29,8 @@ export const prices: Job = {
   cron: "*/5 * * * *",
   async run(env) {
     const feeds = await dbOf(env.DB).select().from(priceFeeds).where(eq(priceFeeds.enabled, true));
-    const counts = { feeds: feeds.length, fresh: 0, rejected: 0, failed: 0, skipped: 0 };
+    /** multicalls: chains whose feeds were read in one Multicall3 call. */
+    const counts = { feeds: feeds.length, fresh: 0, rejected: 0, failed: 0, skipped: 0, multicalls: 0 };
     const problems: string[] = [];
     const byChain = new Map<string, Feed[]>();
     for (const feed of feeds) byChain.set(feed.chain, [...(byChain.get(feed.chain) ?? []), feed]);
@@ -46,7 +47,11 @@ export const prices: Job = {
         transport: custom({ request: ({ method, params }) => call(method, (params ?? []) as unknown[]) }),
       });
       // The chain could not be read at all: each of its feeds fails with that reason.
-      const rounds = await readRounds(client, list).catch((err: Error) => list.map(() => err));
+      const { rounds, multicall } = await readRounds(client, list).catch((err: Error) => ({
+        rounds: list.map(() => err),
+        multicall: false,
+      }));
+      if (multicall) counts.multicalls++;
       for (const [i, feed] of list.entries()) {
         const round = rounds[i] as Round | Error;
         const outcome = await publish(env.CONFIG_KV, feed, round);
@@ -60,7 +65,10 @@ export const prices: Job = {
 
 type Client = ReturnType<typeof createPublicClient>;
 
-async function readRounds(client: Client, feeds: Feed[]): Promise<(Round | Error)[]> {
+async function readRounds(
+  client: Client,
+  feeds: Feed[],
+): Promise<{ rounds: (Round | Error)[]; multicall: boolean }> {
   const toRound = ([roundId, answer, , updatedAt]: readonly [bigint, bigint, bigint, bigint, bigint]) => ({
     roundId,
     answer,
@@ -74,15 +82,19 @@ async function readRounds(client: Client, feeds: Feed[]): Promise<(Round | Error
   const code = await client.getCode({ address: MULTICALL3 });
   if (code && code !== "0x") {
     const results = await client.multicall({ contracts, multicallAddress: MULTICALL3, allowFailure: true });
-    return results.map((r) => (r.status === "success" ? toRound(r.result) : r.error));
+    return {
+      rounds: results.map((r) => (r.status === "success" ? toRound(r.result) : r.error)),
+      multicall: true,
+    };
   }
-  return Promise.all(
+  const rounds = await Promise.all(
     contracts.map((c) =>
       client
         .readContract(c)
         .then(toRound, (err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
     ),
   );
+  return { rounds, multicall: false };
 }
 
 async function publish(
