@@ -12,6 +12,8 @@ export async function readList(url: string): Promise<AddressList> {
   const res = await fetch(url, {
     headers: { accept: "text/plain, application/json" },
     signal: AbortSignal.timeout(TIMEOUT_MS),
+  }).catch((err: unknown) => {
+    throw new Error(`the list could not be fetched: ${err instanceof Error ? err.message : String(err)}`);
   });
   if (!res.ok) {
     await res.body?.cancel();
