@@ -70,6 +70,8 @@ export async function seedContracts({ api, nodeUrl, chain }) {
       args: [[DEMO_SANCTIONED]],
     }),
   });
+  // anvil's finalized block is 64 below its head: the listing is final, so the first run reads it.
+  await node("anvil_mine", ["0x40"]);
   const { sources } = await api("GET", "/sanction-sources");
   const oldSource = sources.find((s) => s.name === ORACLE_SOURCE);
   if (oldSource) await api("DELETE", `/sanction-sources/${oldSource.id}`);

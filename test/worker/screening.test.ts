@@ -223,5 +223,31 @@ test("a raw transaction that does not decode is refused with what is wrong", asy
   expect(res.status).toBe(200);
   const body = await res.json<{ error: { code: number; message: string } }>();
   expect(body.error.code).toBe(-32602);
-  expect(body.error.message).toMatch(/^params\[0\] of eth_sendRawTransaction is not a signed transaction: /);
+  expect(body.error.message).toMatch(/^the submitted transaction is not a signed transaction: /);
+});
+
+test("another spelling of the method, or a bundle holding a listed transaction, is refused too", async () => {
+  await sanction([alice.address]);
+  const f = await fixture();
+  const raw = await signed(alice, bob.address);
+  const lower = await rpc(
+    f,
+    JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_sendrawtransaction", params: [raw] }),
+  );
+  expect(lower.status).toBe(403);
+  expect(await lower.json()).toMatchObject({
+    error: { data: { code: "sanctioned_address", role: "sender" } },
+  });
+  const clean = await signed(carol, dave.address);
+  const bundle = await rpc(
+    f,
+    JSON.stringify({
+      jsonrpc: "2.0",
+      id: 2,
+      method: "eth_sendBundle",
+      params: [{ txs: [clean, raw], blockNumber: "0x1" }],
+    }),
+  );
+  expect(bundle.status).toBe(403);
+  expect(await seenByNode(raw)).toBe(false);
 });

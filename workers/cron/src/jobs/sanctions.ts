@@ -38,7 +38,12 @@ export const sanctions: Job = {
   cron: "0 * * * *",
   // Until the first snapshot, every minute: screening refuses transactions while there is none.
   catchUp: async (env) =>
-    !(await dbOf(env.DB).select({ v: sanctionsSnapshots.version }).from(sanctionsSnapshots).limit(1).get()),
+    !(await dbOf(env.DB)
+      .select({ v: sanctionsSnapshots.version })
+      .from(sanctionsSnapshots)
+      .limit(1)
+      .get()
+      .catch(() => ({ v: 0 }))),
   async run(env) {
     const db = dbOf(env.DB);
     const sources = await db.select().from(sanctionSources).where(eq(sanctionSources.enabled, true));
@@ -64,6 +69,11 @@ export const sanctions: Job = {
       return { counts, problems };
     }
     const addresses = union(contributing.map((r) => r.addresses as string[]));
+    if (addresses.length === 0) {
+      // Real lists are never empty: an empty union is a source misread, not "nobody is sanctioned".
+      problems.push("the sources list no address together: not published, the previous version stays");
+      return { counts, problems };
+    }
     const hash = await listHash(addresses);
     const latest = await db
       .select()
@@ -141,8 +151,11 @@ async function refresh(
   }
   if (!source.chain || !source.address) return failed("no chain or address configured");
   const chain = await resolveChain(env, source.chain, () => undefined);
-  // An oracle on a chain this deployment does not serve (the mainnet defaults on a local run).
   if (!chain?.enabled || chain.kind !== "evm" || chain.upstreams.length === 0) {
+    // Read before, now unreachable (chain disabled, upstreams off): what it had still counts.
+    if (kept())
+      return { report: report("kept", `chain ${source.chain} is not served now`), addresses: kept() };
+    // An oracle on a chain this deployment does not serve (the mainnet defaults on a local run).
     return { report: report("skipped"), addresses: null };
   }
   const call = chainCaller(chain, settingsOf(env).upstreamTimeoutMs, () => undefined);

@@ -57,11 +57,12 @@ export async function readOracle(
       };
     }
     const to = Math.min(scannedTo + chain.logsBlockRange, target);
-    let logs: { data: Hex; topics: [Hex, ...Hex[]] }[];
+    let events: OracleEvent[];
     try {
-      logs = await call("eth_getLogs", [
+      const logs = await call<{ data: Hex; topics: [Hex, ...Hex[]] }[]>("eth_getLogs", [
         { address, fromBlock: toHex(scannedTo + 1), toBlock: toHex(to), topics: [TOPICS] },
       ]);
+      events = logs.map(eventOf);
     } catch (err) {
       return {
         addresses,
@@ -71,7 +72,7 @@ export async function readOracle(
         error: `blocks ${scannedTo + 1}-${to}: ${(err as Error).message}`,
       };
     }
-    addresses = applyOracleEvents(addresses, logs.map(eventOf));
+    addresses = applyOracleEvents(addresses, events);
     scannedTo = to;
   }
   return { addresses, scannedTo, fromBlock, target };

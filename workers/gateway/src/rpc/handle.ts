@@ -4,7 +4,12 @@
  * Plain Request -> Response, without the router: this is the hot path.
  */
 import type { GatewayError } from "../../../../shared/errors/base";
-import { MethodNotFoundError, toGatewayError } from "../../../../shared/errors/kinds";
+import {
+  MethodNotFoundError,
+  SanctionedTransactionError,
+  ScreeningUnavailableError,
+  toGatewayError,
+} from "../../../../shared/errors/kinds";
 import { redact } from "../../../../shared/errors/redact";
 import type { RpcCall } from "../../../../shared/jsonrpc/parse";
 import { errorEntry } from "../../../../shared/jsonrpc/serialize";
@@ -86,9 +91,13 @@ export async function handleRpc({
       answers.map((a) => a.entry),
     );
     if (body === undefined) {
-      // A single notification gets no body; when the gateway refused it, the status still says so.
-      const refused = single && answers[0]?.error ? answers[0].status : 0;
-      return new Response(null, { status: refused >= 400 ? refused : 204, headers });
+      // A lone notification gets no body; when screening refused it, the status still says so.
+      const error = single ? answers[0]?.error : undefined;
+      const status =
+        error instanceof SanctionedTransactionError || error instanceof ScreeningUnavailableError
+          ? error.httpStatus
+          : 204;
+      return new Response(null, { status, headers });
     }
     return new Response(body, { status: single ? (answers[0]?.status ?? 200) : 200, headers });
   } catch (err) {

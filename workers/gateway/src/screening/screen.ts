@@ -1,7 +1,8 @@
 /**
  * @module
- * Screening: each eth_sendRawTransaction of a request (single, batch item, notification, over HTTP
- * or WebSocket) is decoded and its sender, recipient and EIP-7702 authorization signers checked
+ * Screening: each transaction a request submits (eth_sendRawTransaction in any spelling, its
+ * conditional/sync/private variants and bundles; single, batch item, notification, over HTTP or
+ * WebSocket) is decoded and its sender, recipient and EIP-7702 authorization signers checked
  * against the current sanctions set before any upstream sees it. A hit is written to the audit log
  * and, on a plan that blocks (the default), refused; a plan that flags sends it on.
  */
@@ -14,6 +15,7 @@ import {
 import { redact } from "../../../../shared/errors/redact";
 import type { RpcItem } from "../../../../shared/jsonrpc/parse";
 import { listedParty, partiesOf } from "../../../../shared/screening/parties";
+import { submittedTransactions } from "../../../../shared/screening/submissions";
 import { commitWithAudit } from "../admin/audit";
 import type { KeyContext } from "../auth/resolveKey";
 import { dbOf } from "../db";
@@ -27,17 +29,24 @@ export function screenTransactions(
   key: KeyContext,
   chain: string,
 ): Promise<Map<number, GatewayError>> | undefined {
-  if (!items.some((item) => item.ok && item.method === "eth_sendRawTransaction")) return undefined;
-  return screenAll(env, items, key, chain);
+  const submitted = items.map((item) =>
+    item.ok ? submittedTransactions(item.method, item.params) : undefined,
+  );
+  if (submitted.every((txs) => txs === undefined)) return undefined;
+  return screenAll(env, submitted, key, chain);
 }
 
-async function screenAll(env: Env, items: readonly RpcItem[], key: KeyContext, chain: string) {
+async function screenAll(env: Env, submitted: (unknown[] | undefined)[], key: KeyContext, chain: string) {
   const refusals = new Map<number, GatewayError>();
   const sanctions = await currentSanctions(env.CONFIG_KV);
-  for (const [i, item] of items.entries()) {
-    if (!item.ok || item.method !== "eth_sendRawTransaction") continue;
-    const refusal = sanctions ? await screenOne(env, item.params, sanctions, key, chain) : unscreened(env);
-    if (refusal) refusals.set(i, refusal);
+  for (const [i, txs] of submitted.entries()) {
+    for (const raw of txs ?? []) {
+      const refusal = sanctions ? await screenOne(env, raw, sanctions, key, chain) : unscreened(env);
+      if (refusal) {
+        refusals.set(i, refusal);
+        break;
+      }
+    }
   }
   return refusals;
 }
@@ -53,23 +62,24 @@ function unscreened(env: Env): GatewayError | undefined {
 
 async function screenOne(
   env: Env,
-  params: unknown,
+  raw: unknown,
   sanctions: Sanctions,
   key: KeyContext,
   chain: string,
 ): Promise<GatewayError | undefined> {
   let tx: Awaited<ReturnType<typeof partiesOf>>;
   try {
-    tx = await partiesOf(Array.isArray(params) ? params[0] : undefined);
+    tx = await partiesOf(raw);
   } catch (err) {
     const why = (err instanceof Error ? err.message : String(err)).split("\n")[0];
-    return new InvalidParamsError(`params[0] of eth_sendRawTransaction is not a signed transaction: ${why}`);
+    return new InvalidParamsError(`the submitted transaction is not a signed transaction: ${why}`);
   }
   const hit = listedParty(tx.parties, sanctions.addresses);
   if (!hit) return undefined;
-  const block = key.screening === "block";
+  // Anything but an explicit "flag" blocks.
+  const block = key.screening !== "flag";
   const reason = `the transaction's ${hit.role} ${hit.address} is on the sanctions list`;
-  await commitWithAudit(
+  const recorded = await commitWithAudit(
     dbOf(env.DB),
     {
       actor: `key:${key.keyId}`,
@@ -86,12 +96,21 @@ async function screenOne(
       },
     },
     [],
-  ).catch((err) => {
-    // The refusal stands; the missing row is loud in the logs.
-    console.error(
-      JSON.stringify({ event: "screening_audit_failed", txHash: tx.hash, error: redact(String(err)) }),
-    );
-  });
+  ).then(
+    () => true,
+    (err) => {
+      console.error(
+        JSON.stringify({ event: "screening_audit_failed", txHash: tx.hash, error: redact(String(err)) }),
+      );
+      return false;
+    },
+  );
+  // A flagged transaction is sent only once its record is written; a refusal stands either way.
+  if (!block && !recorded) {
+    return new ScreeningUnavailableError("the flagged transaction could not be recorded; retry", {
+      data: { reason: "audit log unavailable" },
+    });
+  }
   if (!block) return undefined;
   return new SanctionedTransactionError(`transaction refused: ${reason}`, {
     data: { reason, address: hit.address, role: hit.role, snapshotVersion: sanctions.version },

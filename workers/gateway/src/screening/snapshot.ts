@@ -19,9 +19,13 @@ let reading: Promise<Sanctions | null> | undefined;
 export function currentSanctions(kv: KVNamespace): Promise<Sanctions | null> {
   if (held && Date.now() - held.readAt < REFRESH_MS) return Promise.resolve(held.sanctions);
   reading ??= readPublished(kv, 60)
-    .then((published) => {
-      const sanctions = published ? setOf(published) : null;
-      // A failed read keeps what this isolate had rather than dropping to "no snapshot".
+    .then((published) => (wellFormed(published) ? setOf(published) : null))
+    // A failed read keeps what this isolate had; with nothing held, the failure is the caller's.
+    .catch((err: unknown) => {
+      if (held) return null;
+      throw err;
+    })
+    .then((sanctions) => {
       held = { sanctions: sanctions ?? held?.sanctions ?? null, readAt: Date.now() };
       return held.sanctions;
     })
@@ -34,6 +38,11 @@ export function currentSanctions(kv: KVNamespace): Promise<Sanctions | null> {
 /** Takes a version just published (null: none), in the isolate that published it. */
 export function noteSanctions(published: PublishedSanctions | null): void {
   held = { sanctions: published && setOf(published), readAt: Date.now() };
+}
+
+/** Only a set with a version and a list of addresses is screened against. */
+function wellFormed(published: PublishedSanctions | null): published is PublishedSanctions {
+  return Number.isInteger(published?.version) && Array.isArray(published?.addresses);
 }
 
 function setOf(published: PublishedSanctions): Sanctions {
