@@ -22,6 +22,9 @@ import { dbOf } from "../db";
 import { type Env, settingsOf } from "../env";
 import { currentSanctions, type Sanctions } from "./snapshot";
 
+/** Every method that submits transactions starts so, in any case (shared/screening/submissions.ts). */
+const SENDS = /^eth_send/i;
+
 /** The refusals by item index; undefined (not a promise) when the request sends no transaction. */
 export function screenTransactions(
   env: Env,
@@ -29,6 +32,8 @@ export function screenTransactions(
   key: KeyContext,
   chain: string,
 ): Promise<Map<number, GatewayError>> | undefined {
+  // Every request passes here: most send nothing, and are let go without a string or array made.
+  if (!items.some((item) => item.ok && SENDS.test(item.method))) return undefined;
   const submitted = items.map((item) =>
     item.ok ? submittedTransactions(item.method, item.params) : undefined,
   );
