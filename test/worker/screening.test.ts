@@ -5,7 +5,8 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env, exports } from "cloudflare:workers";
 import { type Hex, keccak256, parseGwei } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { beforeEach, expect, test } from "vitest";
+import { beforeEach, expect, test, vi } from "vitest";
+import { publish } from "../../workers/cron/src/sanctions/store";
 import worker from "../../workers/gateway/src/index";
 import { admin, anvil, BASE, type Fixture, fireCron, fixture, resetSanctions, rpc } from "./gateway";
 
@@ -249,5 +250,36 @@ test("another spelling of the method, or a bundle holding a listed transaction, 
     }),
   );
   expect(bundle.status).toBe(403);
+  expect(await seenByNode(raw)).toBe(false);
+});
+
+test("an isolate reads the set the job published to KV once a minute; a malformed value is not screened against", async () => {
+  const f = await fixture();
+  const raw = await signed(alice, bob.address);
+  // Another isolate's job published it: this one learns of it from KV only, within a minute.
+  await publish(env.CONFIG_KV, {
+    version: 42,
+    hash: "h",
+    at: new Date().toISOString(),
+    addresses: [alice.address.toLowerCase()],
+  });
+  vi.useFakeTimers({ toFake: ["Date"] });
+  try {
+    vi.setSystemTime(Date.now() + 61_000);
+    const res = await rpc(f, send(raw));
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({
+      error: { data: { code: "sanctioned_address", snapshotVersion: 42 } },
+    });
+
+    await env.CONFIG_KV.put("sanctions:v1:current", JSON.stringify({ version: 43 }));
+    vi.setSystemTime(Date.now() + 61_000);
+    // Not a set: this isolate keeps the one it holds.
+    expect(await (await rpc(f, send(raw))).json()).toMatchObject({
+      error: { data: { snapshotVersion: 42 } },
+    });
+  } finally {
+    vi.useRealTimers();
+  }
   expect(await seenByNode(raw)).toBe(false);
 });
