@@ -1,6 +1,6 @@
 // Types of the bindings and exports the worker tests see.
 import type { D1Migration } from "cloudflare:test";
-import type { Env as GatewayEnv } from "../../workers/gateway/src/env";
+import type { Env as GatewayEnv } from "../../shared/config/env";
 
 declare global {
   namespace Cloudflare {

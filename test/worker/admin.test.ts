@@ -2,7 +2,7 @@
 // take effect without a restart.
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
-import { auditHash, GENESIS_HASH } from "../../workers/gateway/src/admin/audit";
+import { auditHash, GENESIS_HASH } from "../../shared/audit/log";
 import { admin, adminToken, call, fixture, rpc } from "./gateway";
 
 const SECRET_URL = `${env.TEST_ANVIL_URL}/v2/SuperSecretProviderKey123?apikey=AnotherSecret456`;

@@ -109,7 +109,7 @@ describe("admin API tokens", () => {
 
 describe("revocation bound", () => {
   test("a copy cached elsewhere is trusted for at most 45 s in KV (+15 s in memory), then D1 decides", async () => {
-    const { keyCacheKey, keyMemory } = await import("../../workers/gateway/src/auth/resolveKey");
+    const { keyCacheKey, keyMemory } = await import("../../shared/keys/resolveKey");
     const { sha256Hex } = await import("../../shared/crypto/hash");
     const g = await fixture();
     expect((await rpc(g, body)).status).toBe(200);

@@ -2,8 +2,8 @@
 import { createScheduledController } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
+import { noteSanctions } from "../../shared/screening/sanctionsSet";
 import worker from "../../workers/gateway/src/index";
-import { noteSanctions } from "../../workers/gateway/src/screening/snapshot";
 
 export const BASE = "http://gateway.test";
 

@@ -6,7 +6,7 @@ import { env, exports } from "cloudflare:workers";
 import { type Hex, keccak256, parseGwei } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { beforeEach, expect, test, vi } from "vitest";
-import { publish } from "../../workers/cron/src/sanctions/store";
+import { publish } from "../../shared/stores/sanctions";
 import worker from "../../workers/gateway/src/index";
 import { admin, anvil, BASE, type Fixture, fireCron, fixture, resetSanctions, rpc } from "./gateway";
 

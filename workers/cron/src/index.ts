@@ -3,7 +3,7 @@
  * The scheduled jobs, deployed in the gateway's script (they share its D1, KV and code): each cron
  * trigger in wrangler.toml runs the jobs registered for its expression, each recorded in job_runs.
  */
-import type { Env } from "../../gateway/src/env";
+import type { Env } from "../../../shared/config/env";
 import { prices } from "./jobs/prices";
 import { probes } from "./jobs/probes";
 import { sanctions } from "./jobs/sanctions";

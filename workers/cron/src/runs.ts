@@ -4,10 +4,11 @@
  * status, counts and (redacted) error. A run cut off before it ends stays `running` with no end.
  */
 import { eq } from "drizzle-orm";
+import { dbOf } from "../../../db/client";
 import { jobRuns } from "../../../db/schema";
+import type { Env } from "../../../shared/config/env";
 import { redact } from "../../../shared/errors/redact";
-import { dbOf } from "../../gateway/src/db";
-import type { Env } from "../../gateway/src/env";
+import type { JobName } from "../../../shared/jobs/schedule";
 
 export interface JobOutcome {
   counts: Record<string, number>;
@@ -16,7 +17,7 @@ export interface JobOutcome {
 }
 
 export interface Job {
-  name: string;
+  name: JobName;
   /** The cron expression (as in wrangler.toml's triggers) that runs it. */
   cron: string;
   run(env: Env): Promise<JobOutcome>;

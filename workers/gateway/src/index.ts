@@ -5,22 +5,22 @@
  */
 import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
+import type { Env } from "../../../shared/config/env";
 import { GatewayError } from "../../../shared/errors/base";
 import { InvalidRequestError, NotFoundError, toGatewayError } from "../../../shared/errors/kinds";
 import { redact } from "../../../shared/errors/redact";
+import { resolveKey } from "../../../shared/keys/resolveKey";
+import { usageView } from "../../../shared/metering/usageView";
 import { scheduled } from "../../cron/src/index";
-import { admin } from "./admin";
+import { admin } from "./admin/api";
 import { UsageQuery } from "./admin/schemas";
 import { validQuery } from "./admin/validate";
 import { extractKey } from "./auth/extractKey";
-import { resolveKey } from "./auth/resolveKey";
 import { allPrices, onePrice } from "./data/prices";
 import { ValidatorsQuery, validatorsOf } from "./data/validators";
-import type { Env } from "./env";
-import { usageView } from "./meter/usageView";
 import { type RequestIdVariables, requestId, requestIdOf } from "./middleware/requestId";
-import { EXPOSED_HEADERS, errorResponse, handleRpc } from "./rpc/handle";
 import { handleHealth } from "./rpc/health";
+import { EXPOSED_HEADERS, errorResponse, handleRpc } from "./rpc/pipeline";
 import { matchRpcRoute } from "./rpc/route";
 import { handleUpgrade } from "./rpc/upgrade";
 
@@ -94,7 +94,7 @@ app.onError((err, c) => {
 });
 
 export { ChainFeed, FanoutShard, Stream } from "../../stream/src/index";
-export { TenantMeter } from "./meter/object";
+export { TenantMeter } from "./meter/tenantMeter";
 
 export default {
   fetch(request, env, ctx) {

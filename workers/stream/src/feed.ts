@@ -10,12 +10,13 @@
  * REPLAY_BLOCKS blocks of events stay in SQLite for resuming subscribers.
  */
 import { DurableObject } from "cloudflare:workers";
+import { type ChainConfig, resolveChain } from "../../../shared/config/chains";
+import type { Env } from "../../../shared/config/env";
+import { settingsOf } from "../../../shared/config/env";
 import { redact } from "../../../shared/errors/redact";
+import { type ChainCall, chainCaller } from "../../../shared/routing/chainCaller";
 import { eventLogsOf, type FeedEvent, headOf, removedLogs } from "../../../shared/stream/events";
-import { type ChainConfig, resolveChain } from "../../gateway/src/config/chains";
-import type { Env } from "../../gateway/src/env";
-import { settingsOf } from "../../gateway/src/env";
-import { type ChainCall, chainCaller } from "./chainCall";
+import type { AttachParameters, AttachReturnType, ChainFeedApi } from "../../../shared/stream/protocol";
 import { PendingFilter } from "./pendingFilter";
 
 /** Blocks of events kept for resuming subscribers. */
@@ -32,30 +33,13 @@ type BlockEvent = Extract<FeedEvent, { type: "block" }>;
 type RawBlock = { number: string; hash: string; parentHash: string } & Record<string, unknown>;
 type RawLog = { blockHash: string } & Record<string, unknown>;
 
-export interface AttachParameters {
-  chain: string;
-  shard: string;
-  /** Whether the shard has newPendingTransactions subscribers. */
-  pending: boolean;
-  /** Return every buffered event after this sequence number. */
-  resumeAfter?: number | undefined;
-}
-
-export interface AttachReturnType {
-  /** False when `resumeAfter` is outside the buffer: before `oldest - 1` or after `latest`. */
-  ok: boolean;
-  replay: FeedEvent[];
-  oldest: number;
-  latest: number;
-}
-
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS shards (name TEXT PRIMARY KEY, pending INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 `;
 
-export class ChainFeed extends DurableObject<Env> {
+export class ChainFeed extends DurableObject<Env> implements ChainFeedApi {
   private readonly sql: SqlStorage;
   /** Buffered events, oldest first. */
   private events: FeedEvent[] = [];

@@ -6,8 +6,8 @@
  * share code and bindings with (the meter, the config, the response cache).
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
-import type { Env } from "../../gateway/src/env";
-import { withShard } from "./connection";
+import type { Env } from "../../../shared/config/env";
+import { withShard } from "../../../shared/stream/connection";
 
 export { ChainFeed } from "./feed";
 export { FanoutShard } from "./shard";

@@ -6,9 +6,10 @@
  * Pending transactions are a node's view of its mempool, not a sequence: a change of node may skip
  * or repeat some, as it would over a node's own socket.
  */
+
+import type { ChainConfig, Upstream } from "../../../shared/config/chains";
 import { UpstreamUnavailableError } from "../../../shared/errors/kinds";
-import type { ChainConfig, Upstream } from "../../gateway/src/config/chains";
-import { sendCalls } from "../../gateway/src/upstream/send";
+import { sendCalls } from "../../../shared/upstream/sendCalls";
 
 export class PendingFilter {
   private filter: { upstreamId: string; id: string } | undefined;

@@ -7,6 +7,8 @@
  * answered exactly as over HTTP (auth, method policy, metering, cache, routing).
  */
 import { DurableObject } from "cloudflare:workers";
+import { resolveChain } from "../../../shared/config/chains";
+import { type Env, settingsOf } from "../../../shared/config/env";
 import {
   ChainNotFoundError,
   InvalidParamsError,
@@ -17,22 +19,20 @@ import {
   UnauthorizedError,
 } from "../../../shared/errors/kinds";
 import type { RpcCall } from "../../../shared/jsonrpc/parse";
+import { itemsOf, responseOf } from "../../../shared/jsonrpc/requestItems";
 import { errorEntry } from "../../../shared/jsonrpc/serialize";
+import { resolveKeyHash } from "../../../shared/keys/resolveKey";
 import { cuOf } from "../../../shared/metering/computeUnits";
+import { recordUsage } from "../../../shared/metering/report";
 import { dayOf, familyOf, type UsageRow } from "../../../shared/metering/usage";
+import type { HereAnswer } from "../../../shared/pipeline/answer";
+import { answerMetered } from "../../../shared/pipeline/metered";
+import { type Connection, connectionOf, shardOf } from "../../../shared/stream/connection";
 import { type FeedEvent, notification } from "../../../shared/stream/events";
 import { type LogFilter, matchesLog, parseLogFilter } from "../../../shared/stream/logFilter";
+import type { AttachReturnType, FanoutShardApi } from "../../../shared/stream/protocol";
 import { slowConsumerClose } from "../../../shared/stream/slowConsumer";
 import { parseSubscribe, parseUnsubscribe, type SubscriptionKind } from "../../../shared/stream/subscribe";
-import { resolveKeyHash } from "../../gateway/src/auth/resolveKey";
-import { resolveChain } from "../../gateway/src/config/chains";
-import { type Env, settingsOf } from "../../gateway/src/env";
-import { answerMetered } from "../../gateway/src/meter/metered";
-import { recordUsage } from "../../gateway/src/meter/report";
-import type { HereAnswer } from "../../gateway/src/rpc/answer";
-import { itemsOf, responseOf } from "../../gateway/src/rpc/items";
-import { type Connection, connectionOf, shardOf } from "./connection";
-import type { AttachReturnType } from "./feed";
 
 /** A notification costs the tenant this many CU, like one call. */
 const NOTIFICATION_CU = cuOf("eth_subscription");
@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS subs (id TEXT PRIMARY KEY, conn TEXT NOT NULL, kind T
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 `;
 
-export class FanoutShard extends DurableObject<Env> {
+export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
   private readonly sql: SqlStorage;
   private readonly subs = new Map<string, Subscription>();
   /** Subscriptions answered in the frame being handled, whose backlog goes out after the answer. */

@@ -7,13 +7,14 @@
  */
 import { eq } from "drizzle-orm";
 import { type Address, createPublicClient, custom, parseAbi } from "viem";
+import { dbOf } from "../../../../db/client";
 import { priceFeeds } from "../../../../db/schema";
+import { resolveChain } from "../../../../shared/config/chains";
+import { settingsOf } from "../../../../shared/config/env";
+import { JOB_SCHEDULE } from "../../../../shared/jobs/schedule";
 import { decimalOf, judgeRound, type Round } from "../../../../shared/prices/round";
-import { resolveChain } from "../../../gateway/src/config/chains";
-import { dbOf } from "../../../gateway/src/db";
-import { settingsOf } from "../../../gateway/src/env";
-import { chainCaller } from "../../../stream/src/chainCall";
-import { readPrice, writePrice } from "../prices/store";
+import { chainCaller } from "../../../../shared/routing/chainCaller";
+import { readPrice, writePrice } from "../../../../shared/stores/prices";
 import type { Job } from "../runs";
 
 const AGGREGATOR_V3 = parseAbi([
@@ -26,7 +27,7 @@ type Feed = typeof priceFeeds.$inferSelect;
 
 export const prices: Job = {
   name: "prices",
-  cron: "*/5 * * * *",
+  cron: JOB_SCHEDULE.prices,
   async run(env) {
     const feeds = await dbOf(env.DB).select().from(priceFeeds).where(eq(priceFeeds.enabled, true));
     /** multicalls: chains whose feeds were read in one Multicall3 call. */

@@ -6,13 +6,14 @@
  * reason on it in the admin API and a row in the audit log.
  */
 import { and, eq, lt } from "drizzle-orm";
+import { dbOf } from "../../../../db/client";
 import { chains, upstreamProbes, upstreams } from "../../../../db/schema";
-import { commitWithAudit } from "../../../gateway/src/admin/audit";
-import { type ChainConfig, forgetChain, resolveChain } from "../../../gateway/src/config/chains";
-import { dbOf } from "../../../gateway/src/db";
-import type { Env } from "../../../gateway/src/env";
-import { writeSnapshot } from "../../../gateway/src/routing/healthSnapshot";
-import { probeUpstream } from "../../../gateway/src/routing/probe";
+import { commitWithAudit } from "../../../../shared/audit/log";
+import { type ChainConfig, forgetChain, resolveChain } from "../../../../shared/config/chains";
+import type { Env } from "../../../../shared/config/env";
+import { JOB_SCHEDULE } from "../../../../shared/jobs/schedule";
+import { probeUpstream } from "../../../../shared/routing/probe";
+import { writeSnapshot } from "../../../../shared/stores/health";
 import type { Job } from "../runs";
 
 export const HISTORY_DAYS = 7;
@@ -20,7 +21,7 @@ const ACTOR = "cron:probes";
 
 export const probes: Job = {
   name: "probes",
-  cron: "* * * * *",
+  cron: JOB_SCHEDULE.probes,
   async run(env) {
     const db = dbOf(env.DB);
     // EVM chains only: a P-Chain node would be asked eth_chainId (the validators job reads those).

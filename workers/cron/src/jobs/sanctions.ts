@@ -7,18 +7,19 @@
  * source holding any data, nothing is published (never "nobody is sanctioned").
  */
 import { desc, eq } from "drizzle-orm";
+import { dbOf } from "../../../../db/client";
 import { sanctionSources, sanctionsSnapshots } from "../../../../db/schema";
+import { resolveChain } from "../../../../shared/config/chains";
+import type { Env } from "../../../../shared/config/env";
+import { settingsOf } from "../../../../shared/config/env";
+import { JOB_SCHEDULE } from "../../../../shared/jobs/schedule";
+import { chainCaller } from "../../../../shared/routing/chainCaller";
 import { diff, listHash, union } from "../../../../shared/sanctions/list";
-import { resolveChain } from "../../../gateway/src/config/chains";
-import { dbOf } from "../../../gateway/src/db";
-import type { Env } from "../../../gateway/src/env";
-import { settingsOf } from "../../../gateway/src/env";
-import { noteSanctions } from "../../../gateway/src/screening/snapshot";
-import { chainCaller } from "../../../stream/src/chainCall";
+import { noteSanctions } from "../../../../shared/screening/sanctionsSet";
+import { publish } from "../../../../shared/stores/sanctions";
 import type { Job } from "../runs";
 import { readList } from "../sanctions/readList";
 import { readOracle } from "../sanctions/readOracle";
-import { publish } from "../sanctions/store";
 
 type Source = typeof sanctionSources.$inferSelect;
 
@@ -35,7 +36,7 @@ export interface SourceReport {
 
 export const sanctions: Job = {
   name: "sanctions",
-  cron: "0 * * * *",
+  cron: JOB_SCHEDULE.sanctions,
   // Until the first snapshot, every minute: screening refuses transactions while there is none.
   catchUp: async (env) =>
     !(await dbOf(env.DB)

@@ -5,15 +5,16 @@
  * network that cannot be read keeps its last snapshot, marked stale, and makes the run partial.
  */
 import { and, eq, lt } from "drizzle-orm";
+import { dbOf } from "../../../../db/client";
 import { chains, validatorSnapshots } from "../../../../db/schema";
+import { resolveChain } from "../../../../shared/config/chains";
+import type { Env } from "../../../../shared/config/env";
 import { redact } from "../../../../shared/errors/redact";
+import { JOB_SCHEDULE } from "../../../../shared/jobs/schedule";
+import { readValidatorSnapshot, writeValidatorSnapshot } from "../../../../shared/stores/validators";
 import { summarizeValidators } from "../../../../shared/validators/summarize";
-import { resolveChain } from "../../../gateway/src/config/chains";
-import { dbOf } from "../../../gateway/src/db";
-import type { Env } from "../../../gateway/src/env";
 import type { Job } from "../runs";
 import { type ReadValidatorsReturnType, readValidators } from "../validators/read";
-import { readValidatorSnapshot, writeValidatorSnapshot } from "../validators/store";
 
 export const HISTORY_DAYS = 30;
 
@@ -21,7 +22,7 @@ type Read = Extract<ReadValidatorsReturnType, { ok: true }>;
 
 export const validators: Job = {
   name: "validators",
-  cron: "*/15 * * * *",
+  cron: JOB_SCHEDULE.validators,
   async run(env) {
     const db = dbOf(env.DB);
     const networks = await db

@@ -6,9 +6,9 @@
  * calls of the chain's logsBlockRange. Progress made before a failure is kept.
  */
 import { type Address, decodeEventLog, type Hex, hexToNumber, parseAbi, toEventSelector, toHex } from "viem";
+import type { ChainConfig } from "../../../../shared/config/chains";
+import type { ChainCall } from "../../../../shared/routing/chainCaller";
 import { applyOracleEvents, type OracleEvent } from "../../../../shared/sanctions/list";
-import type { ChainConfig } from "../../../gateway/src/config/chains";
-import type { ChainCall } from "../../../stream/src/chainCall";
 
 export const ORACLE_EVENTS = parseAbi([
   "event SanctionedAddressesAdded(address[] addrs)",

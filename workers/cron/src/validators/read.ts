@@ -5,9 +5,10 @@
  * upstream got wrong comes back as client-safe text: its opaque id and the normalised error, never
  * its URL.
  */
+
+import type { ChainConfig } from "../../../../shared/config/chains";
+import { sendCalls } from "../../../../shared/upstream/sendCalls";
 import { parseValidators, type Validator } from "../../../../shared/validators/parse";
-import type { ChainConfig } from "../../../gateway/src/config/chains";
-import { sendCalls } from "../../../gateway/src/upstream/send";
 
 const CALL = { method: "platform.getCurrentValidators", paramsRaw: "{}" };
 

@@ -3,16 +3,16 @@
  * out: responses and audit rows show an upstream's id, name and flags, and whether its URL changed.
  */
 import { and, eq } from "drizzle-orm";
+import { type Db, dbOf } from "../../../../db/client";
 import { chains, upstreams } from "../../../../db/schema";
+import { commitWithAudit } from "../../../../shared/audit/log";
+import { forgetChain, resolveRpcChain } from "../../../../shared/config/chains";
 import { randomId } from "../../../../shared/crypto/hash";
 import { seal } from "../../../../shared/crypto/secretBox";
 import { NotFoundError } from "../../../../shared/errors/kinds";
-import { forgetChain, resolveRpcChain } from "../config/chains";
-import { type Db, dbOf } from "../db";
-import { healthReport } from "../routing/healthReport";
-import { probeChain } from "../routing/probe";
-import { adminApp } from "./app";
-import { commitWithAudit } from "./audit";
+import { healthReport } from "../../../../shared/routing/healthReport";
+import { probeChain } from "../../../../shared/routing/probe";
+import { adminRouter } from "./router";
 import { CreateChain, CreateUpstream, UpdateChain, UpdateUpstream } from "./schemas";
 import { requireUpstreamUrl } from "./upstreamUrl";
 import { validBody } from "./validate";
@@ -45,7 +45,7 @@ async function requireUpstream(db: Db, slug: string, id: string) {
   return found;
 }
 
-export const chainRoutes = adminApp()
+export const chainRoutes = adminRouter()
   .get("/", async (c) =>
     c.json({ chains: await dbOf(c.env.DB).select().from(chains).orderBy(chains.createdAt) }),
   )

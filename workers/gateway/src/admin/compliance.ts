@@ -4,17 +4,17 @@
  * actions, and whether the audit log's hash chain verifies from its first row.
  */
 import { type AnyColumn, and, asc, desc, gte, inArray, lte, notInArray } from "drizzle-orm";
+import { dbOf } from "../../../../db/client";
 import { auditLog, sanctionsSnapshots } from "../../../../db/schema";
-import { dbOf } from "../db";
-import { adminApp } from "./app";
-import { verifyAuditChain } from "./audit";
+import { verifyAuditChain } from "../../../../shared/audit/log";
+import { adminRouter } from "./router";
 import { ComplianceQuery } from "./schemas";
 import { validQuery } from "./validate";
 
 const DEFAULT_DAYS = 30;
 const SCREENING = ["transaction.refused", "transaction.flagged"];
 
-export const complianceRoutes = adminApp().get("/report", async (c) => {
+export const complianceRoutes = adminRouter().get("/report", async (c) => {
   const query = validQuery(c, ComplianceQuery);
   const to = query.to ? Date.parse(query.to) : Date.now();
   const from = query.from ? Date.parse(query.from) : to - DEFAULT_DAYS * 86_400_000;

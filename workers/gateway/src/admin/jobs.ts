@@ -1,11 +1,11 @@
 /** /admin/v1/jobs: each scheduled job's latest run (workers/cron), and whether one is running. */
 import { inArray, sql } from "drizzle-orm";
+import { dbOf } from "../../../../db/client";
 import { jobRuns } from "../../../../db/schema";
-import { JOBS } from "../../../cron/src/index";
-import { dbOf } from "../db";
-import { adminApp } from "./app";
+import { JOB_SCHEDULE } from "../../../../shared/jobs/schedule";
+import { adminRouter } from "./router";
 
-export const jobRoutes = adminApp().get("/", async (c) => {
+export const jobRoutes = adminRouter().get("/", async (c) => {
   const db = dbOf(c.env.DB);
   const latest = db
     .select({ id: sql<number>`max(${jobRuns.id})` })
@@ -24,6 +24,6 @@ export const jobRoutes = adminApp().get("/", async (c) => {
     .where(inArray(jobRuns.id, latest));
   const byName = new Map(rows.map((r) => [r.job, r]));
   return c.json({
-    jobs: JOBS.map((job) => ({ job: job.name, cron: job.cron, latest: byName.get(job.name) ?? null })),
+    jobs: Object.entries(JOB_SCHEDULE).map(([job, cron]) => ({ job, cron, latest: byName.get(job) ?? null })),
   });
 });

@@ -3,12 +3,12 @@
  * everywhere within 60 s.
  */
 import { eq } from "drizzle-orm";
+import { type Db, dbOf } from "../../../../db/client";
 import { apiKeys } from "../../../../db/schema";
+import { commitWithAudit } from "../../../../shared/audit/log";
 import { NotFoundError } from "../../../../shared/errors/kinds";
-import { type Db, dbOf } from "../db";
-import { adminApp } from "./app";
-import { commitWithAudit } from "./audit";
-import { forgetKeys } from "./forgetKeys";
+import { forgetKeys } from "../../../../shared/keys/forgetKeys";
+import { adminRouter } from "./router";
 import { UpdateKey } from "./schemas";
 import { publicKeyColumns } from "./tenants";
 import { validBody } from "./validate";
@@ -24,7 +24,7 @@ async function requireKey(db: Db, id: string) {
   return { hash, key };
 }
 
-export const keyRoutes = adminApp()
+export const keyRoutes = adminRouter()
   .patch("/:id", async (c) => {
     const changes = await validBody(c, UpdateKey);
     const db = dbOf(c.env.DB);

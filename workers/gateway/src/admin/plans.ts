@@ -3,13 +3,13 @@
  * burst, monthly CU). A change reaches every location within 60 s.
  */
 import { eq } from "drizzle-orm";
+import { type Db, dbOf } from "../../../../db/client";
 import { apiKeys, plans, tenants } from "../../../../db/schema";
+import { commitWithAudit } from "../../../../shared/audit/log";
 import { randomId } from "../../../../shared/crypto/hash";
 import { NotFoundError } from "../../../../shared/errors/kinds";
-import { type Db, dbOf } from "../db";
-import { adminApp } from "./app";
-import { commitWithAudit } from "./audit";
-import { forgetKeys } from "./forgetKeys";
+import { forgetKeys } from "../../../../shared/keys/forgetKeys";
+import { adminRouter } from "./router";
 import { CreatePlan, UpdatePlan } from "./schemas";
 import { validBody } from "./validate";
 
@@ -19,7 +19,7 @@ async function requirePlan(db: Db, id: string) {
   return plan;
 }
 
-export const planRoutes = adminApp()
+export const planRoutes = adminRouter()
   .get("/", async (c) =>
     c.json({ plans: await dbOf(c.env.DB).select().from(plans).orderBy(plans.createdAt) }),
   )

@@ -1,11 +1,11 @@
 /** /admin/v1/price-feeds: the Chainlink feeds the price job reads (workers/cron/src/jobs/prices.ts). */
 import { eq } from "drizzle-orm";
+import { type Db, dbOf } from "../../../../db/client";
 import { priceFeeds } from "../../../../db/schema";
+import { commitWithAudit } from "../../../../shared/audit/log";
 import { randomId } from "../../../../shared/crypto/hash";
 import { NotFoundError } from "../../../../shared/errors/kinds";
-import { type Db, dbOf } from "../db";
-import { adminApp } from "./app";
-import { commitWithAudit } from "./audit";
+import { adminRouter } from "./router";
 import { CreatePriceFeed, UpdatePriceFeed } from "./schemas";
 import { validBody } from "./validate";
 
@@ -15,7 +15,7 @@ async function requireFeed(db: Db, id: string) {
   return feed;
 }
 
-export const priceFeedRoutes = adminApp()
+export const priceFeedRoutes = adminRouter()
   .get("/", async (c) =>
     c.json({ feeds: await dbOf(c.env.DB).select().from(priceFeeds).orderBy(priceFeeds.pair) }),
   )

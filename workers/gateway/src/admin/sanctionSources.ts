@@ -3,12 +3,12 @@
  * Chainalysis oracle on a chain), with each source's last read: size, when, and why it last failed.
  */
 import { eq } from "drizzle-orm";
+import { type Db, dbOf } from "../../../../db/client";
 import { sanctionSources } from "../../../../db/schema";
+import { commitWithAudit } from "../../../../shared/audit/log";
 import { randomId } from "../../../../shared/crypto/hash";
 import { InvalidBodyError, NotFoundError } from "../../../../shared/errors/kinds";
-import { type Db, dbOf } from "../db";
-import { adminApp } from "./app";
-import { commitWithAudit } from "./audit";
+import { adminRouter } from "./router";
 import { CreateSanctionSource, UpdateSanctionSource } from "./schemas";
 import { validBody } from "./validate";
 
@@ -23,7 +23,7 @@ async function requireSource(db: Db, id: string) {
   return source;
 }
 
-export const sanctionSourceRoutes = adminApp()
+export const sanctionSourceRoutes = adminRouter()
   .get("/", async (c) => {
     const rows = await dbOf(c.env.DB).select().from(sanctionSources).orderBy(sanctionSources.name);
     return c.json({ sources: rows.map(view) });

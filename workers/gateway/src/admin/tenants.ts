@@ -1,13 +1,13 @@
 /** /admin/v1/tenants and their keys. A key's plaintext is returned once, at creation; D1 keeps its hash. */
 import { eq } from "drizzle-orm";
+import { type Db, dbOf } from "../../../../db/client";
 import { apiKeys, plans, tenants } from "../../../../db/schema";
+import { commitWithAudit } from "../../../../shared/audit/log";
 import { randomId, sha256Hex, toBase64Url } from "../../../../shared/crypto/hash";
 import { InvalidBodyError, NotFoundError } from "../../../../shared/errors/kinds";
-import { type Db, dbOf } from "../db";
-import { usageView } from "../meter/usageView";
-import { adminApp } from "./app";
-import { commitWithAudit } from "./audit";
-import { forgetKeys } from "./forgetKeys";
+import { forgetKeys } from "../../../../shared/keys/forgetKeys";
+import { usageView } from "../../../../shared/metering/usageView";
+import { adminRouter } from "./router";
 import { CreateKey, CreateTenant, UpdateTenant, UsageQuery } from "./schemas";
 import { validBody, validQuery } from "./validate";
 
@@ -38,7 +38,7 @@ async function requirePlan(db: Db, id: string) {
     });
 }
 
-export const tenantRoutes = adminApp()
+export const tenantRoutes = adminRouter()
   .get("/", async (c) =>
     c.json({ tenants: await dbOf(c.env.DB).select().from(tenants).orderBy(tenants.createdAt) }),
   )

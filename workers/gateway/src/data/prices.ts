@@ -4,7 +4,7 @@
  * key. A pair is written with a dash in the URL (`ETH-USD` for ETH/USD).
  */
 import { NotFoundError } from "../../../../shared/errors/kinds";
-import { asServed, readPrice, readPrices } from "../../../cron/src/prices/store";
+import { asServed, readPrice, readPrices } from "../../../../shared/stores/prices";
 
 export async function allPrices(kv: KVNamespace) {
   const now = Date.now();

@@ -6,8 +6,8 @@
  */
 import { z } from "zod";
 import { NotFoundError } from "../../../../shared/errors/kinds";
+import { asServed, readValidatorSnapshot } from "../../../../shared/stores/validators";
 import { TOP_BY, topValidators } from "../../../../shared/validators/top";
-import { asServed, readValidatorSnapshot } from "../../../cron/src/validators/store";
 
 export const MAX_TOP = 100;
 

@@ -3,12 +3,13 @@
  * GET /v1/:chain/health (key in x-api-key or Authorization, or /v1/:chain/:key/health): the
  * chain's upstreams as this isolate sees them. Probes first, so a cold isolate reports real data.
  */
+
+import { resolveRpcChain } from "../../../../shared/config/chains";
+import type { Env } from "../../../../shared/config/env";
+import { resolveKey } from "../../../../shared/keys/resolveKey";
+import { healthReport } from "../../../../shared/routing/healthReport";
+import { probeChain } from "../../../../shared/routing/probe";
 import { extractKey } from "../auth/extractKey";
-import { resolveKey } from "../auth/resolveKey";
-import { resolveRpcChain } from "../config/chains";
-import type { Env } from "../env";
-import { healthReport } from "../routing/healthReport";
-import { probeChain } from "../routing/probe";
 
 export interface HandleHealthParameters {
   request: Request;

@@ -4,13 +4,14 @@
  * and the upgrade goes to the stream entrypoint through the STREAM service binding. A refused
  * upgrade gets the same JSON-RPC error body and status as an HTTP request would.
  */
+
+import { resolveRpcChain } from "../../../../shared/config/chains";
+import type { Env } from "../../../../shared/config/env";
 import { toGatewayError } from "../../../../shared/errors/kinds";
-import { upgradeFor } from "../../../stream/src/connection";
+import { hashOf, resolveKey } from "../../../../shared/keys/resolveKey";
+import { upgradeFor } from "../../../../shared/stream/connection";
 import { extractKey } from "../auth/extractKey";
-import { hashOf, resolveKey } from "../auth/resolveKey";
-import { resolveRpcChain } from "../config/chains";
-import type { Env } from "../env";
-import { errorResponse } from "./handle";
+import { errorResponse } from "./pipeline";
 import type { RpcRoute } from "./route";
 
 export async function handleUpgrade(

@@ -1,0 +1,116 @@
+/**
+ * @module
+ * Chain slug -> the chain and its enabled upstreams, through memory -> KV -> D1. KV holds upstream
+ * URLs sealed; only isolate memory holds them open. Changes reach every isolate within 60 s. The
+ * JSON-RPC paths (HTTP, WebSocket, health) take a chain only through `resolveRpcChain`, which turns
+ * away chains that are not EVM.
+ */
+import { and, eq } from "drizzle-orm";
+import { dbOf } from "../../db/client";
+import { chains, upstreams } from "../../db/schema";
+import { open } from "../crypto/secretBox";
+import { ChainNotFoundError } from "../errors/kinds";
+import { secretsOf } from "../errors/redact";
+import { TtlCache } from "../isolate/ttlCache";
+import type { Env } from "./env";
+import { invalidate, readThrough } from "./readThrough";
+
+type ChainSettings = Pick<
+  typeof chains.$inferSelect,
+  "budgetMs" | "maxLagBlocks" | "blockTimeMs" | "finalityDepth" | "logsBlockRange" | "logsMaxResults"
+>;
+
+type ChainKind = (typeof chains.$inferSelect)["kind"];
+
+interface StoredChain extends ChainSettings {
+  slug: string;
+  kind: ChainKind;
+  chainId: number;
+  enabled: boolean;
+  upstreams: { id: string; urlSealed: string; capabilities: string[]; oldestBlock: number | null }[];
+}
+
+export interface Upstream {
+  /** Opaque id, safe to show to clients. */
+  id: string;
+  url: string;
+  /** Fragments of the URL to scrub from anything a client or a log may see. */
+  secrets: string[];
+  capabilities: string[];
+  oldestBlock: number | undefined;
+}
+
+/** A chain and its enabled upstreams; the settings are documented in db/schema.ts. */
+export interface ChainConfig extends ChainSettings {
+  slug: string;
+  /** `evm`: served over JSON-RPC; `avalanche-p`: read only by the validators job. */
+  kind: ChainKind;
+  chainId: number;
+  enabled: boolean;
+  upstreams: Upstream[];
+}
+
+export const chainMemory = new TtlCache<ChainConfig | null>(1_000);
+/** Versioned: an entry cached by an older deployment, without the newer settings, is never read. */
+export const chainCacheKey = (slug: string) => `chain:v3:${slug}`;
+
+/** Drops the chain's cached config (isolate and KV) after a change: at once here, within 60 s everywhere. */
+export const forgetChain = (env: Env, slug: string) =>
+  invalidate(env.CONFIG_KV, chainMemory, chainCacheKey(slug));
+
+export function resolveChain(env: Env, slug: string, waitUntil: (p: Promise<unknown>) => void) {
+  return readThrough<StoredChain, ChainConfig>({
+    kv: env.CONFIG_KV,
+    key: chainCacheKey(slug),
+    memory: chainMemory,
+    load: () => loadChain(env.DB, slug),
+    hydrate: (stored) => openChain(stored, env.UPSTREAM_KEY),
+    waitUntil,
+  });
+}
+
+/** The chain a JSON-RPC request names: an error a client can act on when there is none, or it is not EVM. */
+export async function resolveRpcChain(
+  env: Env,
+  slug: string,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<ChainConfig> {
+  const chain = await resolveChain(env, slug, waitUntil);
+  const shown = slug.slice(0, 64);
+  if (!chain) throw new ChainNotFoundError(`unknown chain "${shown}": check the chain name in the URL`);
+  if (chain.kind !== "evm") {
+    throw new ChainNotFoundError(
+      `"${shown}" is an Avalanche P-Chain, read only by the validators job, not served over JSON-RPC: GET /v1/validators/${shown} for its validators`,
+    );
+  }
+  return chain;
+}
+
+async function loadChain(d1: D1Database, slug: string): Promise<StoredChain | null> {
+  const db = dbOf(d1);
+  const chain = await db.select().from(chains).where(eq(chains.slug, slug)).get();
+  if (!chain) return null;
+  const rows = await db
+    .select({
+      id: upstreams.id,
+      urlSealed: upstreams.urlSealed,
+      capabilities: upstreams.capabilities,
+      oldestBlock: upstreams.oldestBlock,
+    })
+    .from(upstreams)
+    .where(and(eq(upstreams.chain, slug), eq(upstreams.enabled, true)))
+    .orderBy(upstreams.createdAt);
+  // Everything but the display name and creation time: the settings routing and caching read.
+  const { name: _name, createdAt: _createdAt, ...stored } = chain;
+  return { ...stored, upstreams: rows };
+}
+
+async function openChain({ upstreams, ...chain }: StoredChain, key: string): Promise<ChainConfig> {
+  const opened = await Promise.all(
+    upstreams.map(async ({ id, urlSealed, capabilities, oldestBlock }) => {
+      const url = await open(urlSealed, key);
+      return { id, url, secrets: secretsOf(url), capabilities, oldestBlock: oldestBlock ?? undefined };
+    }),
+  );
+  return { ...chain, upstreams: opened };
+}

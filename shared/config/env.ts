@@ -1,0 +1,69 @@
+/**
+ * @module
+ * The script's bindings, shared by its three entry points, and the settings derived from them. The
+ * Durable Objects appear as the interfaces they answer, never as their classes.
+ */
+import { z } from "zod";
+import type { TenantMeterApi } from "../metering/meterProtocol";
+import type { ChainFeedApi, FanoutShardApi } from "../stream/protocol";
+
+export interface Env {
+  DB: D1Database;
+  CONFIG_KV: KVNamespace;
+  /** Call results that can never change, shared by every location (shared/cache/tiers.ts). */
+  RPC_CACHE: KVNamespace;
+  /** One rate limiter and usage meter per tenant. */
+  METER: DurableObjectNamespace<TenantMeterApi>;
+  /** WebSocket subscriptions (workers/stream): the entrypoint, the per-chain feeds, the fan-out shards. */
+  STREAM: Fetcher;
+  FEED: DurableObjectNamespace<ChainFeedApi>;
+  SHARD: DurableObjectNamespace<FanoutShardApi>;
+  /** Fan-out shards per chain; each client socket goes to one of them at random. */
+  STREAM_SHARDS?: string;
+  /** HS256 secret for admin JWTs (at least 32 bytes). */
+  ADMIN_JWT_SECRET: string;
+  /** 32 random bytes, base64: seals upstream URLs at rest. */
+  UPSTREAM_KEY: string;
+  MAX_BODY_BYTES?: string;
+  UPSTREAM_TIMEOUT_MS?: string;
+  METER_LEASE_MS?: string;
+  /** With no sanctions snapshot yet: "refuse" transactions (the default) or "allow" them unscreened. */
+  SCREENING_WITHOUT_SNAPSHOT?: string;
+}
+
+const SettingsSchema = z.object({
+  maxBodyBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  upstreamTimeoutMs: z.coerce.number().int().positive().default(4_000),
+  /** Milliseconds of a tenant's rate an isolate leases at a time; 0 asks the meter on every request. */
+  meterLeaseMs: z.coerce.number().int().min(0).max(1_000).default(100),
+  screeningWithoutSnapshot: z.enum(["refuse", "allow"]).default("refuse"),
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
+
+/** The settings of the last variables seen (one entry, this isolate's life): parsed once, not per request. */
+let cached: { from: readonly unknown[]; settings: Settings } | undefined;
+
+/** Validated settings, parsed again only when the variables they come from change. */
+export function settingsOf(env: Env): Settings {
+  const from = [
+    env.MAX_BODY_BYTES,
+    env.UPSTREAM_TIMEOUT_MS,
+    env.METER_LEASE_MS,
+    env.SCREENING_WITHOUT_SNAPSHOT,
+  ];
+  if (!cached || cached.from.some((v, i) => v !== from[i])) {
+    const settings = SettingsSchema.parse({
+      maxBodyBytes: from[0],
+      upstreamTimeoutMs: from[1],
+      meterLeaseMs: from[2],
+      screeningWithoutSnapshot: from[3],
+    });
+    cached = { from, settings };
+  }
+  return cached.settings;
+}

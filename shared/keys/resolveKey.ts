@@ -1,0 +1,114 @@
+/**
+ * @module
+ * API key -> the key's tenant and plan, by SHA-256 hash, through memory -> KV -> D1.
+ * A revoked key, or one whose tenant is suspended, stops working within 60 s (see cache/readThrough).
+ */
+import { and, eq, isNull } from "drizzle-orm";
+import { dbOf } from "../../db/client";
+import { apiKeys, plans, tenants } from "../../db/schema";
+import type { Env } from "../config/env";
+import { readThrough } from "../config/readThrough";
+import { sha256Hex } from "../crypto/hash";
+import { UnauthorizedError } from "../errors/kinds";
+import { TtlCache } from "../isolate/ttlCache";
+import type { KeyLimits } from "../metering/limits";
+
+export interface KeyContext {
+  keyId: string;
+  tenantId: string;
+  planId: string;
+  maxBatch: number;
+  /** Widest eth_getLogs block range one call may ask for. */
+  logsMaxBlockRange: number;
+  namespaces: string[];
+  limits: KeyLimits;
+  /** The plan's WebSocket limits. */
+  ws: { maxConnections: number; maxSubscriptions: number; maxMessageBytes: number };
+  /** A transaction touching a sanctioned address: refused, or sent on and recorded. */
+  screening: "block" | "flag";
+}
+
+export const keyMemory = new TtlCache<KeyContext | null>(10_000);
+/** Key -> its SHA-256, so a hot key is hashed once per isolate, not once per request. */
+const hashes = new TtlCache<string>(10_000);
+const HASH_TTL_MS = 10 * 60_000;
+/** Versioned: an entry cached by an older deployment, without the newer plan fields, is never read. */
+export const keyCacheKey = (hash: string) => `key:v5:${hash}`;
+const MAX_KEY_LENGTH = 256;
+
+export async function resolveKey(
+  env: Env,
+  key: string | undefined,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<KeyContext> {
+  if (!key) {
+    throw new UnauthorizedError(
+      "missing API key: put it in the URL (/v1/<chain>/<key>), in x-api-key, or as Authorization: Bearer",
+    );
+  }
+  if (key.length > MAX_KEY_LENGTH) throw invalidKey();
+  return resolveKeyHash(env, await hashOf(key), waitUntil);
+}
+
+/** The SHA-256 (hex) of an API key, as keys are stored. */
+export async function hashOf(key: string): Promise<string> {
+  let hash = hashes.get(key);
+  if (hash === undefined) {
+    hash = await sha256Hex(key);
+    hashes.set(key, hash, HASH_TTL_MS);
+  }
+  return hash;
+}
+
+/** Same as resolveKey, from the key's hash: a WebSocket keeps only the hash of the key it opened with. */
+export async function resolveKeyHash(
+  env: Env,
+  hash: string,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<KeyContext> {
+  const context = await readThrough<KeyContext, KeyContext>({
+    kv: env.CONFIG_KV,
+    key: keyCacheKey(hash),
+    memory: keyMemory,
+    load: () => loadKey(env.DB, hash),
+    hydrate: (stored) => stored,
+    waitUntil,
+  });
+  if (!context) throw invalidKey();
+  return context;
+}
+
+function invalidKey() {
+  return new UnauthorizedError("invalid API key: check the key, or create a new one");
+}
+
+async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null> {
+  const row = await dbOf(d1)
+    .select({
+      keyId: apiKeys.id,
+      tenantId: apiKeys.tenantId,
+      planId: plans.id,
+      maxBatch: plans.maxBatch,
+      logsMaxBlockRange: plans.logsMaxBlockRange,
+      namespaces: plans.namespaces,
+      limits: {
+        cuPerSecond: plans.cuPerSecond,
+        burstCu: plans.burstCu,
+        monthlyCu: plans.monthlyCu,
+        keyCuPerSecond: apiKeys.cuPerSecond,
+        onMeterDown: plans.onMeterDown,
+      },
+      ws: {
+        maxConnections: plans.wsMaxConnections,
+        maxSubscriptions: plans.wsMaxSubscriptions,
+        maxMessageBytes: plans.wsMaxMessageBytes,
+      },
+      screening: plans.screening,
+    })
+    .from(apiKeys)
+    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+    .innerJoin(plans, eq(plans.id, tenants.planId))
+    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt), eq(tenants.status, "active")))
+    .get();
+  return row ?? null;
+}

@@ -1,0 +1,50 @@
+/**
+ * @module
+ * What the tenant's meter object (workers/gateway/src/meter/tenantMeter.ts) answers over native RPC:
+ * the interface the isolates call it through, so callers never import the class.
+ */
+import type { LimitKind } from "./lease";
+import type { KeyLimits } from "./limits";
+import type { Bucket } from "./tokenBucket";
+import type { UsageRow } from "./usage";
+
+export interface AcquireParameters {
+  tenantId: string;
+  keyId: string;
+  limits: KeyLimits;
+  /** CU wanted, and the least that is any use. */
+  want: number;
+  need: number;
+  /** Unspent CU of the isolate's lease, given back. */
+  returned: number;
+}
+
+export interface AcquireReturnType {
+  granted: number;
+  /** The binding bucket after the grant (the key's when capped), for rate-limit headers. */
+  bucket: Bucket;
+  /** When refused: when to come back, and which limit refused. */
+  retryAt?: number;
+  by?: LimitKind;
+}
+
+export interface ReportParameters {
+  tenantId: string;
+  /** The reporting isolate, and the number of this report from it: a report is applied once. */
+  reporter: string;
+  seq: number;
+  rows: UsageRow[];
+}
+
+/** One Durable Object per tenant: its token buckets, month's quota, usage and open sockets. */
+export interface TenantMeterApi extends Rpc.DurableObjectBranded {
+  /** Grants a lease out of the tenant's bucket (and the key's, when capped) and month, or refuses. */
+  acquire(p: AcquireParameters): AcquireReturnType;
+  /** Adds an isolate's usage report, once. */
+  report(p: ReportParameters): Promise<void>;
+  /** Writes usage not yet in D1 there; returns how many rows it wrote. */
+  flush(): Promise<number>;
+  /** Counts a WebSocket the tenant opens, unless it already holds `max`. */
+  openSocket(connId: string, max: number): boolean;
+  closeSocket(connId: string): void;
+}

@@ -1,0 +1,44 @@
+/**
+ * @module
+ * An isolate that meets a chain for the first time seeds its tracker from the probe job's health
+ * snapshot (shared/stores/health.ts), so its first request need not wait for a probe of its own.
+ */
+import type { ChainConfig } from "../config/chains";
+import { type HealthSnapshot, readSnapshot, SNAPSHOT_MAX_AGE_MS } from "../stores/health";
+import { healthOf, recordFinalized, recordHead } from "./tracker";
+
+/**
+ * Chains this isolate has read the snapshot of (or is reading). Bound: one entry per chain this
+ * isolate has served, for its life; an entry is a settled promise once the read is done.
+ */
+const seeded = new Map<string, Promise<void>>();
+const DONE = Promise.resolve();
+
+/** Reads the chain's snapshot once per isolate and applies it; undefined once that is done. */
+export function seedFromSnapshot(kv: KVNamespace, chain: ChainConfig): Promise<void> | undefined {
+  const started = seeded.get(chain.slug);
+  if (started) return started === DONE ? undefined : started;
+  const seeding = readSnapshot(kv, chain.slug)
+    .then((snapshot) => {
+      if (snapshot) applySnapshot(chain, snapshot, Date.now());
+    })
+    .catch(() => undefined)
+    .finally(() => seeded.set(chain.slug, DONE));
+  seeded.set(chain.slug, seeding);
+  return seeding;
+}
+
+/** Gives upstreams this isolate knows nothing about yet the snapshot's readings. */
+export function applySnapshot(chain: ChainConfig, snapshot: HealthSnapshot, now: number): void {
+  if (now - snapshot.at > SNAPSHOT_MAX_AGE_MS) return;
+  for (const upstream of chain.upstreams) {
+    const reading = snapshot.upstreams.find((u) => u.id === upstream.id);
+    const h = healthOf(upstream);
+    if (!reading || h.chainIdOk !== undefined || reading.chainIdOk === undefined) continue;
+    h.chainIdOk = reading.chainIdOk;
+    if (!reading.ok) continue;
+    h.latency.record(reading.latencyMs);
+    if (reading.head !== undefined) recordHead(upstream, reading.head);
+    if (reading.finalized !== undefined) recordFinalized(upstream, reading.finalized);
+  }
+}

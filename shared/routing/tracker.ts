@@ -1,0 +1,148 @@
+/**
+ * @module
+ * Health of each upstream as this isolate sees it from live traffic and probes: latency, node
+ * error rate, throttling, head block, chain id check and circuit state. It records; the pure
+ * rules in shared/routing decide what the numbers mean.
+ */
+
+import type { ChainConfig, Upstream } from "../config/chains";
+import { Circuit } from "./circuit";
+import { ErrorWindow } from "./errorWindow";
+import { LatencyStats } from "./latency";
+import type { RankContext, UpstreamMetrics } from "./score";
+
+/** How long a 429 keeps an upstream marked as throttled. */
+const THROTTLED_MS = 5_000;
+
+export interface UpstreamHealth {
+  /** The URL these numbers were measured on: a new URL starts from scratch. */
+  readonly url: string;
+  readonly latency: LatencyStats;
+  readonly errors: ErrorWindow;
+  readonly circuit: Circuit;
+  throttledUntil: number;
+  head: number | undefined;
+  /** Its `finalized` block, when it answers the tag. */
+  finalized: number | undefined;
+  chainIdOk: boolean | undefined;
+  /** When this isolate last sent it a probe. */
+  probedAt: number;
+}
+
+/** What one request to an upstream came to, for its health. */
+export type RequestResult = "ok" | "failed" | "throttled";
+
+const health = new Map<string, UpstreamHealth>();
+
+/** The health of an upstream, started afresh when it is new or its URL changed. */
+export function healthOf(upstream: Upstream): UpstreamHealth {
+  let found = health.get(upstream.id);
+  if (found?.url !== upstream.url) {
+    found = {
+      url: upstream.url,
+      latency: new LatencyStats(),
+      errors: new ErrorWindow(),
+      circuit: new Circuit(),
+      throttledUntil: 0,
+      head: undefined,
+      finalized: undefined,
+      chainIdOk: undefined,
+      probedAt: -Infinity,
+    };
+    health.set(upstream.id, found);
+  }
+  return found;
+}
+
+/**
+ * Records one request to an upstream. `latencyMs` is given only when it is worth a sample (a
+ * single call; a batch's time says little about the node).
+ */
+export function recordResult(
+  upstream: Upstream,
+  result: RequestResult,
+  now: number,
+  latencyMs?: number,
+): void {
+  const h = health.get(upstream.id);
+  // Measured on a URL the upstream no longer has: not its health any more.
+  if (h?.url !== upstream.url) return;
+  if (latencyMs !== undefined && result !== "failed") h.latency.record(latencyMs);
+  if (result === "throttled") {
+    h.throttledUntil = now + THROTTLED_MS;
+    return;
+  }
+  h.errors.record(result === "failed", now);
+  if (result === "failed") h.circuit.failure(now);
+  else h.circuit.success();
+}
+
+export function recordHead(upstream: Upstream, head: number): void {
+  const h = health.get(upstream.id);
+  if (h?.url === upstream.url && h.chainIdOk !== false && Number.isSafeInteger(head)) h.head = head;
+}
+
+export function recordFinalized(upstream: Upstream, finalized: number): void {
+  const h = health.get(upstream.id);
+  if (h?.url === upstream.url && h.chainIdOk === true && Number.isSafeInteger(finalized))
+    h.finalized = finalized;
+}
+
+/**
+ * The newest block this upstream holds as final: its `finalized` tag, or its head less the chain's
+ * finality depth when it does not answer the tag; never above its head.
+ */
+export function finalizedOf(upstream: Upstream, finalityDepth: number): number | undefined {
+  const h = health.get(upstream.id);
+  if (h?.url !== upstream.url || h.chainIdOk !== true || h.head === undefined) return undefined;
+  return Math.min(h.head, h.finalized ?? h.head - finalityDepth);
+}
+
+/** The highest block any upstream of the chain holds as final. */
+export function chainFinalizedOf(chain: ChainConfig): number | undefined {
+  let highest: number | undefined;
+  for (const upstream of chain.upstreams) {
+    const finalized = finalizedOf(upstream, chain.finalityDepth);
+    if (finalized !== undefined) highest = Math.max(highest ?? finalized, finalized);
+  }
+  return highest;
+}
+
+export function metricsOf(upstream: Upstream, now: number): UpstreamMetrics & { upstream: Upstream } {
+  const h = healthOf(upstream);
+  return {
+    upstream,
+    id: upstream.id,
+    capabilities: upstream.capabilities,
+    oldestBlock: upstream.oldestBlock,
+    chainIdOk: h.chainIdOk,
+    circuit: h.circuit.state(now),
+    latencyEwmaMs: h.latency.ewma,
+    latencyP90Ms: h.latency.p90,
+    errorRate: h.errors.rate(now),
+    throttled: h.throttledUntil > now,
+    head: h.head,
+  };
+}
+
+const turns = new Map<string, number>();
+
+/** A counter per chain that advances with every routed call, so near-equal upstreams take turns. */
+export function nextTurn(chain: string): number {
+  const turn = (turns.get(chain) ?? 0) + 1;
+  turns.set(chain, turn % 1_000_000);
+  return turn;
+}
+
+/** The chain's highest head among upstreams known to serve it, and its lag limit. */
+export function rankContextOf(chain: ChainConfig, now = Date.now()): RankContext {
+  let maxHead: number | undefined;
+  for (const upstream of chain.upstreams) {
+    const h = healthOf(upstream);
+    // A dead upstream's last head must not make the live ones look behind.
+    if (h.chainIdOk && h.head !== undefined && h.circuit.state(now) !== "open") {
+      maxHead = Math.max(maxHead ?? 0, h.head);
+    }
+  }
+  return { maxHead, maxLagBlocks: chain.maxLagBlocks };
+}

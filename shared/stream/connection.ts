@@ -1,0 +1,61 @@
+/**
+ * @module
+ * Who a WebSocket belongs to: set by the gateway once the key is checked, carried to the shard in
+ * a header of the upgrade (only the gateway can reach the stream entrypoint), and kept as the
+ * socket's attachment (at most 2 KiB) for as long as it is open.
+ */
+import type { KeyContext } from "../keys/resolveKey";
+
+export interface Connection {
+  connId: string;
+  /** SHA-256 of the API key: every frame is checked against the key's current state. */
+  keyHash: string;
+  keyId: string;
+  tenantId: string;
+  chain: string;
+  /** The fan-out shard holding the socket. */
+  shard: string;
+  maxConnections: number;
+  maxSubscriptions: number;
+  maxMessageBytes: number;
+}
+
+const HEADER = "x-stream-connection";
+
+/** The upgrade request the gateway hands to the stream entrypoint. */
+export function upgradeFor(request: Request, key: KeyContext, keyHash: string, chain: string): Request {
+  const conn: Omit<Connection, "connId" | "shard"> = {
+    keyHash,
+    keyId: key.keyId,
+    tenantId: key.tenantId,
+    chain,
+    maxConnections: key.ws.maxConnections,
+    maxSubscriptions: key.ws.maxSubscriptions,
+    maxMessageBytes: key.ws.maxMessageBytes,
+  };
+  const headers = new Headers(request.headers);
+  headers.set(HEADER, JSON.stringify(conn));
+  return new Request(request.url, { headers });
+}
+
+/** The connection an upgrade carries, given its shard and a fresh id; undefined if it carries none. */
+export function connectionOf(request: Request, shard: string): Connection | undefined {
+  const header = request.headers.get(HEADER);
+  if (!header || request.headers.get("upgrade")?.toLowerCase() !== "websocket") return undefined;
+  return {
+    ...(JSON.parse(header) as Omit<Connection, "connId" | "shard">),
+    connId: crypto.randomUUID(),
+    shard,
+  };
+}
+
+/** Names the shard an upgrade goes to; the shard reads it back from this header. */
+export function withShard(request: Request, shard: string): Request {
+  const headers = new Headers(request.headers);
+  headers.set("x-stream-shard", shard);
+  return new Request(request.url, { headers });
+}
+
+export function shardOf(request: Request): string | undefined {
+  return request.headers.get("x-stream-shard") ?? undefined;
+}

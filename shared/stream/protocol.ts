@@ -1,0 +1,38 @@
+/**
+ * @module
+ * What the stream's Durable Objects (workers/stream) answer over native RPC: the chain's feed and
+ * the fan-out shards, as interfaces, so callers never import the classes.
+ */
+import type { FeedEvent } from "./events";
+
+export interface AttachParameters {
+  chain: string;
+  shard: string;
+  /** Whether the shard has newPendingTransactions subscribers. */
+  pending: boolean;
+  /** Return every buffered event after this sequence number. */
+  resumeAfter?: number | undefined;
+}
+
+export interface AttachReturnType {
+  /** False when `resumeAfter` is outside the buffer: before `oldest - 1` or after `latest`. */
+  ok: boolean;
+  replay: FeedEvent[];
+  oldest: number;
+  latest: number;
+}
+
+/** One per chain: follows the head and publishes each block once, in order, to the shards. */
+export interface ChainFeedApi extends Rpc.DurableObjectBranded {
+  /** A shard has subscribers: deliver to it from now on; with `resumeAfter`, the events it missed. */
+  attach(p: AttachParameters): Promise<AttachReturnType>;
+  /** A shard has no subscribers left. */
+  detach(shard: string): void;
+}
+
+/** Holds client sockets of one chain and delivers the feed's events to their subscriptions. */
+export interface FanoutShardApi extends Rpc.DurableObjectBranded {
+  fetch(request: Request): Promise<Response>;
+  /** Events from the chain's feed, in order; returns the notifications sent. */
+  deliver(chain: string, events: FeedEvent[]): number;
+}

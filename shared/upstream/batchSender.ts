@@ -1,0 +1,65 @@
+/**
+ * @module
+ * Sends the calls of one client request to upstreams. Calls bound for the same upstream in the same
+ * turn go out as one JSON-RPC batch, and each upstream request feeds the tracker.
+ */
+
+import type { Upstream } from "../config/chains";
+import { isHeavy } from "../routing/policy";
+import { type RequestResult, recordHead, recordResult } from "../routing/tracker";
+import { type CallOutcome, sendCalls, type UpstreamCall } from "./sendCalls";
+
+export type SendCall = (upstream: Upstream, call: UpstreamCall, timeoutMs: number) => Promise<CallOutcome>;
+
+interface Queue {
+  upstream: Upstream;
+  calls: UpstreamCall[];
+  timeoutMs: number;
+  /** Every call's outcome, once the batch is answered. */
+  sent: Promise<CallOutcome[]>;
+}
+
+export function createSender(): SendCall {
+  const queues = new Map<string, Queue>();
+  return (upstream, call, timeoutMs) => {
+    let queue = queues.get(upstream.id);
+    if (!queue) {
+      // Calls made in this same turn join the batch; it leaves on the next microtask.
+      const sent: Promise<CallOutcome[]> = Promise.resolve().then(() => {
+        queues.delete(upstream.id);
+        return flush(fresh);
+      });
+      const fresh: Queue = { upstream, calls: [], timeoutMs, sent };
+      queues.set(upstream.id, fresh);
+      queue = fresh;
+    }
+    const index = queue.calls.push(call) - 1;
+    queue.timeoutMs = Math.min(queue.timeoutMs, timeoutMs);
+    return queue.sent.then((outcomes) => outcomes[index] as CallOutcome);
+  };
+}
+
+async function flush({ upstream, calls, timeoutMs }: Queue): Promise<CallOutcome[]> {
+  const started = Date.now();
+  const outcomes = await sendCalls({ upstream, calls, timeoutMs });
+  const now = Date.now();
+  // A heavy call's time is the client's range or trace, not the node's health (shared/routing/policy).
+  const heavy = calls.some((c) => isHeavy(c.method));
+  const result = resultOf(outcomes);
+  const timedOut = outcomes.every((o) => !o.ok && o.fault === "node" && o.error.code === "upstream_timeout");
+  if (!(heavy && timedOut)) {
+    recordResult(upstream, result, now, calls.length === 1 && !heavy ? now - started : undefined);
+  }
+  outcomes.forEach((outcome, i) => {
+    if (outcome.ok && calls[i]?.method === "eth_blockNumber") {
+      recordHead(upstream, Number(JSON.parse(outcome.resultRaw)));
+    }
+  });
+  return outcomes;
+}
+
+/** A request failed when every call in it failed through the node's fault; a 429 marks it throttled. */
+export function resultOf(outcomes: readonly CallOutcome[]): RequestResult {
+  if (outcomes.some((o) => !o.ok && o.fault === "throttled")) return "throttled";
+  return outcomes.every((o) => !o.ok && o.fault === "node") ? "failed" : "ok";
+}

@@ -1,0 +1,80 @@
+/**
+ * @module
+ * Sends calls to one upstream as a single request (or a batch) within a timeout, and returns one
+ * outcome per call in order. Outcomes are already normalised: nothing the upstream said that could
+ * hold its URL or credentials reaches the caller.
+ */
+
+import type { Upstream } from "../config/chains";
+import type { JsonRpcErrorObject } from "../errors/base";
+import { UpstreamTimeoutError, UpstreamUnavailableError } from "../errors/kinds";
+import { type NodeFailure, normalizeHttpFailure, normalizeRpcError } from "../errors/normalize";
+import { redact } from "../errors/redact";
+import { parseReplies } from "../jsonrpc/replies";
+import { requestEntry } from "../jsonrpc/serialize";
+
+const UPSTREAM_HEADERS = { "content-type": "application/json" };
+
+export interface UpstreamCall {
+  method: string;
+  paramsRaw: string | undefined;
+}
+
+export type CallOutcome =
+  | { readonly ok: true; readonly resultRaw: string }
+  | { readonly ok: false; readonly fault: "client"; readonly error: JsonRpcErrorObject }
+  | ({ readonly ok: false } & NodeFailure);
+
+export interface SendCallsParameters {
+  upstream: Upstream;
+  calls: readonly UpstreamCall[];
+  timeoutMs: number;
+}
+
+export async function sendCalls({ upstream, calls, timeoutMs }: SendCallsParameters): Promise<CallOutcome[]> {
+  const body =
+    calls.length === 1
+      ? requestEntry(1, (calls[0] as UpstreamCall).method, (calls[0] as UpstreamCall).paramsRaw)
+      : `[${calls.map((c, i) => requestEntry(i + 1, c.method, c.paramsRaw)).join(",")}]`;
+  let text: string;
+  try {
+    const response = await fetch(upstream.url, {
+      method: "POST",
+      headers: UPSTREAM_HEADERS,
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    text = await response.text();
+    if (!response.ok) return allFail(calls.length, normalizeHttpFailure(response.status));
+  } catch (err) {
+    const name = err instanceof Error ? err.name : "Error";
+    // Kept for logs, scrubbed: a fetch error may name the host it failed to reach.
+    const cause = Object.assign(new Error(redact(String((err as Error)?.message ?? err), upstream.secrets)), {
+      name,
+    });
+    const error =
+      name === "TimeoutError" || name === "AbortError"
+        ? new UpstreamTimeoutError(`upstream did not answer within ${timeoutMs} ms; try again`, { cause })
+        : new UpstreamUnavailableError("could not reach the upstream; try again", { cause });
+    return allFail(calls.length, { fault: "node", error });
+  }
+  const replies = parseReplies(text);
+  if (!replies) return allFail(calls.length, normalizeHttpFailure(0));
+  return calls.map((_, i) => {
+    const reply = replies.byId.get(i + 1);
+    if (reply?.ok) return reply;
+    const error = reply?.error ?? replies.orphanError;
+    if (!error) {
+      return {
+        ok: false,
+        fault: "node",
+        error: new UpstreamUnavailableError("upstream sent no answer for this call"),
+      };
+    }
+    return { ok: false, ...normalizeRpcError(error, upstream.secrets) };
+  });
+}
+
+function allFail(count: number, failure: NodeFailure): CallOutcome[] {
+  return Array.from({ length: count }, () => ({ ok: false, ...failure }));
+}

@@ -1,0 +1,24 @@
+/** The admin API under /admin/v1, behind the admin JWT. */
+
+import type { Env } from "../../../../shared/config/env";
+import { adminAuth } from "../middleware/adminAuth";
+import { chainRoutes } from "./chains";
+import { complianceRoutes } from "./compliance";
+import { jobRoutes } from "./jobs";
+import { keyRoutes } from "./keys";
+import { planRoutes } from "./plans";
+import { priceFeedRoutes } from "./priceFeeds";
+import { adminRouter } from "./router";
+import { sanctionSourceRoutes } from "./sanctionSources";
+import { tenantRoutes } from "./tenants";
+
+export const admin = adminRouter()
+  .use(adminAuth({ secret: (env: Env) => env.ADMIN_JWT_SECRET }))
+  .route("/plans", planRoutes)
+  .route("/tenants", tenantRoutes)
+  .route("/keys", keyRoutes)
+  .route("/chains", chainRoutes)
+  .route("/jobs", jobRoutes)
+  .route("/price-feeds", priceFeedRoutes)
+  .route("/sanction-sources", sanctionSourceRoutes)
+  .route("/compliance", complianceRoutes);

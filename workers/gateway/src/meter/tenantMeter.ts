@@ -1,0 +1,234 @@
+/**
+ * @module
+ * The tenant's meter: one Durable Object per tenant, called over native RPC. It holds the tenant's
+ * token bucket, the buckets of keys capped below it, the month's granted CU, and the usage that
+ * isolates report, all in its SQLite storage, so an eviction or restart loses nothing. An alarm
+ * rolls usage into D1 daily rows.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../../../../shared/config/env";
+import { grant, monthEnds } from "../../../../shared/metering/lease";
+import { keyCapLimits, tenantLimits } from "../../../../shared/metering/limits";
+import type {
+  AcquireParameters,
+  AcquireReturnType,
+  ReportParameters,
+  TenantMeterApi,
+} from "../../../../shared/metering/meterProtocol";
+import { type Bucket, type BucketLimits, fullBucket } from "../../../../shared/metering/tokenBucket";
+import { dayOf, type MethodFamily, type UsageRow } from "../../../../shared/metering/usage";
+import { writeUsage } from "../../../../shared/metering/usageStore";
+
+/** Usage reaches D1 this long after it is reported, at the latest (while D1 answers). */
+export const FLUSH_INTERVAL_MS = 10_000;
+const FLUSH_RETRY_MS = 30_000;
+const SOCKET_FORGET_MS = 86_400_000;
+/** Flushed usage rows and reporters are kept this long, then dropped. */
+const KEEP_MS = 2 * 86_400_000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meter (
+  id INTEGER PRIMARY KEY CHECK (id = 1), tenant_id TEXT NOT NULL,
+  tokens REAL NOT NULL, at INTEGER NOT NULL, month_ends INTEGER NOT NULL, month_used REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS key_buckets (key_id TEXT PRIMARY KEY, tokens REAL NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS usage (
+  day TEXT NOT NULL, key_id TEXT NOT NULL, chain TEXT NOT NULL, family TEXT NOT NULL,
+  requests INTEGER NOT NULL, cu INTEGER NOT NULL, errors INTEGER NOT NULL,
+  version INTEGER NOT NULL, flushed INTEGER NOT NULL,
+  PRIMARY KEY (day, key_id, chain, family));
+CREATE TABLE IF NOT EXISTS reporters (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sockets (conn TEXT PRIMARY KEY, at INTEGER NOT NULL);
+`;
+
+type MeterRow = { tenant_id: string; tokens: number; at: number; month_ends: number; month_used: number };
+type UsageRecord = Omit<UsageRow, "keyId"> & { key_id: string; version: number };
+
+export class TenantMeter extends DurableObject<Env> implements TenantMeterApi {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(SCHEMA);
+  }
+
+  /** Grants a lease out of the tenant's bucket (and the key's, when capped) and month, or refuses. */
+  acquire(p: AcquireParameters): AcquireReturnType {
+    const now = Date.now();
+    return this.ctx.storage.transactionSync(() => {
+      const limits = tenantLimits(p.limits);
+      const meter = this.meter(p.tenantId, limits, now);
+      const capLimits = keyCapLimits(p.limits);
+      const cap = capLimits && { bucket: this.keyBucket(p.keyId, capLimits, now), limits: capLimits };
+      const result = grant({
+        bucket: { tokens: meter.tokens, at: meter.at },
+        limits,
+        cap,
+        monthUsed: meter.month_used,
+        monthlyQuota: p.limits.monthlyCu,
+        monthEnds: meter.month_ends,
+        want: p.want,
+        need: p.need,
+        returned: p.returned,
+        now,
+      });
+      this.sql.exec(
+        "UPDATE meter SET tokens = ?, at = ?, month_used = ?, month_ends = ?, tenant_id = ? WHERE id = 1",
+        result.bucket.tokens,
+        result.bucket.at,
+        result.monthUsed,
+        meter.month_ends,
+        p.tenantId,
+      );
+      if (result.capBucket) {
+        this.sql.exec(
+          "INSERT OR REPLACE INTO key_buckets (key_id, tokens, at) VALUES (?, ?, ?)",
+          p.keyId,
+          result.capBucket.tokens,
+          result.capBucket.at,
+        );
+      }
+      const bucket = result.capBucket ?? result.bucket;
+      if ("retryAt" in result) return { granted: 0, bucket, retryAt: result.retryAt, by: result.by };
+      return { granted: result.granted, bucket };
+    });
+  }
+
+  /** Adds an isolate's usage report, once: a retried report with a number already seen is ignored. */
+  async report(p: ReportParameters): Promise<void> {
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      const last = this.sql
+        .exec<{ seq: number }>("SELECT seq FROM reporters WHERE id = ?", p.reporter)
+        .toArray();
+      if ((last[0]?.seq ?? 0) >= p.seq) return;
+      this.sql.exec(
+        "INSERT OR REPLACE INTO reporters (id, seq, at) VALUES (?, ?, ?)",
+        p.reporter,
+        p.seq,
+        now,
+      );
+      this.meter(p.tenantId, undefined, now);
+      for (const row of p.rows) {
+        this.sql.exec(
+          `INSERT INTO usage (day, key_id, chain, family, requests, cu, errors, version, flushed)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 1, 0)
+           ON CONFLICT (day, key_id, chain, family) DO UPDATE SET
+             requests = requests + excluded.requests, cu = cu + excluded.cu,
+             errors = errors + excluded.errors, version = version + 1`,
+          row.day,
+          row.keyId,
+          row.chain,
+          row.family,
+          row.requests,
+          row.cu,
+          row.errors,
+        );
+      }
+    });
+    if ((await this.ctx.storage.getAlarm()) === null)
+      await this.ctx.storage.setAlarm(now + FLUSH_INTERVAL_MS);
+  }
+
+  /** Writes usage not yet in D1 there. Returns how many rows it wrote. */
+  async flush(): Promise<number> {
+    const meter = this.sql
+      .exec<{ tenant_id: string }>("SELECT tenant_id FROM meter WHERE id = 1")
+      .toArray()[0];
+    const records = this.sql
+      .exec<UsageRecord>(
+        "SELECT day, key_id, chain, family, requests, cu, errors, version FROM usage WHERE version > flushed",
+      )
+      .toArray();
+    if (!meter || records.length === 0) return 0;
+    const now = Date.now();
+    await writeUsage(
+      this.env.DB,
+      meter.tenant_id,
+      records.map((r) => ({
+        day: r.day,
+        keyId: r.key_id,
+        chain: r.chain,
+        family: r.family as MethodFamily,
+        requests: r.requests,
+        cu: r.cu,
+        errors: r.errors,
+      })),
+      now,
+    );
+    this.ctx.storage.transactionSync(() => {
+      for (const r of records) {
+        this.sql.exec(
+          "UPDATE usage SET flushed = max(flushed, ?) WHERE day = ? AND key_id = ? AND chain = ? AND family = ?",
+          r.version,
+          r.day,
+          r.key_id,
+          r.chain,
+          r.family,
+        );
+      }
+      this.sql.exec("DELETE FROM usage WHERE flushed = version AND day < ?", dayOf(now - KEEP_MS));
+      this.sql.exec("DELETE FROM reporters WHERE at < ?", now - KEEP_MS);
+    });
+    return records.length;
+  }
+
+  override async alarm(): Promise<void> {
+    try {
+      await this.flush();
+    } catch (err) {
+      console.warn(JSON.stringify({ event: "usage_flush_failed", error: String(err).slice(0, 200) }));
+      await this.ctx.storage.setAlarm(Date.now() + FLUSH_RETRY_MS);
+      return;
+    }
+    const dirty = this.sql.exec("SELECT 1 FROM usage WHERE version > flushed LIMIT 1").toArray();
+    if (dirty.length > 0) await this.ctx.storage.setAlarm(Date.now() + FLUSH_INTERVAL_MS);
+  }
+
+  /** The tenant's row as of `now`: created full on first use, its month rolled over when a new one began. */
+  /** Counts a WebSocket the tenant opens, unless it already holds `max`. */
+  openSocket(connId: string, max: number): boolean {
+    // A socket whose close was never reported (a shard lost in a redeploy) stops counting after a day.
+    this.sql.exec("DELETE FROM sockets WHERE at < ?", Date.now() - SOCKET_FORGET_MS);
+    const open = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sockets").one().n;
+    if (open >= max) return false;
+    this.sql.exec("INSERT OR REPLACE INTO sockets (conn, at) VALUES (?, ?)", connId, Date.now());
+    return true;
+  }
+
+  closeSocket(connId: string): void {
+    this.sql.exec("DELETE FROM sockets WHERE conn = ?", connId);
+  }
+
+  private meter(tenantId: string, limits: BucketLimits | undefined, now: number): MeterRow {
+    const row = this.sql.exec<MeterRow>("SELECT * FROM meter WHERE id = 1").toArray()[0];
+    if (!row) {
+      const bucket = limits ? fullBucket(limits, now) : { tokens: 0, at: now };
+      const fresh: MeterRow = {
+        tenant_id: tenantId,
+        tokens: bucket.tokens,
+        at: bucket.at,
+        month_ends: monthEnds(now),
+        month_used: 0,
+      };
+      this.sql.exec(
+        "INSERT INTO meter (id, tenant_id, tokens, at, month_ends, month_used) VALUES (1, ?, ?, ?, ?, ?)",
+        fresh.tenant_id,
+        fresh.tokens,
+        fresh.at,
+        fresh.month_ends,
+        fresh.month_used,
+      );
+      return fresh;
+    }
+    if (now >= row.month_ends) return { ...row, month_ends: monthEnds(now), month_used: 0 };
+    return row;
+  }
+
+  private keyBucket(keyId: string, limits: BucketLimits, now: number): Bucket {
+    const row = this.sql
+      .exec<{ tokens: number; at: number }>("SELECT tokens, at FROM key_buckets WHERE key_id = ?", keyId)
+      .toArray()[0];
+    return row ?? fullBucket(limits, now);
+  }
+}
