@@ -2,7 +2,7 @@
  * @module
  * Forwards one call through the chain's upstreams, best first: fails over on retryable failures,
  * hedges slow reads, never lets a quick empty answer beat real data, and keeps every attempt inside
- * the chain's time budget. Rules come from shared/routing; this file only runs them.
+ * the chain's time budget. The decisions come from `step` (./failover.ts); this file does the I/O.
  */
 
 import type { ChainConfig, Upstream } from "../config/chains";
@@ -15,10 +15,18 @@ import {
 } from "../errors/kinds";
 import type { RpcCall } from "../jsonrpc/parse";
 import { outcomeHook } from "../methods";
+import type { OutcomeHook } from "../methods/hooks";
 import type { SendCall } from "../upstream/batchSender";
 import type { CallOutcome } from "../upstream/sendCalls";
 import type { CallNeeds } from "./callNeeds";
-import { emptyMayBeStale, hedgeDelayMs, hedges, isEmptyResult, retriesAfter } from "./policy";
+import {
+  type FailoverAction,
+  type FailoverEvent,
+  type FailoverInput,
+  initialFailoverState,
+  step,
+} from "./failover";
+import { emptyMayBeStale, hedges, isEmptyResult } from "./policy";
 import { type Exclusion, rankUpstreams } from "./score";
 import { healthOf, metricsOf, nextTurn, rankContextOf } from "./tracker";
 
@@ -50,19 +58,8 @@ export interface ForwardCallReturnType {
 
 type Ranked = ReturnType<typeof metricsOf>;
 
-/** No retry or hedge starts with less of the budget left than this. */
-const MIN_ATTEMPT_MS = 100;
-
-export function forwardCall({
-  call,
-  needs,
-  chain,
-  send,
-  deadline,
-  attemptTimeoutMs,
-  waitUntil,
-  hedgeable,
-}: ForwardCallParameters): Promise<ForwardCallReturnType> {
+export function forwardCall(p: ForwardCallParameters): Promise<ForwardCallReturnType> {
+  const { call, needs, chain } = p;
   const now = Date.now();
   const context = rankContextOf(chain, now);
   const { ranked, excluded } = rankUpstreams(
@@ -85,112 +82,157 @@ export function forwardCall({
       attempts: 0,
     });
   }
-  const hook = outcomeHook(call.method);
-  const hedge = hedgeable && hedges(needs.kind, call.method);
+  return new Promise((resolve) => new Attempts(p, ranked, context.maxHead, resolve).start());
+}
 
-  return new Promise((resolve) => {
-    let next = 0;
-    let attempts = 0;
-    let done = false;
-    /** An empty answer kept while others may still bring data; `final` once no one else is asked. */
-    let empty: { outcome: CallOutcome; upstreamId: string; final: boolean } | undefined;
-    let failure: { outcome: CallOutcome; upstreamId: string } | undefined;
-    let hedgeTimer: ReturnType<typeof setTimeout> | undefined;
-    /** Attempts not answered yet. */
-    const running = new Set<Promise<unknown>>();
+/** One call's attempts: does what `step` decides, and tells it what happened. */
+class Attempts {
+  readonly #p: ForwardCallParameters;
+  readonly #ranked: readonly Ranked[];
+  readonly #maxHead: number | undefined;
+  readonly #resolve: (result: ForwardCallReturnType) => void;
+  readonly #input: FailoverInput;
+  readonly #hook: OutcomeHook | undefined;
+  #state = initialFailoverState();
+  #hedgeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Attempts not answered yet. */
+  readonly #running = new Set<Promise<unknown>>();
 
-    const finish = (outcome: CallOutcome, upstreamId: string | undefined) => {
-      if (done) return;
-      done = true;
-      if (hedgeTimer !== undefined) clearTimeout(hedgeTimer);
-      for (const attempt of running) waitUntil(attempt);
-      resolve({ outcome, upstreamId, attempts });
+  constructor(
+    p: ForwardCallParameters,
+    ranked: readonly Ranked[],
+    maxHead: number | undefined,
+    resolve: (result: ForwardCallReturnType) => void,
+  ) {
+    this.#p = p;
+    this.#ranked = ranked;
+    this.#maxHead = maxHead;
+    this.#resolve = resolve;
+    this.#hook = outcomeHook(p.call.method);
+    this.#input = {
+      candidates: ranked.map((r) => ({ id: r.id, latencyP90Ms: r.latencyP90Ms })),
+      kind: p.needs.kind,
+      hedge: p.hedgeable && hedges(p.needs.kind, p.call.method),
+      attemptTimeoutMs: p.attemptTimeoutMs,
     };
+  }
 
-    const giveUp = () => {
-      if (empty) return finish(empty.outcome, empty.upstreamId);
-      const error =
-        attempts === 0
-          ? new NoUpstreamError(
-              `chain ${chain.slug} is unavailable: no upstream was free to take ${call.method} in time; try again shortly`,
-            )
-          : new UpstreamUnavailableError(
-              `chain ${chain.slug} is unavailable: ${attempts} ${attempts === 1 ? "attempt" : "attempts"} on its upstreams failed; try again shortly`,
-              { cause: failure && !failure.outcome.ok ? failure.outcome.error : undefined },
-            );
-      finish({ ok: false, fault: "node", error }, failure?.upstreamId);
-    };
+  start(): void {
+    this.#dispatch({ type: "start", remainingMs: this.#remaining() });
+  }
 
-    const launch = (): boolean => {
-      while (next < ranked.length && !empty?.final) {
-        const candidate = ranked[next++] as Ranked;
-        const remaining = deadline - Date.now();
-        // Too little time left for a fair retry: a timeout then would blame a healthy upstream.
-        if (remaining < (attempts === 0 ? 1 : MIN_ATTEMPT_MS)) return false;
-        if (!healthOf(candidate.upstream).circuit.admit(Date.now())) continue;
-        attempt(candidate, Math.min(attemptTimeoutMs, remaining), attempts++);
-        if (hedgeTimer !== undefined) clearTimeout(hedgeTimer);
-        hedgeTimer = undefined;
-        if (hedge && next < ranked.length) {
-          const delay = Math.min(hedgeDelayMs(candidate.latencyP90Ms), remaining);
-          hedgeTimer = setTimeout(() => {
-            if (done) return;
-            // Not answering within the delay is already a sample: at least this slow.
-            healthOf(candidate.upstream).latency.record(delay);
-            launch();
-          }, delay);
-        }
-        return true;
+  #remaining(): number {
+    return this.#p.deadline - Date.now();
+  }
+
+  #upstream(index: number): Upstream {
+    return (this.#ranked[index] as Ranked).upstream;
+  }
+
+  #dispatch(event: FailoverEvent): void {
+    const { state, actions } = step(this.#state, event, this.#input);
+    this.#state = state;
+    for (const action of actions) this.#perform(action);
+  }
+
+  #perform(action: FailoverAction): void {
+    switch (action.type) {
+      case "admit": {
+        const remainingMs = this.#remaining();
+        const admitted = healthOf(this.#upstream(action.index)).circuit.admit(Date.now());
+        this.#dispatch({ type: "admission", index: action.index, admitted, remainingMs });
+        break;
       }
-      return false;
-    };
-
-    const attempt = (candidate: Ranked, timeoutMs: number, earlierAttempts: number) => {
-      const { upstream } = candidate;
-      const task: Promise<void> = send(upstream, call, timeoutMs)
-        .then((outcome) =>
-          hook
-            ? hook(call, outcome, {
-                chain,
-                upstream,
-                earlierAttempts,
-                send,
-                timeoutMs: Math.min(attemptTimeoutMs, deadline - Date.now()),
-              })
-            : outcome,
-        )
-        .then(
-          (outcome) => settle(task, upstream, outcome),
-          (err) => settle(task, upstream, { ok: false, fault: "node", error: toGatewayError(err) }),
+      case "attempt":
+        this.#attempt(action.index, action.timeoutMs, action.earlierAttempts);
+        break;
+      case "arm_hedge":
+        this.#clearHedge();
+        this.#hedgeTimer = setTimeout(
+          () => this.#dispatch({ type: "hedge_timer", remainingMs: this.#remaining() }),
+          action.delayMs,
         );
-      running.add(task);
-    };
-
-    const settle = (task: Promise<unknown>, upstream: Upstream, outcome: CallOutcome) => {
-      running.delete(task);
-      if (done) return;
-      if (outcome.ok && !isEmptyResult(outcome.resultRaw)) return finish(outcome, upstream.id);
-      if (!outcome.ok && outcome.fault === "client") return finish(outcome, upstream.id);
-      if (outcome.ok) {
-        const stale = emptyMayBeStale({
-          method: call.method,
-          needs,
-          upstreamHead: healthOf(upstream).head,
-          maxHead: context.maxHead,
-        });
-        if (!empty || !stale) empty = { outcome, upstreamId: upstream.id, final: !stale };
-      } else {
-        failure = { outcome, upstreamId: upstream.id };
-        if (!retriesAfter(needs.kind, outcome.fault)) {
-          return running.size === 0 ? finish(outcome, upstream.id) : undefined;
-        }
+        break;
+      case "clear_hedge":
+        this.#clearHedge();
+        break;
+      case "record_latency":
+        healthOf(this.#upstream(action.index)).latency.record(action.ms);
+        break;
+      case "finish":
+        this.#end(action.outcome, action.upstreamId, action.attempts);
+        break;
+      case "give_up": {
+        const error = giveUpError(this.#p.chain.slug, this.#p.call.method, action);
+        this.#end({ ok: false, fault: "node", error }, action.upstreamId, action.attempts);
+        break;
       }
-      if (running.size > 0 && empty?.final) return;
-      if (!launch() && running.size === 0) giveUp();
-    };
+    }
+  }
 
-    if (!launch()) giveUp();
-  });
+  #clearHedge(): void {
+    if (this.#hedgeTimer !== undefined) clearTimeout(this.#hedgeTimer);
+    this.#hedgeTimer = undefined;
+  }
+
+  #attempt(index: number, timeoutMs: number, earlierAttempts: number): void {
+    const { call, chain, send, attemptTimeoutMs, deadline } = this.#p;
+    const upstream = this.#upstream(index);
+    const hook = this.#hook;
+    const task: Promise<void> = send(upstream, call, timeoutMs)
+      .then((outcome) =>
+        hook
+          ? hook(call, outcome, {
+              chain,
+              upstream,
+              earlierAttempts,
+              send,
+              timeoutMs: Math.min(attemptTimeoutMs, deadline - Date.now()),
+            })
+          : outcome,
+      )
+      .then(
+        (outcome) => this.#settle(task, index, outcome),
+        (err) => this.#settle(task, index, { ok: false, fault: "node", error: toGatewayError(err) }),
+      );
+    this.#running.add(task);
+  }
+
+  #settle(task: Promise<unknown>, index: number, outcome: CallOutcome): void {
+    this.#running.delete(task);
+    const stale =
+      !this.#state.done &&
+      outcome.ok &&
+      isEmptyResult(outcome.resultRaw) &&
+      emptyMayBeStale({
+        method: this.#p.call.method,
+        needs: this.#p.needs,
+        upstreamHead: healthOf(this.#upstream(index)).head,
+        maxHead: this.#maxHead,
+      });
+    this.#dispatch({ type: "settled", index, outcome, stale, remainingMs: this.#remaining() });
+  }
+
+  #end(outcome: CallOutcome, upstreamId: string | undefined, attempts: number): void {
+    for (const attempt of this.#running) this.#p.waitUntil(attempt);
+    this.#resolve({ outcome, upstreamId, attempts });
+  }
+}
+
+function giveUpError(
+  chain: string,
+  method: string,
+  { kind, attempts, cause }: Extract<FailoverAction, { type: "give_up" }>,
+): GatewayError {
+  if (kind === "no_upstream") {
+    return new NoUpstreamError(
+      `chain ${chain} is unavailable: no upstream was free to take ${method} in time; try again shortly`,
+    );
+  }
+  return new UpstreamUnavailableError(
+    `chain ${chain} is unavailable: ${attempts} ${attempts === 1 ? "attempt" : "attempts"} on its upstreams failed; try again shortly`,
+    { cause },
+  );
 }
 
 /** Why no upstream could take the call: it can never be served here, or none is healthy now. */
