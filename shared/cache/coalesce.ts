@@ -2,17 +2,25 @@
  * Identical calls in flight in one isolate share one upstream call: the first starts it, the others
  * wait for its result. The first request keeps it running (waitUntil) even if its own client goes.
  */
+
+/** Calls in flight, by key. Bound: the calls running in this isolate; each leaves when it settles. */
 const inFlight = new Map<string, Promise<unknown>>();
+
+export interface Coalesced<T> {
+  result: Promise<T>;
+  /** True when this request joined a call another request started (that one keeps its result). */
+  joined: boolean;
+}
 
 export function coalesce<T>(
   key: string,
   run: () => Promise<T>,
   waitUntil: (p: Promise<unknown>) => void,
-): Promise<T> {
+): Coalesced<T> {
   const running = inFlight.get(key) as Promise<T> | undefined;
-  if (running) return running;
+  if (running) return { result: running, joined: true };
   const shared = run().finally(() => inFlight.delete(key));
   inFlight.set(key, shared);
   waitUntil(shared);
-  return shared;
+  return { result: shared, joined: false };
 }

@@ -1,10 +1,8 @@
 /**
  * @module
- * A request's text as the calls to answer, over HTTP and WebSocket alike: parsed as JSON-RPC 2.0,
- * and a batch over the plan's size refused whole.
+ * The parse stage: a request's text (an HTTP body or a WebSocket frame) as the items to answer,
+ * parsed as JSON-RPC 2.0 (shared/jsonrpc/parse.ts). Pure.
  */
-import { BatchTooLargeError } from "../errors/kinds";
-import type { KeyContext } from "../keys/resolveKey";
 import { parseRequest, type RpcItem } from "./parse";
 
 export interface RequestItems {
@@ -13,22 +11,10 @@ export interface RequestItems {
   items: RpcItem[];
 }
 
-/** Throws the parse error, or the batch's size error. */
-export function itemsOf(text: string, key: KeyContext): RequestItems {
+/** Throws the parse error when the text is not a JSON-RPC request at all. */
+export function parseItems(text: string): RequestItems {
   const parsed = parseRequest(text);
   if (parsed.kind === "error") throw parsed.error;
   if (parsed.kind === "single") return { single: true, items: [parsed.item] };
-  if (parsed.items.length > key.maxBatch) {
-    throw new BatchTooLargeError(
-      `batch of ${parsed.items.length} requests exceeds this plan's limit of ${key.maxBatch}: split it into smaller batches`,
-    );
-  }
   return { single: false, items: parsed.items };
-}
-
-/** The response text of answered items: the one entry, the array, or undefined when none is due. */
-export function responseOf(single: boolean, entries: readonly (string | undefined)[]): string | undefined {
-  const due = entries.filter((e): e is string => e !== undefined);
-  if (due.length === 0) return undefined;
-  return single ? due[0] : `[${due.join(",")}]`;
 }

@@ -4,16 +4,17 @@
  * method the key may not call) costs nothing but still counts as a request answered with an error.
  * Pure.
  */
+import type { GatewayError } from "../errors/base";
 import type { RpcItem } from "../jsonrpc/parse";
-import { checkMethodAllowed } from "../methods/namespaces";
 import { cuOf } from "./computeUnits";
 import { dayOf, familyOf, type UsageRow } from "./usage";
 
-/** The CU of each item, in order. */
-export function costsOf(items: readonly RpcItem[], allowedNamespaces: readonly string[]): number[] {
-  return items.map((item) =>
-    item.ok && checkMethodAllowed(item.method, allowedNamespaces) === undefined ? cuOf(item.method) : 0,
-  );
+/** The CU of each item, in order, given why each is refused (shared/pipeline/authorize.ts). */
+export function costsOf(
+  items: readonly RpcItem[],
+  refusals: readonly (GatewayError | undefined)[],
+): number[] {
+  return items.map((item, i) => (item.ok && refusals[i] === undefined ? cuOf(item.method) : 0));
 }
 
 export interface UsageOfParameters {

@@ -1,2 +1,6 @@
 /** eth_accounts: a public gateway holds no accounts, so it answers `[]` itself and never asks a node. */
-export const eth_accounts = (): string => "[]";
+import type { MethodHooks } from "./hooks";
+
+export const eth_accounts: MethodHooks = {
+  answer: () => Promise.resolve({ resultRaw: "[]" }),
+};

@@ -6,17 +6,13 @@
  * success once the node shows it has the transaction.
  */
 import { type Hex, isHex, keccak256 } from "viem";
-import type { OutcomeHook } from "./hooks";
+import type { MethodHooks, OutcomeHook } from "./hooks";
 
 const ALREADY_KNOWN =
   /already known|known transaction|already imported|already in (?:the )?(?:mempool|pool)/i;
 const NONCE_TOO_LOW = /nonce too low|nonce has already been used|old nonce/i;
 
-export const eth_sendRawTransaction: OutcomeHook = async (
-  call,
-  outcome,
-  { upstream, earlierAttempts, send, timeoutMs },
-) => {
+const alreadySent: OutcomeHook = async (call, outcome, { upstream, earlierAttempts, send, timeoutMs }) => {
   if (earlierAttempts === 0 || outcome.ok || outcome.fault !== "client") return outcome;
   const raw = Array.isArray(call.params) ? call.params[0] : undefined;
   if (!isHex(raw) || raw.length < 4) return outcome;
@@ -31,3 +27,5 @@ export const eth_sendRawTransaction: OutcomeHook = async (
   );
   return found.ok && found.resultRaw !== "null" ? success : outcome;
 };
+
+export const eth_sendRawTransaction: MethodHooks = { afterAttempt: alreadySent };

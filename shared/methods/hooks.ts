@@ -1,8 +1,39 @@
-/** The shapes of method hooks (shared/methods/index.ts dispatches them). */
+/**
+ * @module
+ * What a method's hooks look like. The request path runs them (shared/methods/index.ts holds the
+ * table): `answer` instead of forwarding, `before` and `after` around forwarding, `afterAttempt`
+ * on each upstream attempt.
+ */
+import type { CallResult } from "../cache/callCache";
 import type { ChainConfig, Upstream } from "../config/chains";
+import type { GatewayError } from "../errors/base";
 import type { RpcCall } from "../jsonrpc/parse";
+import type { KeyContext } from "../keys/resolveKey";
 import type { SendCall } from "../upstream/batchSender";
 import type { CallOutcome } from "../upstream/sendCalls";
+
+/** What the gateway answers for a call it does not forward: the raw JSON result, or the error. */
+export type HereAnswer = { resultRaw: string } | { error: GatewayError };
+
+/** A WebSocket's subscriptions, which answer eth_subscribe and eth_unsubscribe on that socket. */
+export interface Subscriptions {
+  subscribe(call: RpcCall): Promise<HereAnswer>;
+  unsubscribe(call: RpcCall): Promise<HereAnswer>;
+}
+
+export interface HereContext {
+  /** The socket's subscriptions; undefined over HTTP. */
+  subscriptions: Subscriptions | undefined;
+}
+
+/** What the hooks around forwarding know of the request. */
+export interface ForwardContext {
+  chain: ChainConfig;
+  key: KeyContext;
+}
+
+/** Before forwarding: the calls to send in the call's place, or why it is refused. */
+export type ForwardPlan = { calls: RpcCall[] } | { error: GatewayError };
 
 /** Where an upstream's answer to one attempt came from. */
 export interface AttemptContext {
@@ -21,3 +52,14 @@ export type OutcomeHook = (
   outcome: CallOutcome,
   attempt: AttemptContext,
 ) => CallOutcome | Promise<CallOutcome>;
+
+export interface MethodHooks {
+  /** Answers the call in the gateway: it is never forwarded. */
+  answer?(call: RpcCall, context: HereContext): Promise<HereAnswer>;
+  /** Runs before forwarding: the calls to send instead (several, or none when refused). */
+  before?(call: RpcCall, context: ForwardContext): ForwardPlan;
+  /** Runs on what each upstream attempt answered. */
+  afterAttempt?: OutcomeHook;
+  /** Runs after forwarding: the call's one result from the results of the calls sent in its place. */
+  after?(parts: CallResult[], context: ForwardContext): CallResult;
+}

@@ -1,26 +1,31 @@
 /**
  * @module
- * Method-specific behaviour, dispatched from one place: methods the gateway answers itself, and
- * methods whose upstream answers it rewrites.
+ * Method-specific behaviour, dispatched from one table: each method with hooks has a file named
+ * after it. Hooks run before and after forwarding, on each upstream attempt, or instead of
+ * forwarding (the shapes are in hooks.ts). Names match exactly, as the table spells them.
  */
-
-import type { RpcCall } from "../jsonrpc/parse";
 import { eth_accounts } from "./eth_accounts";
 import { eth_blockNumber } from "./eth_blockNumber";
+import { eth_getLogs } from "./eth_getLogs";
 import { eth_sendRawTransaction } from "./eth_sendRawTransaction";
-import type { OutcomeHook } from "./hooks";
+import { eth_subscribe, eth_unsubscribe } from "./eth_subscribe";
+import type { MethodHooks, OutcomeHook } from "./hooks";
 
-type LocalMethod = (call: RpcCall) => string;
+const METHODS: Record<string, MethodHooks> = {
+  eth_accounts,
+  eth_blockNumber,
+  eth_getLogs,
+  eth_sendRawTransaction,
+  eth_subscribe,
+  eth_unsubscribe,
+};
 
-const LOCAL: Record<string, LocalMethod> = { eth_accounts };
-
-/** The raw JSON result when the gateway answers this call itself. */
-export function answerLocally(call: RpcCall): string | undefined {
-  return Object.hasOwn(LOCAL, call.method) ? (LOCAL[call.method] as LocalMethod)(call) : undefined;
+/** The hooks of a method, if it has any. */
+export function hooksOf(method: string): MethodHooks | undefined {
+  return Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
 }
 
-const HOOKS: Record<string, OutcomeHook> = { eth_blockNumber, eth_sendRawTransaction };
-
+/** The hook run on each upstream attempt of a call to this method. */
 export function outcomeHook(method: string): OutcomeHook | undefined {
-  return Object.hasOwn(HOOKS, method) ? HOOKS[method] : undefined;
+  return hooksOf(method)?.afterAttempt;
 }

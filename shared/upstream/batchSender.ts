@@ -6,7 +6,7 @@
 
 import type { Upstream } from "../config/chains";
 import { isHeavy } from "../routing/policy";
-import { type RequestResult, recordHead, recordResult } from "../routing/tracker";
+import { type RequestResult, recordResult } from "../routing/tracker";
 import { type CallOutcome, sendCalls, type UpstreamCall } from "./sendCalls";
 
 export type SendCall = (upstream: Upstream, call: UpstreamCall, timeoutMs: number) => Promise<CallOutcome>;
@@ -50,11 +50,6 @@ async function flush({ upstream, calls, timeoutMs }: Queue): Promise<CallOutcome
   if (!(heavy && timedOut)) {
     recordResult(upstream, result, now, calls.length === 1 && !heavy ? now - started : undefined);
   }
-  outcomes.forEach((outcome, i) => {
-    if (outcome.ok && calls[i]?.method === "eth_blockNumber") {
-      recordHead(upstream, Number(JSON.parse(outcome.resultRaw)));
-    }
-  });
   return outcomes;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { parseRequest, type RpcItem } from "../../../shared/jsonrpc/parse";
 import { costsOf, usageOf } from "../../../shared/metering/calls";
 import { addUsage, dayOf, familyOf, type UsageRow } from "../../../shared/metering/usage";
+import { refusalsOf } from "../../../shared/pipeline/authorize";
 
 describe("familyOf", () => {
   test.each([
@@ -86,8 +87,8 @@ describe("costsOf and usageOf", () => {
   );
 
   test("each call costs its method's CU; refused and invalid calls cost nothing", () => {
-    expect(costsOf(items, [])).toEqual([26, 0, 0, 75]);
-    expect(costsOf(items, ["debug"])).toEqual([26, 309, 0, 75]);
+    expect(costsOf(items, refusalsOf(items, []))).toEqual([26, 0, 0, 75]);
+    expect(costsOf(items, refusalsOf(items, ["debug"]))).toEqual([26, 309, 0, 75]);
   });
 
   test("one row per call, with its family, cost and whether it failed", () => {

@@ -1,7 +1,10 @@
 /**
  * @module
- * The gateway Worker. JSON-RPC POSTs to /v1/:chain[/:key] go straight to the RPC handler; the
- * router (hono) serves everything else: the admin API at /admin/v1, CORS preflight, errors.
+ * The one deployed Worker script, composed of its three entry points: HTTP (this folder), the
+ * subscription Durable Objects (workers/stream, re-exported here) and the scheduled jobs
+ * (workers/cron, as `scheduled`). Over HTTP, JSON-RPC POSTs to /v1/:chain[/:key] go straight to
+ * the RPC handler; the router (hono) serves everything else: the admin API at /admin/v1, the /v1
+ * data API, CORS preflight, errors. Only this file imports the other two entry points.
  */
 import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
@@ -19,8 +22,9 @@ import { extractKey } from "./auth/extractKey";
 import { allPrices, onePrice } from "./data/prices";
 import { ValidatorsQuery, validatorsOf } from "./data/validators";
 import { type RequestIdVariables, requestId, requestIdOf } from "./middleware/requestId";
+import { handleRpc } from "./rpc/handleRpc";
 import { handleHealth } from "./rpc/health";
-import { EXPOSED_HEADERS, errorResponse, handleRpc } from "./rpc/pipeline";
+import { EXPOSED_HEADERS, errorResponse } from "./rpc/respond";
 import { matchRpcRoute } from "./rpc/route";
 import { handleUpgrade } from "./rpc/upgrade";
 

@@ -1,16 +1,17 @@
 /**
  * @module
- * The stream entrypoint: WebSocket upgrades the gateway has authenticated arrive here through the
- * STREAM service binding and go to one of the chain's fan-out shards, chosen at random. The feed
- * and shard Durable Objects are defined here and deployed with the gateway's script, which they
- * share code and bindings with (the meter, the config, the response cache).
+ * Subscriptions: one of the three entry points of the one deployed script (composed in
+ * workers/gateway/src/index.ts). WebSocket upgrades the gateway has authenticated arrive here through
+ * the STREAM service binding and go to one of the chain's fan-out shards, chosen at random. The feed
+ * (feed/) and shard (shard/) Durable Objects share the script's bindings and the request path in
+ * shared/.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { Env } from "../../../shared/config/env";
 import { withShard } from "../../../shared/stream/connection";
 
-export { ChainFeed } from "./feed";
-export { FanoutShard } from "./shard";
+export { ChainFeed } from "./feed/chainFeed";
+export { FanoutShard } from "./shard/fanoutShard";
 
 /** Shards per chain unless STREAM_SHARDS says otherwise. */
 const DEFAULT_SHARDS = 16;

@@ -11,7 +11,7 @@ import { toGatewayError } from "../../../../shared/errors/kinds";
 import { hashOf, resolveKey } from "../../../../shared/keys/resolveKey";
 import { upgradeFor } from "../../../../shared/stream/connection";
 import { extractKey } from "../auth/extractKey";
-import { errorResponse } from "./pipeline";
+import { errorResponse } from "./respond";
 import type { RpcRoute } from "./route";
 
 export async function handleUpgrade(

@@ -7,9 +7,9 @@
  * or repeat some, as it would over a node's own socket.
  */
 
-import type { ChainConfig, Upstream } from "../../../shared/config/chains";
-import { UpstreamUnavailableError } from "../../../shared/errors/kinds";
-import { sendCalls } from "../../../shared/upstream/sendCalls";
+import type { ChainConfig, Upstream } from "../../../../shared/config/chains";
+import { UpstreamUnavailableError } from "../../../../shared/errors/kinds";
+import { sendCalls } from "../../../../shared/upstream/sendCalls";
 
 export class PendingFilter {
   private filter: { upstreamId: string; id: string } | undefined;

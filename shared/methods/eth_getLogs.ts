@@ -1,0 +1,55 @@
+/**
+ * @module
+ * eth_getLogs range control (rules in shared/logs/range.ts): before forwarding, a call over the
+ * plan's block range is refused and one over what an upstream call may span is split into chunks
+ * (each cached and routed on its own, so they spread over the upstreams); after, the chunks are
+ * merged back in order, and an answer with more logs than the chain allows becomes an error.
+ */
+import { type CacheStatus, type CallResult, refused } from "../cache/callCache";
+import { UpstreamUnavailableError } from "../errors/kinds";
+import { mergeLogs, planLogs, tooManyLogs } from "../logs/range";
+import { chainFinalizedOf, rankContextOf } from "../routing/tracker";
+import type { MethodHooks } from "./hooks";
+
+export const eth_getLogs: MethodHooks = {
+  before(call, { chain, key }) {
+    const blocks = { head: rankContextOf(chain).maxHead, finalized: chainFinalizedOf(chain) };
+    const limits = { chunkBlocks: chain.logsBlockRange, maxBlocks: key.logsMaxBlockRange };
+    const plan = planLogs(call.params, blocks, limits);
+    if (plan.kind === "refuse") return { error: plan.error };
+    if (plan.kind === "as_is") return { calls: [call] };
+    return {
+      calls: plan.filters.map((filter) => {
+        const params = [filter];
+        return { ...call, params, paramsRaw: JSON.stringify(params) };
+      }),
+    };
+  },
+  after: (parts, { chain }) => combine(parts, chain.logsMaxResults),
+};
+
+/** One answer from a call's chunks: the first failure, or the logs merged in order. */
+function combine(parts: CallResult[], maxResults: number): CallResult {
+  const failed = parts.find((r) => !r.outcome.ok);
+  const first = parts[0] as CallResult;
+  const attempts = parts.reduce((sum, r) => sum + r.attempts, 0);
+  const upstreamId = parts.find((r) => r.upstreamId !== undefined)?.upstreamId;
+  const cache: CacheStatus = parts.every((r) => r.cache === "HIT")
+    ? "HIT"
+    : parts.some((r) => r.cache === "MISS")
+      ? "MISS"
+      : first.cache;
+  if (failed) return { ...failed, attempts, cache };
+  const merged = mergeLogs(parts.map((r) => (r.outcome.ok ? r.outcome.resultRaw : "")));
+  // Not a list: a single answer passes on as the node gave it; chunks cannot be merged.
+  if (!merged) {
+    if (parts.length === 1) return first;
+    const error = new UpstreamUnavailableError(
+      "an upstream answered eth_getLogs with something other than a list",
+    );
+    return { outcome: { ok: false, fault: "node", error }, upstreamId, attempts, cache };
+  }
+  if (merged.count > maxResults)
+    return { ...refused(tooManyLogs(merged.count, maxResults), attempts), cache };
+  return { outcome: { ok: true, resultRaw: merged.resultRaw }, upstreamId, attempts, cache };
+}

@@ -1,0 +1,56 @@
+/**
+ * @module
+ * The route stage of the request path: the calls the cache did not answer, each forwarded through
+ * the chain's upstreams (forward.ts) within the request's deadline. Calls made together share one
+ * sender, so those bound for the same upstream go as one batch. Identical reads in flight in this
+ * isolate share one upstream call.
+ */
+import { type CacheMode, type CachePlan, type CallResult, missStatus } from "../cache/callCache";
+import { coalesce } from "../cache/coalesce";
+import type { ChainConfig } from "../config/chains";
+import { createSender } from "../upstream/batchSender";
+import { forwardCall } from "./forward";
+
+export interface RouteCallsParameters {
+  chain: ChainConfig;
+  plans: readonly CachePlan[];
+  /** Date.now() after which no attempt starts and none may still run. */
+  deadline: number;
+  /** Longest a single attempt may take. */
+  attemptTimeoutMs: number;
+  mode: CacheMode;
+  waitUntil: (p: Promise<unknown>) => void;
+}
+
+export interface RoutedCall {
+  result: CallResult;
+  /** This request made the upstream call (it did not join another's): it keeps the answer. */
+  owned: boolean;
+}
+
+export function routeCalls(p: RouteCallsParameters): Promise<RoutedCall[]> {
+  const { chain, plans, deadline, attemptTimeoutMs, mode, waitUntil } = p;
+  const send = createSender();
+  return Promise.all(
+    plans.map(async (plan) => {
+      const forward = () =>
+        forwardCall({
+          call: plan.call,
+          needs: plan.needs,
+          chain,
+          send,
+          deadline,
+          attemptTimeoutMs,
+          waitUntil,
+          // Only a call sent on its own: a batch's items travel and fail over together.
+          hedgeable: plans.length === 1,
+        });
+      // Only reads are shared: two identical transactions or filter calls are two calls.
+      const { result, joined } =
+        mode.read && plan.needs.kind === "read"
+          ? coalesce(plan.key, forward, waitUntil)
+          : { result: forward(), joined: false };
+      return { result: { ...(await result), cache: missStatus(plan, mode) }, owned: !joined };
+    }),
+  );
+}

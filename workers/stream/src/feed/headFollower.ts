@@ -1,0 +1,109 @@
+/**
+ * @module
+ * Follows the chain's head: fetches blocks by number from the last one published, each with its
+ * logs, so a dropped socket or a change of upstream leaves no gap. A block whose parent is not the
+ * last published block is a reorg: the orphaned blocks are unwound (their logs published again with
+ * `removed: true`), then the new branch is published.
+ */
+import type { ChainCall } from "../../../../shared/routing/chainCaller";
+import { eventLogsOf, type FeedEvent, headOf, removedLogs } from "../../../../shared/stream/events";
+import type { BlockEvent } from "./replayBuffer";
+
+/** Most blocks fetched in one round; a longer gap is filled over several rounds. */
+const ROUND_BLOCKS = 32;
+
+type RawBlock = { number: string; hash: string; parentHash: string } & Record<string, unknown>;
+type RawLog = { blockHash: string } & Record<string, unknown>;
+
+export interface HeadFollowerParameters {
+  /** The newest published block still on the chain. */
+  tip: () => BlockEvent | undefined;
+  /** Calls to the chain's upstreams; undefined when the feed serves no chain. */
+  caller: () => Promise<ChainCall | undefined>;
+  /** Stamps, stores and delivers one event; resolves once every shard has it. */
+  publish: (event: FeedEvent) => Promise<void>;
+}
+
+export class HeadFollower {
+  private following: Promise<void> | undefined;
+  private followAgain = false;
+
+  constructor(private readonly p: HeadFollowerParameters) {}
+
+  /** Runs one catch-up at a time; a kick during one runs another after it. */
+  follow(): Promise<void> {
+    if (this.following) {
+      this.followAgain = true;
+      return this.following;
+    }
+    this.following = (async () => {
+      try {
+        do {
+          this.followAgain = false;
+          await this.catchUp();
+        } while (this.followAgain);
+      } finally {
+        this.following = undefined;
+      }
+    })();
+    return this.following;
+  }
+
+  private async catchUp() {
+    const call = await this.p.caller();
+    if (!call) return;
+    const head = Number(await call<string>("eth_blockNumber", []));
+    for (let round = 0; ; round++) {
+      const tip = this.p.tip();
+      if (!tip) {
+        await this.publishBlock(call, head);
+        return;
+      }
+      if (tip.number >= head) return;
+      if (round === ROUND_BLOCKS) {
+        this.followAgain = true;
+        return;
+      }
+      const outcome = await this.publishBlock(call, tip.number + 1, tip);
+      if (outcome === "missing") return;
+      if (outcome === "reorg") await this.unwind(call);
+    }
+  }
+
+  /** Fetches block `n` with its logs and publishes it, unless its parent is not `parent`. */
+  private async publishBlock(call: ChainCall, n: number, parent?: BlockEvent) {
+    const number = `0x${n.toString(16)}`;
+    const [block, logs] = await Promise.all([
+      call<RawBlock | null>("eth_getBlockByNumber", [number, false]),
+      call<RawLog[]>("eth_getLogs", [{ fromBlock: number, toBlock: number }]),
+    ]);
+    if (!block) return "missing";
+    if (parent && block.parentHash !== parent.hash) return "reorg";
+    // The block changed between the two calls: ask for its logs by hash.
+    const own = logs.every((l) => l.blockHash === block.hash)
+      ? logs
+      : await call<RawLog[]>("eth_getLogs", [{ blockHash: block.hash }]);
+    await this.p.publish({
+      seq: 0,
+      type: "block",
+      number: n,
+      hash: block.hash,
+      head: headOf(block),
+      logs: eventLogsOf(own),
+    });
+    return "published";
+  }
+
+  /** Drops published blocks that left the chain, newest first, down to one still on it. */
+  private async unwind(call: ChainCall) {
+    for (let tip = this.p.tip(); tip; tip = this.p.tip()) {
+      const now = await call<RawBlock | null>("eth_getBlockByNumber", [
+        `0x${tip.number.toString(16)}`,
+        false,
+      ]);
+      if (now?.hash === tip.hash) return;
+      const logs = removedLogs(tip.logs);
+      await this.p.publish({ seq: 0, type: "removed", number: tip.number, hash: tip.hash, logs });
+    }
+  }
+}

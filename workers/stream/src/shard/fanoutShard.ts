@@ -1,0 +1,138 @@
+/**
+ * @module
+ * A fan-out shard: holds client WebSockets of one chain with the hibernation API and delivers the
+ * chain feed's events to the subscriptions that match. Each socket's identity (key hash, tenant,
+ * plan limits) is its attachment, tagged with its connection id; subscriptions live in SQLite
+ * (subscriptionStore.ts), so an evicted shard wakes with all of them. Frames are answered by
+ * frames.ts.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../../../../shared/config/env";
+import { StreamLimitError, toGatewayError, UnauthorizedError } from "../../../../shared/errors/kinds";
+import { errorEntry } from "../../../../shared/jsonrpc/serialize";
+import { type Connection, connectionOf, shardOf } from "../../../../shared/stream/connection";
+import type { FeedEvent } from "../../../../shared/stream/events";
+import type { FanoutShardApi } from "../../../../shared/stream/protocol";
+import { slowConsumerClose } from "../../../../shared/stream/slowConsumer";
+import { deliverEvents, flushSettled, type OpenSocket } from "./delivery";
+import { FeedLink } from "./feedLink";
+import { answerFrame } from "./frames";
+import { subscriptionCalls } from "./subscriptionCalls";
+import { type Subscription, SubscriptionStore } from "./subscriptionStore";
+import { type Bills, billNotifications } from "./usage";
+
+export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
+  private readonly store: SubscriptionStore;
+  private readonly link: FeedLink;
+  /** Subscriptions answered in the frame being handled, whose backlog goes out after the answer. */
+  private readonly settling = new Set<Subscription>();
+  /** Open sockets by connection id, read from the runtime once per wake-up. */
+  private open: Map<string, OpenSocket> | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new SubscriptionStore(ctx.storage.sql);
+    this.link = new FeedLink(env, this.store.size > 0);
+  }
+
+  /** A client's upgrade, already authenticated by the gateway: checked against the plan, accepted. */
+  override async fetch(request: Request): Promise<Response> {
+    const shard = shardOf(request);
+    const conn = shard ? connectionOf(request, shard) : undefined;
+    if (!conn) return new Response("not an upgrade from the gateway", { status: 400 });
+    const meter = this.env.METER.getByName(conn.tenantId);
+    if (!(await meter.openSocket(conn.connId, conn.maxConnections))) {
+      const error = new StreamLimitError(
+        `this plan allows ${conn.maxConnections} open WebSockets per tenant: close one before opening another`,
+      );
+      return new Response(errorEntry("null", error.toJsonRpc()), {
+        status: error.httpStatus,
+        headers: { "content-type": "application/json" },
+      });
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, [conn.connId]);
+    server.serializeAttachment(conn);
+    this.sockets().set(conn.connId, { ws: server, conn });
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const conn = ws.deserializeAttachment() as Connection;
+    const calls = subscriptionCalls({ store: this.store, link: this.link, settling: this.settling }, conn);
+    try {
+      const response = await answerFrame(this.env, conn, message, calls, (p) => this.ctx.waitUntil(p));
+      if (response !== undefined) ws.send(response);
+    } catch (err) {
+      const error = toGatewayError(err);
+      ws.send(errorEntry("null", error.toJsonRpc()));
+      if (error instanceof UnauthorizedError) ws.close(4001, "API key revoked or invalid");
+    } finally {
+      this.flushSettling(ws);
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket): Promise<void> {
+    await this.dropConnection(ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.dropConnection(ws);
+  }
+
+  /** Events from the chain's feed, in order: each goes to every subscription it matches. */
+  deliver(chain: string, events: FeedEvent[]): number {
+    const sockets = this.sockets();
+    this.closeSlowConsumers(sockets);
+    const { sent, bills } = deliverEvents(this.store.values(), sockets, events);
+    this.bill(chain, bills);
+    return sent;
+  }
+
+  /** Closes sockets still holding more than SLOW_CONSUMER_BYTES of earlier events. */
+  private closeSlowConsumers(sockets: Map<string, OpenSocket>) {
+    for (const { ws } of sockets.values()) {
+      const close = slowConsumerClose(ws.bufferedAmount);
+      if (close) this.ctx.waitUntil(this.dropConnection(ws, close));
+    }
+  }
+
+  private sockets() {
+    if (!this.open) {
+      this.open = new Map();
+      for (const ws of this.ctx.getWebSockets()) {
+        const conn = ws.deserializeAttachment() as Connection | null;
+        if (conn) this.open.set(conn.connId, { ws, conn });
+      }
+    }
+    return this.open;
+  }
+
+  /** Sends what subscriptions set up by this frame gathered meanwhile, after their ids went out. */
+  private flushSettling(ws: WebSocket) {
+    const conn = ws.deserializeAttachment() as Connection;
+    const count = flushSettled(this.settling, (sub) => this.store.has(sub.id), ws, conn.connId);
+    if (count > 0) this.bill(conn.chain, new Map([[conn.keyId, { conn, count }]]));
+  }
+
+  /** Each notification is usage of the tenant, as one call of `eth_subscription`. */
+  private bill(chain: string, bills: Bills) {
+    billNotifications(this.env, chain, bills, (p) => this.ctx.waitUntil(p));
+  }
+
+  private async dropConnection(ws: WebSocket, close = { code: 1000, reason: "closed" }) {
+    const conn = ws.deserializeAttachment() as Connection | null;
+    if (!conn) return;
+    this.sockets().delete(conn.connId);
+    this.store.removeConnection(conn.connId);
+    try {
+      ws.close(close.code, close.reason);
+    } catch {
+      // Already closed.
+    }
+    await Promise.allSettled([
+      this.env.METER.getByName(conn.tenantId).closeSocket(conn.connId),
+      this.link.detachIfIdle(conn, this.store.size === 0),
+    ]);
+  }
+}

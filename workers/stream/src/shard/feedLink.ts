@@ -1,0 +1,43 @@
+/**
+ * @module
+ * The shard's link to its chain's feed: attach while it has subscriptions, detach when it has none,
+ * one call at a time, so an attach and a detach never cross.
+ */
+import type { Env } from "../../../../shared/config/env";
+import type { Connection } from "../../../../shared/stream/connection";
+import type { AttachReturnType } from "../../../../shared/stream/protocol";
+
+export class FeedLink {
+  /** Calls to the feed, chained so that each starts once the one before has ended. */
+  private calls: Promise<unknown> = Promise.resolve();
+  private attached: boolean;
+
+  /** `attached`: whether the shard woke with subscriptions, so the feed still delivers to it. */
+  constructor(
+    private readonly env: Env,
+    attached: boolean,
+  ) {
+    this.attached = attached;
+  }
+
+  /** Asks the feed to deliver to this connection's shard; with `resumeAfter`, what it missed. */
+  attach(conn: Connection, pending: boolean, resumeAfter: number | undefined): Promise<AttachReturnType> {
+    const { chain, shard } = conn;
+    const call = this.calls.then(
+      async (): Promise<AttachReturnType> =>
+        this.env.FEED.getByName(chain).attach({ chain, shard, pending, resumeAfter }),
+    );
+    this.calls = call.catch(() => undefined);
+    this.attached = true;
+    return call;
+  }
+
+  /** Tells the feed the shard has no subscriptions left, when `idle` and attached. */
+  async detachIfIdle(conn: Connection, idle: boolean): Promise<void> {
+    if (!idle || !this.attached) return;
+    this.attached = false;
+    const call = this.calls.then(() => this.env.FEED.getByName(conn.chain).detach(conn.shard));
+    this.calls = call.catch(() => undefined);
+    await call;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * @module
+ * Answers one client frame through the same request path as HTTP (shared/pipeline/runPipeline.ts):
+ * the key the socket opened with, the plan's frame size, the chain it is on; eth_subscribe and
+ * eth_unsubscribe are answered by the shard's own subscriptions.
+ */
+import { ALL_CACHE } from "../../../../shared/cache/callCache";
+import { resolveChain } from "../../../../shared/config/chains";
+import type { Env } from "../../../../shared/config/env";
+import {
+  ChainNotFoundError,
+  InvalidRequestError,
+  StreamLimitError,
+  toGatewayError,
+} from "../../../../shared/errors/kinds";
+import { resolveKeyHash } from "../../../../shared/keys/resolveKey";
+import type { HereAnswer, Subscriptions } from "../../../../shared/methods/hooks";
+import { responseOf } from "../../../../shared/pipeline/answers";
+import { runPipeline } from "../../../../shared/pipeline/runPipeline";
+import type { Connection } from "../../../../shared/stream/connection";
+
+/** The shard's answers to the calls it handles itself, for the socket the frame came on. */
+export type SubscriptionCalls = Subscriptions;
+
+/**
+ * The response to one frame from `conn` (undefined when it holds only notifications). Throws a
+ * gateway error when the frame as a whole is refused: binary, over the plan's size, a key no longer
+ * valid, a chain no longer served, or not JSON-RPC.
+ */
+export async function answerFrame(
+  env: Env,
+  conn: Connection,
+  message: string | ArrayBuffer,
+  subscriptions: SubscriptionCalls,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<string | undefined> {
+  if (typeof message !== "string") {
+    throw new InvalidRequestError("binary frames are not read: send each JSON-RPC request as a text frame");
+  }
+  if (message.length > conn.maxMessageBytes) {
+    throw new StreamLimitError(
+      `frame of ${message.length} bytes exceeds this plan's limit of ${conn.maxMessageBytes}: split the batch`,
+    );
+  }
+  const result = await runPipeline({
+    env,
+    authenticate: async () => {
+      const key = await resolveKeyHash(env, conn.keyHash, waitUntil);
+      const chain = await resolveChain(env, conn.chain, waitUntil);
+      if (!chain) throw new ChainNotFoundError(`chain "${conn.chain}" is no longer served`);
+      return { key, chain };
+    },
+    read: () => message,
+    cacheMode: ALL_CACHE,
+    subscriptions: {
+      subscribe: (call) => subscriptions.subscribe(call).catch(asError),
+      unsubscribe: (call) => subscriptions.unsubscribe(call).catch(asError),
+    },
+    waitUntil,
+  });
+  if (!result.ok) throw result.error;
+  return responseOf(result.single, result.answers);
+}
+
+function asError(err: unknown): HereAnswer {
+  return { error: toGatewayError(err) };
+}
