@@ -1,5 +1,5 @@
 // Cache parts of npm run bench (see run.mjs): the gateway's response cache
-// (workers/gateway/src/rpc/forwardCached.ts) against the bare Worker, which has none, in front of the
+// (shared/cache/callCache.ts) against the bare Worker, which has none, in front of the
 // same anvil. run.mjs drives both with the same stream, in the same alternating segments as the
 // baseline (its `alternate`, handed in as `measure`).
 //

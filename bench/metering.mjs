@@ -1,6 +1,6 @@
 // Metering parts of npm run bench (see run.mjs).
 //
-//   metered_vs_bare   The gateway's full path meters every request (workers/gateway/src/meter): each
+//   metered_vs_bare   The gateway's full path meters every request (shared/metering/admit.ts): each
 //                     isolate leases METER_LEASE_MS (100) of the tenant's rate from the tenant's
 //                     Durable Object at a time. run.mjs measures it against the bare Worker on a
 //                     tenant whose limits are far above the load (ROOMY_LIMITS), so metering costs

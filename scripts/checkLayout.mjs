@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The layout rule of docs in README ("Architecture"), checked in `npm test`: a file under
-// workers/<x>/ imports only from workers/<x>/, shared/ and db/ (the gateway's index file alone
-// composes the three), and no import circle exists, type-only imports included.
+// The layout rule (README, "Architecture"), checked by `npm test`: a file under workers/<x>/
+// imports only from workers/<x>/, shared/ and db/ (the gateway's index file alone composes the
+// three entry points), and no import circle exists, type-only imports included.
 // `node scripts/checkLayout.mjs --report` also prints the imports between workers and every circle.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";

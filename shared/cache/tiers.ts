@@ -20,6 +20,7 @@ const KV_MAX_CHARS = 1024 * 1024;
 /** The Cache API keys on URLs: a host nothing resolves, so no request ever leaves for it. */
 const CACHE_ORIGIN = "https://rpc-cache.invalid/v1/";
 
+/** This isolate's tier. Bound: MEMORY_BYTES (least recently used goes); each entry lives at most its keepMs. */
 const memory = new ByteLru(MEMORY_BYTES);
 
 export function fromMemory(key: string): string | undefined {

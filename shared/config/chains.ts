@@ -50,7 +50,8 @@ export interface ChainConfig extends ChainSettings {
   upstreams: Upstream[];
 }
 
-export const chainMemory = new TtlCache<ChainConfig | null>(1_000);
+/** Chains by cache key. Bound: 1,000 (the first-added goes); lifetime: MEMORY_TTL_MS (readThrough.ts). */
+const chainMemory = new TtlCache<ChainConfig | null>(1_000);
 /** Versioned: an entry cached by an older deployment, without the newer settings, is never read. */
 export const chainCacheKey = (slug: string) => `chain:v3:${slug}`;
 

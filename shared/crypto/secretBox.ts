@@ -4,6 +4,7 @@
  * in base64. Sealed text is `v1.<iv>.<ciphertext>`, both base64.
  */
 
+/** Imported keys by secret. Bound: one per UPSTREAM_KEY value the isolate has seen (one, or two in a rotation). */
 const keys = new Map<string, Promise<CryptoKey>>();
 
 function importKey(secret: string): Promise<CryptoKey> {

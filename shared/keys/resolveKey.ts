@@ -1,13 +1,13 @@
 /**
  * @module
  * API key -> the key's tenant and plan, by SHA-256 hash, through memory -> KV -> D1.
- * A revoked key, or one whose tenant is suspended, stops working within 60 s (see cache/readThrough).
+ * A revoked key, or one whose tenant is suspended, stops working within 60 s (see config/readThrough.ts).
  */
 import { and, eq, isNull } from "drizzle-orm";
 import { dbOf } from "../../db/client";
 import { apiKeys, plans, tenants } from "../../db/schema";
 import type { Env } from "../config/env";
-import { readThrough } from "../config/readThrough";
+import { invalidate, readThrough } from "../config/readThrough";
 import { sha256Hex } from "../crypto/hash";
 import { UnauthorizedError } from "../errors/kinds";
 import { TtlCache } from "../isolate/ttlCache";
@@ -28,8 +28,9 @@ export interface KeyContext {
   screening: "block" | "flag";
 }
 
-export const keyMemory = new TtlCache<KeyContext | null>(10_000);
-/** Key -> its SHA-256, so a hot key is hashed once per isolate, not once per request. */
+/** Key contexts by cache key. Bound: 10,000 (the first-added goes); lifetime: MEMORY_TTL_MS (readThrough.ts). */
+const keyMemory = new TtlCache<KeyContext | null>(10_000);
+/** Key -> its SHA-256, so a hot key is hashed once per isolate. Bound: 10,000; lifetime: HASH_TTL_MS. */
 const hashes = new TtlCache<string>(10_000);
 const HASH_TTL_MS = 10 * 60_000;
 /** Versioned: an entry cached by an older deployment, without the newer plan fields, is never read. */
@@ -111,4 +112,17 @@ async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null>
     .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt), eq(tenants.status, "active")))
     .get();
   return row ?? null;
+}
+
+/** Forgets the key's context in this isolate only: the next request reads KV (and D1) again. */
+export function forgetKey(hash: string): void {
+  keyMemory.delete(keyCacheKey(hash));
+}
+
+/**
+ * Drops cached key contexts (isolate memory and KV) after a change to keys, tenants or plans: the
+ * change applies at once in this location and within 60 s everywhere (see config/readThrough.ts).
+ */
+export async function forgetKeys(env: Env, keys: readonly { hash: string }[]): Promise<void> {
+  await Promise.all(keys.map(({ hash }) => invalidate(env.CONFIG_KV, keyMemory, keyCacheKey(hash))));
 }

@@ -32,7 +32,7 @@ interface KeyMeter {
   refusedUnder: KeyLimits | undefined;
 }
 
-/** Keys metered in this isolate; past the bound, the longest-known goes (and with it its lease). */
+/** Keys metered in this isolate. Bound: MAX_METERS, the longest-known goes (and with it its lease); lifetime: the isolate's. */
 const meters = new Map<string, KeyMeter>();
 const MAX_METERS = 10_000;
 

@@ -22,7 +22,7 @@ interface Reporter {
   running: boolean;
 }
 
-/** Tenants with usage not yet reported; a tenant's entry goes once all of it is. */
+/** Tenants with usage not yet reported. Bound: tenants active in the last LOOP_MS; an entry goes once all of it is reported. */
 const reporters = new Map<string, Reporter>();
 /** Made on first use: workerd allows no randomness at global scope. */
 let isolateId: string | undefined;

@@ -62,16 +62,24 @@ export interface UsageRow extends UsageCounts {
 }
 
 const DAY_MS = 86_400_000;
-/** The last day asked for: formatting a date costs more than the rest of a request's metering. */
-let last = { start: 0, day: "1970-01-01" };
 
-/** The UTC day `now` (ms) falls in, as YYYY-MM-DD. */
+/**
+ * The UTC day `now` (ms) falls in, as YYYY-MM-DD, for years 0 to 9999. Integer arithmetic (H.
+ * Hinnant's civil_from_days), not a Date: formatting one would cost more than the rest of metering.
+ */
 export function dayOf(now: number): string {
-  if (now < last.start || now >= last.start + DAY_MS) {
-    const start = now - (((now % DAY_MS) + DAY_MS) % DAY_MS);
-    last = { start, day: new Date(start).toISOString().slice(0, 10) };
-  }
-  return last.day;
+  const z = Math.floor(now / DAY_MS) + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1_460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return `${String(year).padStart(4, "0")}-${month < 10 ? "0" : ""}${month}-${day < 10 ? "0" : ""}${day}`;
 }
 
 /** Identifies a row: two rows with the same key are added together. */

@@ -4,14 +4,15 @@
  * snapshot (shared/stores/health.ts), so its first request need not wait for a probe of its own.
  */
 import type { ChainConfig } from "../config/chains";
+import { BoundedMap } from "../isolate/boundedMap";
 import { type HealthSnapshot, readSnapshot, SNAPSHOT_MAX_AGE_MS } from "../stores/health";
 import { healthOf, recordFinalized, recordHead } from "./tracker";
 
 /**
- * Chains this isolate has read the snapshot of (or is reading). Bound: one entry per chain this
- * isolate has served, for its life; an entry is a settled promise once the read is done.
+ * Chains this isolate has read the snapshot of (or is reading), by slug. Bound: MAX_CHAINS (the
+ * oldest-added goes first, and is read again if met again); lifetime: the isolate's.
  */
-const seeded = new Map<string, Promise<void>>();
+const seeded = new BoundedMap<string, Promise<void>>(1_024);
 const DONE = Promise.resolve();
 
 /** Reads the chain's snapshot once per isolate and applies it; undefined once that is done. */

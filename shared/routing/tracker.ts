@@ -6,11 +6,15 @@
  */
 
 import type { ChainConfig, Upstream } from "../config/chains";
+import { BoundedMap } from "../isolate/boundedMap";
 import { Circuit } from "./circuit";
 import { ErrorWindow } from "./errorWindow";
 import { LatencyStats } from "./latency";
 import type { RankContext, UpstreamMetrics } from "./score";
 
+/** Most upstreams and chains whose state an isolate keeps; far above what one deployment serves. */
+const MAX_UPSTREAMS = 4_096;
+const MAX_CHAINS = 1_024;
 /** How long a 429 keeps an upstream marked as throttled. */
 const THROTTLED_MS = 5_000;
 
@@ -32,7 +36,11 @@ export interface UpstreamHealth {
 /** What one request to an upstream came to, for its health. */
 export type RequestResult = "ok" | "failed" | "throttled";
 
-const health = new Map<string, UpstreamHealth>();
+/**
+ * Health by upstream id. Bound: MAX_UPSTREAMS (the oldest-added goes first); lifetime: the isolate's,
+ * started afresh when an upstream's URL changes.
+ */
+const health = new BoundedMap<string, UpstreamHealth>(MAX_UPSTREAMS);
 
 /** The health of an upstream, started afresh when it is new or its URL changed. */
 export function healthOf(upstream: Upstream): UpstreamHealth {
@@ -125,7 +133,8 @@ export function metricsOf(upstream: Upstream, now: number): UpstreamMetrics & { 
   };
 }
 
-const turns = new Map<string, number>();
+/** Turn counters by chain slug. Bound: MAX_CHAINS; lifetime: the isolate's. */
+const turns = new BoundedMap<string, number>(MAX_CHAINS);
 
 /** A counter per chain that advances with every routed call, so near-equal upstreams take turns. */
 export function nextTurn(chain: string): number {

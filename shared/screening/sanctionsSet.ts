@@ -1,9 +1,9 @@
 /**
  * @module
  * The sanctions set this isolate screens against: read from KV when a transaction first needs it,
- * then again at most once a minute. The sanctions job hands a new version to its own isolate at once.
+ * then again at most once a minute. The isolate that publishes a version holds it at once.
  */
-import { type PublishedSanctions, readPublished } from "../stores/sanctions";
+import { type PublishedSanctions, publish, readPublished } from "../stores/sanctions";
 
 export interface Sanctions {
   version: number;
@@ -12,6 +12,7 @@ export interface Sanctions {
 }
 
 const REFRESH_MS = 60_000;
+/** The set this isolate screens against (one), read again once REFRESH_MS old; and the read in flight. */
 let held: { sanctions: Sanctions | null; readAt: number } | undefined;
 let reading: Promise<Sanctions | null> | undefined;
 
@@ -35,8 +36,14 @@ export function currentSanctions(kv: KVNamespace): Promise<Sanctions | null> {
   return reading;
 }
 
-/** Takes a version just published (null: none), in the isolate that published it. */
-export function noteSanctions(published: PublishedSanctions | null): void {
+/** Publishes a new version to KV (shared/stores/sanctions.ts) and holds it in this isolate at once. */
+export async function publishSanctions(kv: KVNamespace, published: PublishedSanctions): Promise<void> {
+  await publish(kv, published);
+  holdSanctions(published);
+}
+
+/** Holds a version (null: none) in this isolate until the next read, REFRESH_MS from now. */
+export function holdSanctions(published: PublishedSanctions | null): void {
   held = { sanctions: published && setOf(published), readAt: Date.now() };
 }
 

@@ -1,7 +1,7 @@
 /**
  * @module
  * The current sanctions set in KV, published by the sanctions job and read by the gateway's
- * screening (workers/gateway/src/screening/snapshot.ts).
+ * screening (shared/screening/sanctionsSet.ts).
  */
 
 export interface PublishedSanctions {

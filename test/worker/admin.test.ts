@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
 import { auditHash, GENESIS_HASH } from "../../shared/audit/log";
-import { admin, adminToken, call, fixture, rpc } from "./gateway";
+import { admin, adminToken, call, fixture, rpc } from "./fixtures";
 
 const SECRET_URL = `${env.TEST_ANVIL_URL}/v2/SuperSecretProviderKey123?apikey=AnotherSecret456`;
 const chainIdBody = '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}';

@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { base64url } from "jose";
 import { beforeAll, describe, expect, test } from "vitest";
-import { admin, adminToken, call, type Fixture, fixture, rpc } from "./gateway";
+import { admin, adminToken, call, type Fixture, fixture, rpc } from "./fixtures";
 
 const body = '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}';
 const post = (path: string, headers: Record<string, string> = {}) =>
@@ -109,11 +109,12 @@ describe("admin API tokens", () => {
 
 describe("revocation bound", () => {
   test("a copy cached elsewhere is trusted for at most 45 s in KV (+15 s in memory), then D1 decides", async () => {
-    const { keyCacheKey, keyMemory } = await import("../../shared/keys/resolveKey");
+    const { forgetKey, keyCacheKey } = await import("../../shared/keys/resolveKey");
     const { sha256Hex } = await import("../../shared/crypto/hash");
     const g = await fixture();
     expect((await rpc(g, body)).status).toBe(200);
-    const cacheKey = keyCacheKey(await sha256Hex(g.key));
+    const hash = await sha256Hex(g.key);
+    const cacheKey = keyCacheKey(hash);
     const cached = (await env.CONFIG_KV.get<{ at: number; value: unknown }>(cacheKey, "json"))?.value;
     expect(cached).toMatchObject({ keyId: g.keyId, tenantId: g.tenantId });
 
@@ -121,7 +122,7 @@ describe("revocation bound", () => {
     await env.DB.prepare("UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2").bind(Date.now(), g.keyId).run();
     const seen = async (ageMs: number) => {
       await env.CONFIG_KV.put(cacheKey, JSON.stringify({ at: Date.now() - ageMs, value: cached }));
-      keyMemory.delete(cacheKey);
+      forgetKey(hash);
       return (await rpc(g, body)).status;
     };
     expect(await seen(30_000)).toBe(200);

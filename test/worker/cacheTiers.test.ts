@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, test } from "vitest";
 import { cacheKeyOf } from "../../shared/cache/key";
 import { sha256Hex } from "../../shared/crypto/hash";
-import { admin, anvil, type Fixture, fixture, rpc } from "./gateway";
+import { admin, anvil, type Fixture, fixture, rpc } from "./fixtures";
 
 let f: Fixture;
 beforeAll(async () => {

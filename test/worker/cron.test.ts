@@ -2,7 +2,7 @@
 // the real D1 and KV: what each job leaves where the gateway and an operator read it.
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
-import { admin, anvil, call, fireCron, fixture, rpc } from "./gateway";
+import { admin, anvil, call, fireCron, fixture, rpc } from "./fixtures";
 
 interface JobView {
   job: string;

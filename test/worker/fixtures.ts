@@ -2,7 +2,7 @@
 import { createScheduledController } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
-import { noteSanctions } from "../../shared/screening/sanctionsSet";
+import { holdSanctions } from "../../shared/screening/sanctionsSet";
 import worker from "../../workers/gateway/src/index";
 
 export const BASE = "http://gateway.test";
@@ -53,7 +53,7 @@ export async function resetSanctions(): Promise<void> {
     env.DB.prepare("DELETE FROM sanction_sources WHERE name <> 'ofac-eth' AND name NOT LIKE 'chainalysis-%'"),
   ]);
   await env.CONFIG_KV.delete("sanctions:v1:current");
-  noteSanctions(null);
+  holdSanctions(null);
   await admin("PATCH", "/sanction-sources/src_ofac_eth", { enabled: false });
 }
 

@@ -1,7 +1,7 @@
 // JSON-RPC 2.0 over HTTP, as a client sees it: bodies, statuses and headers for the spec's edge cases.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, test } from "vitest";
-import { call, type Fixture, fixture, rpc } from "./gateway";
+import { call, type Fixture, fixture, rpc } from "./fixtures";
 
 let f: Fixture;
 beforeAll(async () => {

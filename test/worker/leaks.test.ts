@@ -1,7 +1,7 @@
 // No upstream URL or credential in any response or log line, whatever happens upstream.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, type MockInstance, test, vi } from "vitest";
-import { fixture, rpc } from "./gateway";
+import { fixture, rpc } from "./fixtures";
 
 const SECRET = "ProviderKey0123456789";
 

@@ -6,7 +6,7 @@ import { type Abi, encodeDeployData, encodeFunctionData, type Hex } from "viem";
 import { expect, test } from "vitest";
 import feedArtifact from "../../contracts/build/MockAggregatorV3.json";
 import multicallArtifact from "../../contracts/build/Multicall3.json";
-import { admin, anvil, call, fireCron, fixture, transact } from "./gateway";
+import { admin, anvil, call, fireCron, fixture, transact } from "./fixtures";
 
 const MULTICALL3 = "0xca11bde05977b3631167028862be2a173976ca11";
 

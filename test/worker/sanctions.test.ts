@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { encodeDeployData, encodeFunctionData } from "viem";
 import { beforeEach, expect, test } from "vitest";
 import oracleArtifact from "../../contracts/build/SanctionsList.json";
-import { admin, anvil, fireCron, fixture, resetSanctions, transact } from "./gateway";
+import { admin, anvil, fireCron, fixture, resetSanctions, transact } from "./fixtures";
 
 const A = `0x${"a1".repeat(20)}`;
 const B = `0x${"b2".repeat(20)}`;

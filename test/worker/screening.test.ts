@@ -8,7 +8,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { beforeEach, expect, test, vi } from "vitest";
 import { publish } from "../../shared/stores/sanctions";
 import worker from "../../workers/gateway/src/index";
-import { admin, anvil, BASE, type Fixture, fireCron, fixture, resetSanctions, rpc } from "./gateway";
+import { admin, anvil, BASE, type Fixture, fireCron, fixture, resetSanctions, rpc } from "./fixtures";
 
 const MNEMONIC = "test test test test test test test test test test test junk";
 const account = (addressIndex: number) => mnemonicToAccount(MNEMONIC, { addressIndex });

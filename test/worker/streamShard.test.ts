@@ -4,7 +4,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect, test } from "vitest";
-import { anvil, BASE, type Fixture, fixture, usageOf } from "./gateway";
+import { anvil, BASE, type Fixture, fixture, usageOf } from "./fixtures";
 
 interface Frame {
   id?: number;

@@ -3,7 +3,7 @@
 // GET /v1/validators/:network serves from it, and what the EVM side leaves alone.
 import { env } from "cloudflare:workers";
 import { expect, test } from "vitest";
-import { admin, call, type Fixture, fireCron, fixture, rpc } from "./gateway";
+import { admin, call, type Fixture, fireCron, fixture, rpc } from "./fixtures";
 
 interface PchainFixture extends Fixture {
   /** The stand-in server's scenario behind the chain's one upstream. */

@@ -1,7 +1,8 @@
 /**
  * @module
- * The scheduled jobs, deployed in the gateway's script (they share its D1, KV and code): each cron
- * trigger in wrangler.toml runs the jobs registered for its expression, each recorded in job_runs.
+ * The scheduled jobs: one of the three entry points of the one deployed script (its `scheduled`
+ * handler, composed in workers/gateway/src/index.ts). Each cron trigger in wrangler.toml runs the
+ * jobs registered for its expression (shared/jobs/schedule.ts), each recorded in job_runs.
  */
 import type { Env } from "../../../shared/config/env";
 import { prices } from "./jobs/prices";

@@ -9,30 +9,12 @@
 import { desc, eq } from "drizzle-orm";
 import { dbOf } from "../../../../db/client";
 import { sanctionSources, sanctionsSnapshots } from "../../../../db/schema";
-import { resolveChain } from "../../../../shared/config/chains";
 import type { Env } from "../../../../shared/config/env";
-import { settingsOf } from "../../../../shared/config/env";
 import { JOB_SCHEDULE } from "../../../../shared/jobs/schedule";
-import { chainCaller } from "../../../../shared/routing/chainCaller";
 import { diff, listHash, union } from "../../../../shared/sanctions/list";
-import { noteSanctions } from "../../../../shared/screening/sanctionsSet";
-import { publish } from "../../../../shared/stores/sanctions";
+import { publishSanctions } from "../../../../shared/screening/sanctionsSet";
 import type { Job } from "../runs";
-import { readList } from "../sanctions/readList";
-import { readOracle } from "../sanctions/readOracle";
-
-type Source = typeof sanctionSources.$inferSelect;
-
-/** How a source fared this run, as kept with the snapshot. */
-export interface SourceReport {
-  name: string;
-  kind: Source["kind"];
-  /** ok: read now; kept: failed, its last good data used; empty: no data yet; skipped: chain not served. */
-  status: "ok" | "kept" | "empty" | "skipped";
-  size: number;
-  dropped: number;
-  error?: string;
-}
+import { type Refreshed, refreshSource } from "../sanctions/refreshSource";
 
 export const sanctions: Job = {
   name: "sanctions",
@@ -48,7 +30,7 @@ export const sanctions: Job = {
   async run(env) {
     const db = dbOf(env.DB);
     const sources = await db.select().from(sanctionSources).where(eq(sanctionSources.enabled, true));
-    const reports = await Promise.all(sources.map((s) => refresh(env, s)));
+    const reports = await Promise.all(sources.map((s) => refreshSource(env, s)));
     const counts = {
       sources: sources.length,
       ok: 0,
@@ -75,107 +57,42 @@ export const sanctions: Job = {
       problems.push("the sources list no address together: not published, the previous version stays");
       return { counts, problems };
     }
-    const hash = await listHash(addresses);
-    const latest = await db
-      .select()
-      .from(sanctionsSnapshots)
-      .orderBy(desc(sanctionsSnapshots.version))
-      .limit(1)
-      .get();
-    let current = latest;
-    if (latest?.hash !== hash) {
-      const { added, removed } = diff(latest?.addresses ?? [], addresses);
-      const row = {
-        at: Date.now(),
-        hash,
-        size: addresses.length,
-        addresses,
-        added,
-        removed,
-        sources: reports.map((r) => r.report),
-      };
-      current = await db.insert(sanctionsSnapshots).values(row).returning().get();
-      counts.added = added.length;
-      counts.removed = removed.length;
-    }
-    const published = {
-      version: current?.version as number,
-      hash,
-      at: new Date(current?.at as number).toISOString(),
-      addresses,
-    };
-    await publish(env.CONFIG_KV, published);
-    noteSanctions(published);
-    counts.size = addresses.length;
-    return { counts: { ...counts, version: published.version }, problems };
+    const version = await recordVersion(env, addresses, reports);
+    await publishSanctions(env.CONFIG_KV, version.published);
+    Object.assign(counts, { size: addresses.length, added: version.added, removed: version.removed });
+    return { counts: { ...counts, version: version.published.version }, problems };
   },
 };
 
-/** Reads one source and records the outcome on its row; `addresses` is what it contributes. */
-async function refresh(
-  env: Env,
-  source: Source,
-): Promise<{ report: SourceReport; addresses: string[] | null }> {
+/** A new version in D1 when the set's hash changed; the current version either way. */
+async function recordVersion(env: Env, addresses: string[], reports: Refreshed[]) {
   const db = dbOf(env.DB);
-  const report = (status: SourceReport["status"], error?: string): SourceReport => ({
-    name: source.name,
-    kind: source.kind,
-    status,
-    size: source.addresses?.length ?? 0,
-    dropped: source.dropped,
-    ...(error ? { error } : {}),
-  });
-  // A source contributes once it has been read whole at least once (an oracle caught up).
-  const kept = () => (source.readAt !== null ? source.addresses : null);
-  const failed = async (error: string, progress: Partial<Source> = {}) => {
-    await db
-      .update(sanctionSources)
-      .set({ ...progress, lastError: error })
-      .where(eq(sanctionSources.id, source.id));
-    Object.assign(source, progress);
-    return { report: report(kept() ? "kept" : "empty", error), addresses: kept() };
-  };
-  const succeeded = async (read: Partial<Source>) => {
-    const now = { ...read, readAt: Date.now(), lastError: null };
-    await db.update(sanctionSources).set(now).where(eq(sanctionSources.id, source.id));
-    Object.assign(source, now);
-    return { report: report("ok"), addresses: source.addresses };
-  };
-
-  if (source.kind === "list") {
-    if (!source.url) return failed("no url configured");
-    try {
-      return await succeeded(await readList(source.url));
-    } catch (err) {
-      return failed(message(err));
-    }
-  }
-  if (!source.chain || !source.address) return failed("no chain or address configured");
-  const chain = await resolveChain(env, source.chain, () => undefined);
-  if (!chain?.enabled || chain.kind !== "evm" || chain.upstreams.length === 0) {
-    // Read before, now unreachable (chain disabled, upstreams off): what it had still counts.
-    if (kept())
-      return { report: report("kept", `chain ${source.chain} is not served now`), addresses: kept() };
-    // An oracle on a chain this deployment does not serve (the mainnet defaults on a local run).
-    return { report: report("skipped"), addresses: null };
-  }
-  const call = chainCaller(chain, settingsOf(env).upstreamTimeoutMs, () => undefined);
-  try {
-    const progress = await readOracle(call, chain, {
-      address: source.address,
-      fromBlock: source.fromBlock,
-      scannedTo: source.scannedTo,
-      addresses: source.addresses,
-    });
-    const read = {
-      addresses: progress.addresses,
-      scannedTo: progress.scannedTo,
-      fromBlock: progress.fromBlock,
+  const hash = await listHash(addresses);
+  const latest = await db
+    .select()
+    .from(sanctionsSnapshots)
+    .orderBy(desc(sanctionsSnapshots.version))
+    .limit(1)
+    .get();
+  let current = latest;
+  let changes = { added: [] as string[], removed: [] as string[] };
+  if (latest?.hash !== hash) {
+    changes = diff(latest?.addresses ?? [], addresses);
+    const row = {
+      at: Date.now(),
+      hash,
+      size: addresses.length,
+      addresses,
+      ...changes,
+      sources: reports.map((r) => r.report),
     };
-    return progress.error ? await failed(progress.error, read) : await succeeded(read);
-  } catch (err) {
-    return failed(message(err));
+    current = await db.insert(sanctionsSnapshots).values(row).returning().get();
   }
+  const published = {
+    version: current?.version as number,
+    hash,
+    at: new Date(current?.at as number).toISOString(),
+    addresses,
+  };
+  return { published, added: changes.added.length, removed: changes.removed.length };
 }
-
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0] as string;

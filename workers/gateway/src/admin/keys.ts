@@ -7,7 +7,7 @@ import { type Db, dbOf } from "../../../../db/client";
 import { apiKeys } from "../../../../db/schema";
 import { commitWithAudit } from "../../../../shared/audit/log";
 import { NotFoundError } from "../../../../shared/errors/kinds";
-import { forgetKeys } from "../../../../shared/keys/forgetKeys";
+import { forgetKeys } from "../../../../shared/keys/resolveKey";
 import { adminRouter } from "./router";
 import { UpdateKey } from "./schemas";
 import { publicKeyColumns } from "./tenants";

@@ -8,7 +8,7 @@ import { apiKeys, plans, tenants } from "../../../../db/schema";
 import { commitWithAudit } from "../../../../shared/audit/log";
 import { randomId } from "../../../../shared/crypto/hash";
 import { NotFoundError } from "../../../../shared/errors/kinds";
-import { forgetKeys } from "../../../../shared/keys/forgetKeys";
+import { forgetKeys } from "../../../../shared/keys/resolveKey";
 import { adminRouter } from "./router";
 import { CreatePlan, UpdatePlan } from "./schemas";
 import { validBody } from "./validate";

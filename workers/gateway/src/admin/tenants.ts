@@ -5,7 +5,7 @@ import { apiKeys, plans, tenants } from "../../../../db/schema";
 import { commitWithAudit } from "../../../../shared/audit/log";
 import { randomId, sha256Hex, toBase64Url } from "../../../../shared/crypto/hash";
 import { InvalidBodyError, NotFoundError } from "../../../../shared/errors/kinds";
-import { forgetKeys } from "../../../../shared/keys/forgetKeys";
+import { forgetKeys } from "../../../../shared/keys/resolveKey";
 import { usageView } from "../../../../shared/metering/usageView";
 import { adminRouter } from "./router";
 import { CreateKey, CreateTenant, UpdateTenant, UsageQuery } from "./schemas";
@@ -30,7 +30,8 @@ async function requireTenant(db: Db, id: string) {
   return tenant;
 }
 
-async function requirePlan(db: Db, id: string) {
+/** A body's planId must name a plan: 400 naming the field otherwise (a route's missing plan is a 404, plans.ts). */
+async function checkPlanField(db: Db, id: string) {
   const plan = await db.select({ id: plans.id }).from(plans).where(eq(plans.id, id)).get();
   if (!plan)
     throw new InvalidBodyError("invalid body: see data.fields", {
@@ -45,7 +46,7 @@ export const tenantRoutes = adminRouter()
   .post("/", async (c) => {
     const body = await validBody(c, CreateTenant);
     const db = dbOf(c.env.DB);
-    await requirePlan(db, body.planId);
+    await checkPlanField(db, body.planId);
     const tenant = { id: randomId("tnt"), ...body, status: "active" as const, createdAt: Date.now() };
     await commitWithAudit(
       db,
@@ -59,7 +60,7 @@ export const tenantRoutes = adminRouter()
     const changes = await validBody(c, UpdateTenant);
     const db = dbOf(c.env.DB);
     const before = await requireTenant(db, c.req.param("id"));
-    if (changes.planId) await requirePlan(db, changes.planId);
+    if (changes.planId) await checkPlanField(db, changes.planId);
     const after = { ...before, ...changes };
     await commitWithAudit(
       db,
