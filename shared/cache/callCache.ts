@@ -125,11 +125,11 @@ export function missStatus(plan: CachePlan, mode: CacheMode): CacheStatus {
 /** Every call's result: the cache's hits, with the routed results of the misses in their places. */
 export function withRouted(
   hits: readonly (CallResult | undefined)[],
-  routed: readonly { result: CallResult }[],
+  routed: readonly CallResult[],
 ): CallResult[] {
   let next = 0;
   // Array.from, not map: `hits` has holes where the cache missed.
-  return Array.from(hits, (hit) => hit ?? (routed[next++] as { result: CallResult }).result);
+  return Array.from(hits, (hit) => hit ?? (routed[next++] as CallResult));
 }
 
 export interface CacheUse {
@@ -139,19 +139,12 @@ export interface CacheUse {
   waitUntil: (p: Promise<unknown>) => void;
 }
 
-/** Keeps what upstreams answered to the misses this request sent (not those it joined). */
-export function keepRouted(
-  use: CacheUse,
-  misses: readonly CachePlan[],
-  routed: readonly { result: CallResult; owned: boolean }[],
-): void {
-  routed.forEach(({ result, owned }, i) => {
-    if (owned) keepResult(use, misses[i] as CachePlan, result);
-  });
-}
-
 /** Keeps a successful answer for as long as the policy allows, if the upstream that gave it is checked. */
-function keepResult({ env, chain, mode, waitUntil }: CacheUse, plan: CachePlan, result: CallResult): void {
+export function keepResult(
+  { env, chain, mode, waitUntil }: CacheUse,
+  plan: CachePlan,
+  result: Pick<CallResult, "outcome" | "upstreamId">,
+): void {
   const { outcome, upstreamId } = result;
   if (!outcome.ok || plan.cacheClass === "none" || !mode.write) return;
   const upstream = chain.upstreams.find((u) => u.id === upstreamId);

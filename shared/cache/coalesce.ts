@@ -6,21 +6,15 @@
 /** Calls in flight, by key. Bound: the calls running in this isolate; each leaves when it settles. */
 const inFlight = new Map<string, Promise<unknown>>();
 
-export interface Coalesced<T> {
-  result: Promise<T>;
-  /** True when this request joined a call another request started (that one keeps its result). */
-  joined: boolean;
-}
-
 export function coalesce<T>(
   key: string,
   run: () => Promise<T>,
   waitUntil: (p: Promise<unknown>) => void,
-): Coalesced<T> {
+): Promise<T> {
   const running = inFlight.get(key) as Promise<T> | undefined;
-  if (running) return { result: running, joined: true };
+  if (running) return running;
   const shared = run().finally(() => inFlight.delete(key));
   inFlight.set(key, shared);
   waitUntil(shared);
-  return { result: shared, joined: false };
+  return shared;
 }

@@ -6,17 +6,19 @@
  * transport responds. The key is checked before the body is read: a request without a valid key
  * costs no body read or parse.
  */
-import { type CacheMode, keepRouted, readCache, withRouted } from "../cache/callCache";
+import { type CacheMode, type CachePlan, keepResult, readCache, withRouted } from "../cache/callCache";
 import type { ChainConfig } from "../config/chains";
 import { type Env, settingsOf } from "../config/env";
 import type { GatewayError } from "../errors/base";
 import { toGatewayError } from "../errors/kinds";
+import type { RpcItem } from "../jsonrpc/parse";
 import { parseItems } from "../jsonrpc/requestItems";
 import type { KeyContext } from "../keys/resolveKey";
 import { admit } from "../metering/admit";
 import { costsOf, usageOf } from "../metering/calls";
 import { recordUsage } from "../metering/report";
-import type { Subscriptions } from "../methods/hooks";
+import type { ForwardContext, Subscriptions } from "../methods/hooks";
+import type { ForwardCallReturnType } from "../routing/forward";
 import { probeChain } from "../routing/probe";
 import { routeCalls } from "../routing/routeCalls";
 import { screenTransactions } from "../screening/screen";
@@ -36,19 +38,25 @@ export interface PipelineParameters {
   waitUntil: (p: Promise<unknown>) => void;
 }
 
+/** The answers of the admitted calls, and the upstream requests made (undefined when none went out). */
+interface Answered {
+  answers: Answer[];
+  attempts: number | undefined;
+}
+
 export type PipelineResult = { headers: Record<string, string> } & (
-  | { ok: true; single: boolean; answers: Answer[]; attempts: number | undefined }
+  | ({ ok: true; single: boolean } & Answered)
   | { ok: false; error: GatewayError }
 );
 
 export async function runPipeline(p: PipelineParameters): Promise<PipelineResult> {
   const { env, waitUntil } = p;
-  const settings = settingsOf(env);
   let headers: Record<string, string> = {};
   try {
     const { key, chain } = await p.authenticate();
     const { single, items } = parseItems(await p.read());
     const authorized = authorize(items, key, single);
+    const settings = settingsOf(env);
     const screening = screenTransactions(env, items, key, chain.slug);
     const refusals = screening ? withScreening(authorized, await screening) : authorized;
     const costs = costsOf(items, authorized);
@@ -56,32 +64,45 @@ export async function runPipeline(p: PipelineParameters): Promise<PipelineResult
     const admission = await admit({ env, key, cost: sum(costs), leaseSeconds, waitUntil });
     headers = admission.headers;
     if (admission.error) return { ok: false, error: admission.error, headers };
-    let answers: Answer[] | undefined;
+    let answered: Answered | undefined;
     try {
-      const calls: Calls = items.map((item, i) => (item.ok && !refusals[i] ? item : undefined));
-      const here = answerHere(calls, { subscriptions: p.subscriptions });
-      const deadline = Date.now() + chain.budgetMs;
-      const forwarded = forwardedOf(calls);
-      const probing = forwarded.length > 0 ? probeChain(env.CONFIG_KV, chain, waitUntil) : undefined;
-      if (probing) await probing;
-      const context = { chain, key };
-      const forwarding = planForwarding(calls, forwarded, context);
-      const cacheUse = { env, chain, mode: p.cacheMode, waitUntil };
-      const cached = await readCache({ ...cacheUse, calls: forwarding.parts });
-      const attemptTimeoutMs = settings.upstreamTimeoutMs;
-      const routed = await routeCalls({ ...cacheUse, plans: cached.misses, deadline, attemptTimeoutMs });
-      keepRouted(cacheUse, cached.misses, routed);
-      const results = combineResults(forwarding, withRouted(cached.hits, routed), context);
-      answers = normalize({ items, refusals, here: await here, results });
-      return { ok: true, single, answers, attempts: attemptsOf(results), headers };
+      answered = await answerAdmitted(p, { key, chain }, items, refusals, settings.upstreamTimeoutMs);
+      return { ok: true, single, ...answered, headers };
     } finally {
-      const failed = answers?.map((a) => !a.ok);
+      const failed = answered?.answers.map((a) => !a.ok);
       const rows = usageOf({ items, costs, failed, keyId: key.keyId, chain: chain.slug, now: Date.now() });
       recordUsage(env, key.tenantId, rows, waitUntil);
     }
   } catch (err) {
     return { ok: false, error: toGatewayError(err), headers };
   }
+}
+
+/** The admitted calls: answered by the gateway, or through their hooks, the cache and the upstreams. */
+async function answerAdmitted(
+  p: PipelineParameters,
+  context: ForwardContext,
+  items: readonly RpcItem[],
+  refusals: Refusals,
+  attemptTimeoutMs: number,
+): Promise<Answered> {
+  const { env, waitUntil } = p;
+  const { chain } = context;
+  const calls: Calls = items.map((item, i) => (item.ok && !refusals[i] ? item : undefined));
+  const here = answerHere(calls, { subscriptions: p.subscriptions });
+  const deadline = Date.now() + chain.budgetMs;
+  const forwarded = forwardedOf(calls);
+  const probing = forwarded.length > 0 ? probeChain(env.CONFIG_KV, chain, waitUntil) : undefined;
+  if (probing) await probing;
+  const forwarding = planForwarding(calls, forwarded, context);
+  const cacheUse = { env, chain, mode: p.cacheMode, waitUntil };
+  const cached = await readCache({ ...cacheUse, calls: forwarding.parts });
+  const keep = (plan: CachePlan, result: ForwardCallReturnType) => keepResult(cacheUse, plan, result);
+  const plans = cached.misses;
+  const routed = await routeCalls({ ...cacheUse, plans, deadline, attemptTimeoutMs, keep });
+  const results = combineResults(forwarding, withRouted(cached.hits, routed), context);
+  const answers = normalize({ items, refusals, here: await here, results });
+  return { answers, attempts: attemptsOf(results) };
 }
 
 /** The method refusals, with screening's refusals added where a call was allowed. */

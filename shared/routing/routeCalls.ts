@@ -3,13 +3,14 @@
  * The route stage of the request path: the calls the cache did not answer, each forwarded through
  * the chain's upstreams (forward.ts) within the request's deadline. Calls made together share one
  * sender, so those bound for the same upstream go as one batch. Identical reads in flight in this
- * isolate share one upstream call.
+ * isolate share one upstream call; the request that makes it hands the answer to `keep` (the
+ * cache's) before the others get it, so a read arriving just after finds it kept.
  */
 import { type CacheMode, type CachePlan, type CallResult, missStatus } from "../cache/callCache";
 import { coalesce } from "../cache/coalesce";
 import type { ChainConfig } from "../config/chains";
 import { createSender } from "../upstream/batchSender";
-import { forwardCall } from "./forward";
+import { type ForwardCallReturnType, forwardCall } from "./forward";
 
 export interface RouteCallsParameters {
   chain: ChainConfig;
@@ -19,17 +20,13 @@ export interface RouteCallsParameters {
   /** Longest a single attempt may take. */
   attemptTimeoutMs: number;
   mode: CacheMode;
+  /** Keeps an upstream's answer (once per upstream call, however many requests share it). */
+  keep: (plan: CachePlan, result: ForwardCallReturnType) => void;
   waitUntil: (p: Promise<unknown>) => void;
 }
 
-export interface RoutedCall {
-  result: CallResult;
-  /** This request made the upstream call (it did not join another's): it keeps the answer. */
-  owned: boolean;
-}
-
-export function routeCalls(p: RouteCallsParameters): Promise<RoutedCall[]> {
-  const { chain, plans, deadline, attemptTimeoutMs, mode, waitUntil } = p;
+export function routeCalls(p: RouteCallsParameters): Promise<CallResult[]> {
+  const { chain, plans, deadline, attemptTimeoutMs, mode, keep, waitUntil } = p;
   const send = createSender();
   return Promise.all(
     plans.map(async (plan) => {
@@ -44,13 +41,14 @@ export function routeCalls(p: RouteCallsParameters): Promise<RoutedCall[]> {
           waitUntil,
           // Only a call sent on its own: a batch's items travel and fail over together.
           hedgeable: plans.length === 1,
+        }).then((result) => {
+          keep(plan, result);
+          return result;
         });
       // Only reads are shared: two identical transactions or filter calls are two calls.
-      const { result, joined } =
-        mode.read && plan.needs.kind === "read"
-          ? coalesce(plan.key, forward, waitUntil)
-          : { result: forward(), joined: false };
-      return { result: { ...(await result), cache: missStatus(plan, mode) }, owned: !joined };
+      const result =
+        mode.read && plan.needs.kind === "read" ? coalesce(plan.key, forward, waitUntil) : forward();
+      return { ...(await result), cache: missStatus(plan, mode) };
     }),
   );
 }
