@@ -76,6 +76,11 @@ const COSTS: Record<string, number> = {
   txpool_inspect: 1000,
 };
 
+/** Every method the table prices, spelled as the table spells it. */
+export function knownCostMethods(): string[] {
+  return Object.keys(COSTS);
+}
+
 /** The CU one call of `method` costs. */
 export function cuOf(method: string): number {
   return Object.hasOwn(COSTS, method) ? (COSTS[method] as number) : DEFAULT_CU;

@@ -4,6 +4,12 @@
  * after it. Hooks run before and after forwarding, on each upstream attempt, or instead of
  * forwarding (the shapes are in hooks.ts). Names match exactly, as the table spells them.
  */
+import {
+  debug_traceBlockByHash,
+  debug_traceBlockByNumber,
+  debug_traceCall,
+  debug_traceTransaction,
+} from "./debug_trace";
 import { eth_accounts } from "./eth_accounts";
 import { eth_blockNumber } from "./eth_blockNumber";
 import { eth_getLogs } from "./eth_getLogs";
@@ -12,6 +18,10 @@ import { eth_subscribe, eth_unsubscribe } from "./eth_subscribe";
 import type { MethodHooks, OutcomeHook } from "./hooks";
 
 const METHODS: Record<string, MethodHooks> = {
+  debug_traceBlockByHash,
+  debug_traceBlockByNumber,
+  debug_traceCall,
+  debug_traceTransaction,
   eth_accounts,
   eth_blockNumber,
   eth_getLogs,

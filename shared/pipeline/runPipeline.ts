@@ -57,7 +57,7 @@ export async function runPipeline(p: PipelineParameters): Promise<PipelineResult
     const { single, items } = parseItems(await p.read());
     const authorized = authorize(items, key, single);
     const settings = settingsOf(env);
-    const screening = screenTransactions(env, items, key, chain.slug);
+    const screening = screenTransactions(env, items, authorized, key, chain.slug);
     const refusals = screening ? withScreening(authorized, await screening) : authorized;
     const costs = costsOf(items, authorized);
     const leaseSeconds = settings.meterLeaseMs / 1000;

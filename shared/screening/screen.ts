@@ -22,17 +22,22 @@ import { submittedTransactions } from "./submissions";
 /** Every method that submits transactions starts so, in any case (shared/screening/submissions.ts). */
 const SENDS = /^eth_send/i;
 
-/** The refusals by item index; undefined (not a promise) when the request sends no transaction. */
+/**
+ * The refusals by item index, of items not refused already (`refused`); undefined (not a promise)
+ * when the request sends no transaction.
+ */
 export function screenTransactions(
   env: Env,
   items: readonly RpcItem[],
+  refused: readonly (GatewayError | undefined)[],
   key: KeyContext,
   chain: string,
 ): Promise<Map<number, GatewayError>> | undefined {
+  const sends = (item: RpcItem, i: number) => item.ok && !refused[i] && SENDS.test(item.method);
   // Every request passes here: most send nothing, and are let go without a string or array made.
-  if (!items.some((item) => item.ok && SENDS.test(item.method))) return undefined;
-  const submitted = items.map((item) =>
-    item.ok ? submittedTransactions(item.method, item.params) : undefined,
+  if (!items.some(sends)) return undefined;
+  const submitted = items.map((item, i) =>
+    item.ok && sends(item, i) ? submittedTransactions(item.method, item.params) : undefined,
   );
   if (submitted.every((txs) => txs === undefined)) return undefined;
   return screenAll(env, submitted, key, chain);
