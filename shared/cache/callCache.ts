@@ -7,7 +7,7 @@
 import type { ChainConfig } from "../config/chains";
 import type { Env } from "../config/env";
 import type { GatewayError } from "../errors/base";
-import type { RpcCall } from "../jsonrpc/parse";
+import type { ForwardedCall } from "../jsonrpc/forwarded";
 import { type CallNeeds, callNeeds } from "../routing/callNeeds";
 import { chainFinalizedOf, finalizedOf, healthOf } from "../routing/tracker";
 import type { CallOutcome } from "../upstream/sendCalls";
@@ -44,14 +44,14 @@ export function refused(error: GatewayError, attempts = 0): CallResult {
 
 /** A call on its way through the cache: what it needs of an upstream, its cache class and key. */
 export interface CachePlan {
-  call: RpcCall;
+  call: ForwardedCall;
   needs: CallNeeds;
   cacheClass: CacheClass;
   key: string;
 }
 
 export interface ReadCacheParameters extends CacheUse {
-  calls: readonly RpcCall[];
+  calls: readonly ForwardedCall[];
 }
 
 export interface ReadCacheReturnType {
@@ -99,7 +99,7 @@ export async function readCache({
   return { hits, misses: plans.filter((_, i) => hits[i] === undefined) };
 }
 
-function planOf(slug: string, call: RpcCall): CachePlan {
+function planOf(slug: string, call: ForwardedCall): CachePlan {
   const needs = callNeeds(call.method, call.params);
   const cacheClass = cacheClassOf(call.method, needs);
   // Calls never cached are only coalesced: their raw params make the key, without the canonical form's cost.

@@ -55,6 +55,13 @@ export class InvalidParamsError extends GatewayError {
   readonly httpStatus = 200;
 }
 
+/** A filter id this key did not get from eth_new*Filter, or whose upstream is gone: as a node says it. */
+export class FilterNotFoundError extends GatewayError {
+  readonly code = "filter_not_found";
+  readonly rpcCode = -32000;
+  readonly httpStatus = 200;
+}
+
 /** An eth_getLogs call over the plan's block range, or matching more logs than one call returns. */
 export class LogsLimitError extends GatewayError {
   readonly code = "logs_limit_exceeded";

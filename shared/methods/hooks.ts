@@ -7,6 +7,7 @@
 import type { CallResult } from "../cache/callCache";
 import type { ChainConfig, Upstream } from "../config/chains";
 import type { GatewayError } from "../errors/base";
+import type { ForwardedCall } from "../jsonrpc/forwarded";
 import type { RpcCall } from "../jsonrpc/parse";
 import type { KeyContext } from "../keys/resolveKey";
 import type { SendCall } from "../upstream/batchSender";
@@ -30,10 +31,12 @@ export interface HereContext {
 export interface ForwardContext {
   chain: ChainConfig;
   key: KeyContext;
+  /** The deployment's secret for ids the gateway hands out (filter ids): UPSTREAM_KEY. */
+  secret: string;
 }
 
 /** Before forwarding: the calls to send in the call's place, or why it is refused. */
-export type ForwardPlan = { calls: RpcCall[] } | { error: GatewayError };
+export type ForwardPlan = { calls: ForwardedCall[] } | { error: GatewayError };
 
 /** Where an upstream's answer to one attempt came from. */
 export interface AttemptContext {

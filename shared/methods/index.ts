@@ -15,6 +15,14 @@ import { eth_blockNumber } from "./eth_blockNumber";
 import { eth_getLogs } from "./eth_getLogs";
 import { eth_sendRawTransaction } from "./eth_sendRawTransaction";
 import { eth_subscribe, eth_unsubscribe } from "./eth_subscribe";
+import {
+  eth_getFilterChanges,
+  eth_getFilterLogs,
+  eth_newBlockFilter,
+  eth_newFilter,
+  eth_newPendingTransactionFilter,
+  eth_uninstallFilter,
+} from "./filters";
 import type { MethodHooks, OutcomeHook } from "./hooks";
 
 const METHODS: Record<string, MethodHooks> = {
@@ -24,9 +32,15 @@ const METHODS: Record<string, MethodHooks> = {
   debug_traceTransaction,
   eth_accounts,
   eth_blockNumber,
+  eth_getFilterChanges,
+  eth_getFilterLogs,
   eth_getLogs,
+  eth_newBlockFilter,
+  eth_newFilter,
+  eth_newPendingTransactionFilter,
   eth_sendRawTransaction,
   eth_subscribe,
+  eth_uninstallFilter,
   eth_unsubscribe,
 };
 

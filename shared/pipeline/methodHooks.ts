@@ -5,6 +5,7 @@
  * one result from the results of those.
  */
 import { type CallResult, refused } from "../cache/callCache";
+import type { ForwardedCall } from "../jsonrpc/forwarded";
 import type { RpcCall } from "../jsonrpc/parse";
 import type { ForwardContext, HereAnswer, HereContext } from "../methods/hooks";
 import { hooksOf } from "../methods/index";
@@ -31,7 +32,7 @@ export function forwardedOf(calls: Calls): number[] {
 
 export interface Forwarding {
   /** The calls to send, in order; a forwarded call's parts stand together. */
-  parts: RpcCall[];
+  parts: ForwardedCall[];
   /** Per forwarded call: where its parts are, or the result it was refused with. */
   slots: { index: number; call: RpcCall; start: number; count: number; refusal?: CallResult }[];
 }
@@ -42,7 +43,7 @@ export function planForwarding(
   forwarded: readonly number[],
   context: ForwardContext,
 ): Forwarding {
-  const parts: RpcCall[] = [];
+  const parts: ForwardedCall[] = [];
   const slots: Forwarding["slots"] = [];
   for (const index of forwarded) {
     const call = calls[index] as RpcCall;

@@ -66,7 +66,8 @@ export async function runPipeline(p: PipelineParameters): Promise<PipelineResult
     if (admission.error) return { ok: false, error: admission.error, headers };
     let answered: Answered | undefined;
     try {
-      answered = await answerAdmitted(p, { key, chain }, items, refusals, settings.upstreamTimeoutMs);
+      const context = { key, chain, secret: env.UPSTREAM_KEY };
+      answered = await answerAdmitted(p, context, items, refusals, settings.upstreamTimeoutMs);
       return { ok: true, single, ...answered, headers };
     } finally {
       const failed = answered?.answers.map((a) => !a.ok);

@@ -13,7 +13,7 @@ import {
   UnsupportedByUpstreamsError,
   UpstreamUnavailableError,
 } from "../errors/kinds";
-import type { RpcCall } from "../jsonrpc/parse";
+import type { ForwardedCall } from "../jsonrpc/forwarded";
 import { outcomeHook } from "../methods";
 import type { OutcomeHook } from "../methods/hooks";
 import type { SendCall } from "../upstream/batchSender";
@@ -31,7 +31,8 @@ import { type Exclusion, rankUpstreams } from "./score";
 import { healthOf, metricsOf, nextTurn, rankContextOf } from "./tracker";
 
 export interface ForwardCallParameters {
-  call: RpcCall;
+  /** With `upstreamId`, it goes to that upstream only (a filter lives on the node that made it). */
+  call: ForwardedCall;
   /** callNeeds of the call. */
   needs: CallNeeds;
   chain: ChainConfig;
@@ -62,8 +63,10 @@ export function forwardCall(p: ForwardCallParameters): Promise<ForwardCallReturn
   const { call, needs, chain } = p;
   const now = Date.now();
   const context = rankContextOf(chain, now);
+  const pinned = call.upstreamId;
+  const candidates = pinned ? chain.upstreams.filter((u) => u.id === pinned) : chain.upstreams;
   const { ranked, excluded } = rankUpstreams(
-    chain.upstreams.map((u) => metricsOf(u, now)),
+    candidates.map((u) => metricsOf(u, now)),
     needs,
     context,
     // A filter lives on one node: no taking turns, so its calls keep going to the same one.
