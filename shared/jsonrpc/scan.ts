@@ -24,7 +24,8 @@ export function skipWhitespace(text: string, i: number): number {
   return i;
 }
 
-function skipString(text: string, i: number): number {
+/** Index just past the JSON string whose opening quote is at `i` (the text's end when unterminated). */
+export function skipString(text: string, i: number): number {
   // i is at the opening quote
   for (i++; ; ) {
     const next = text.indexOf('"', i);
@@ -65,8 +66,11 @@ export function skipValue(text: string, i: number): number {
   return i;
 }
 
-/** Raw spans of the members of the object that starts at `start`; a repeated key keeps its last value, as JSON.parse does. */
-export function objectMembers(text: string, start: number): Map<string, Span> {
+/**
+ * Raw spans of the members of the object that starts at `start`; a repeated key keeps its last value,
+ * as JSON.parse does, and is pushed onto `repeated` when given.
+ */
+export function objectMembers(text: string, start: number, repeated?: string[]): Map<string, Span> {
   const members = new Map<string, Span>();
   let i = skipWhitespace(text, start + 1);
   if (text.charCodeAt(i) === CLOSE_BRACE) return members;
@@ -78,6 +82,7 @@ export function objectMembers(text: string, start: number): Map<string, Span> {
     if (text.charCodeAt(i) !== COLON) return members;
     const valueStart = skipWhitespace(text, i + 1);
     const valueEnd = skipValue(text, valueStart);
+    if (repeated && members.has(key)) repeated.push(key);
     members.set(key, [valueStart, valueEnd]);
     i = skipWhitespace(text, valueEnd);
     if (text.charCodeAt(i) !== COMMA) return members;

@@ -13,6 +13,7 @@ import {
   StreamLimitError,
   toGatewayError,
 } from "../../../../shared/errors/kinds";
+import { utf8Exceeds, utf8Length } from "../../../../shared/jsonrpc/utf8Length";
 import { resolveKeyHash } from "../../../../shared/keys/resolveKey";
 import type { HereAnswer, Subscriptions } from "../../../../shared/methods/hooks";
 import { responseOf } from "../../../../shared/pipeline/answers";
@@ -37,9 +38,9 @@ export async function answerFrame(
   if (typeof message !== "string") {
     throw new InvalidRequestError("binary frames are not read: send each JSON-RPC request as a text frame");
   }
-  if (message.length > conn.maxMessageBytes) {
+  if (utf8Exceeds(message, conn.maxMessageBytes)) {
     throw new StreamLimitError(
-      `frame of ${message.length} bytes exceeds this plan's limit of ${conn.maxMessageBytes}: split the batch`,
+      `frame of ${utf8Length(message)} bytes exceeds this plan's limit of ${conn.maxMessageBytes}: split the batch`,
     );
   }
   const result = await runPipeline({
