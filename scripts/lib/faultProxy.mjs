@@ -13,6 +13,13 @@
 //                                                              eth_chainId and eth_blockNumber
 //                         {"mode": "chain_id", "chainId": 1}   report another chain id
 //                         {"mode": "flap", "ms": 500}          alternate ok / HTTP 503 every `ms`
+//                         {"mode": "unknown_method", "allow": ["eth_chainId", "net_"]}
+//                                                              answer like geth to every call of a method
+//                                                              not allowed: HTTP 200, JSON-RPC -32601 "the
+//                                                              method <method> does not exist/is not
+//                                                              available"; pass allowed ones to the node.
+//                                                              An entry ending in "_" allows a namespace;
+//                                                              without "allow": eth_, net_ and web3_
 //                         any of these + "methods": ["eth_getLogs"]  only requests with such a call
 //   POST <control>/drop   close every open WebSocket now, both sides; new ones still work
 //                         -> {"dropped": n}
@@ -25,6 +32,12 @@
 import { createServer } from "node:http";
 import { connect } from "node:net";
 import { freePort } from "./ports.mjs";
+
+/** What the unknown_method mode allows by default: the namespaces every node serves. */
+const GETH_NAMESPACES = ["eth_", "net_", "web3_"];
+
+/** Whether `method` is in `allow`: an exact name, or a namespace given as "eth_". */
+const allows = (allow, method) => allow.some((a) => (a.endsWith("_") ? method.startsWith(a) : method === a));
 
 /** @param {{ target: string, port?: number }} options */
 export async function startFaultProxy({ target, port }) {
@@ -94,6 +107,18 @@ export async function startFaultProxy({ target, port }) {
             error: { code: -32603, message: "internal error" },
           })),
         );
+      case "unknown_method":
+        return Promise.all(
+          calls.map(async (c) =>
+            allows(fault.allow ?? GETH_NAMESPACES, c.method)
+              ? JSON.parse((await forward(JSON.stringify(c))).text)
+              : {
+                  jsonrpc: "2.0",
+                  id: c.id,
+                  error: { code: -32601, message: `the method ${c.method} does not exist/is not available` },
+                },
+          ),
+        ).then(reply);
       case "chain_id":
         if (calls.some((c) => c.method === "eth_chainId")) {
           return reply(

@@ -17,11 +17,29 @@ export function retriesAfter(kind: CallKind, fault: FailureFault): boolean {
 
 /**
  * Calls whose time depends on what the client asked (a log range, a trace) more than on the node:
- * they give no latency sample, their timeouts do not count against the node, and they are not
- * hedged (a second copy would double the heaviest load, judged by the p90 of light calls).
+ * they give no latency sample, and they are not hedged (a second copy would double the heaviest
+ * load, judged by the p90 of light calls).
  */
 export function isHeavy(method: string): boolean {
   return method === "eth_getLogs" || method.startsWith("trace_") || method.startsWith("debug_");
+}
+
+/** Methods that run or scan what the client chose: code, a simulation, a log range. */
+const CLIENT_COSTLY = new Set([
+  "eth_call",
+  "eth_estimateGas",
+  "eth_createAccessList",
+  "eth_simulateV1",
+  "eth_getLogs",
+]);
+
+/**
+ * Calls whose cost the client controls (the code it runs, the range it scans, what it traces):
+ * when one times out, the time was the client's doing, so the timeout does not count against the
+ * node's error rate or circuit. Names are canonical here: another spelling is refused at authorize.
+ */
+export function clientCostly(method: string): boolean {
+  return CLIENT_COSTLY.has(method) || method.startsWith("trace_") || method.startsWith("debug_");
 }
 
 /** Only light reads are hedged: a second copy of a transaction or a filter call is not harmless. */

@@ -5,7 +5,7 @@
  */
 
 import type { Upstream } from "../config/chains";
-import { isHeavy } from "../routing/policy";
+import { clientCostly, isHeavy } from "../routing/policy";
 import { type RequestResult, recordResult } from "../routing/tracker";
 import { type CallOutcome, sendCalls, type UpstreamCall } from "./sendCalls";
 
@@ -43,13 +43,14 @@ async function flush({ upstream, calls, timeoutMs }: Queue): Promise<CallOutcome
   const started = Date.now();
   const outcomes = await sendCalls({ upstream, calls, timeoutMs });
   const now = Date.now();
-  // A heavy call's time is the client's range or trace, not the node's health (shared/routing/policy).
-  const heavy = calls.some((c) => isHeavy(c.method));
-  const result = resultOf(outcomes);
   const timedOut = outcomes.every((o) => !o.ok && o.fault === "node" && o.error.code === "upstream_timeout");
-  if (!(heavy && timedOut)) {
-    recordResult(upstream, result, now, calls.length === 1 && !heavy ? now - started : undefined);
-  }
+  // A timeout of a call whose cost the client controls (eth_call, eth_getLogs, a trace...) is the
+  // client's doing, not the node's: it counts neither as a failure nor as a success
+  // (shared/routing/policy.ts, clientCostly).
+  if (timedOut && calls.some((c) => clientCostly(c.method))) return outcomes;
+  // A heavy call's time is the client's range or trace: no latency sample.
+  const heavy = calls.some((c) => isHeavy(c.method));
+  recordResult(upstream, resultOf(outcomes), now, calls.length === 1 && !heavy ? now - started : undefined);
   return outcomes;
 }
 

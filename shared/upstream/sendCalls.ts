@@ -60,7 +60,7 @@ export async function sendCalls({ upstream, calls, timeoutMs }: SendCallsParamet
   }
   const replies = parseReplies(text);
   if (!replies) return allFail(calls.length, normalizeHttpFailure(0));
-  return calls.map((_, i) => {
+  return calls.map((call, i) => {
     const reply = replies.byId.get(i + 1);
     if (reply?.ok) return reply;
     const error = reply?.error ?? replies.orphanError;
@@ -71,7 +71,8 @@ export async function sendCalls({ upstream, calls, timeoutMs }: SendCallsParamet
         error: new UpstreamUnavailableError("upstream sent no answer for this call"),
       };
     }
-    return { ok: false, ...normalizeRpcError(error, upstream.secrets) };
+    // The call sent: its method and strings are not read as the node's words when it echoes them.
+    return { ok: false, ...normalizeRpcError(error, upstream.secrets, call) };
   });
 }
 

@@ -125,6 +125,36 @@ describe("fault proxy", () => {
     expect(await (await call("eth_chainId")).json()).toMatchObject({ result: "0x1" });
   });
 
+  test("answers like geth to a method not allowed, in a batch too, and passes allowed ones on", async () => {
+    await setFault({ mode: "unknown_method", allow: ["eth_chainId"] });
+    const single = await call("x_upstream");
+    expect(single.status).toBe(200);
+    expect(await single.json()).toEqual({
+      jsonrpc: "2.0",
+      id: 7,
+      error: { code: -32601, message: "the method x_upstream does not exist/is not available" },
+    });
+    const res = await fetch(proxy.url, {
+      method: "POST",
+      body: '[{"jsonrpc":"2.0","id":1,"method":"eth_chainId"},{"jsonrpc":"2.0","id":2,"method":"eth_blockNumber"}]',
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual([
+      { jsonrpc: "2.0", id: 1, result: "0x7a69" },
+      {
+        jsonrpc: "2.0",
+        id: 2,
+        error: { code: -32601, message: "the method eth_blockNumber does not exist/is not available" },
+      },
+    ]);
+    // Without an allowlist, the eth_, net_ and web3_ namespaces pass.
+    await setFault({ mode: "unknown_method" });
+    expect(await (await call("net_version")).json()).toMatchObject({ result: "31337" });
+    expect(await (await call("connection unavailable")).json()).toMatchObject({
+      error: { code: -32601, message: "the method connection unavailable does not exist/is not available" },
+    });
+  });
+
   test("flaps between answering and HTTP 503", async () => {
     await setFault({ mode: "flap", ms: 1000 });
     expect((await call("eth_chainId")).status).toBe(200);

@@ -5,8 +5,9 @@ import {
   normalizeHttpFailure,
   normalizeRpcError,
   type UpstreamFault,
+  withoutEcho,
 } from "../../../shared/errors/normalize";
-import { secretsOf } from "../../../shared/errors/redact";
+import { redact, secretsOf } from "../../../shared/errors/redact";
 
 /** ABI-encoded `Error(string)` payloads, as geth returns them in `error.data`. */
 const OWNABLE_REVERT =
@@ -132,6 +133,12 @@ const CASES: Case[] = [
     fault: "client",
   },
   {
+    // Was a node fault: the node's EVM limit stopped the client's own expensive call; it fails the same anywhere.
+    source: "geth eth_call timeout",
+    error: { code: -32000, message: "execution aborted (timeout = 5s)" },
+    fault: "client",
+  },
+  {
     source: "Alchemy eth_getLogs response size",
     error: {
       code: -32602,
@@ -154,11 +161,6 @@ const CASES: Case[] = [
   },
   { source: "geth internal error", error: { code: -32603, message: "internal error" }, fault: "node" },
   { source: "geth handler panic", error: { code: -32603, message: "method handler crashed" }, fault: "node" },
-  {
-    source: "geth eth_call timeout",
-    error: { code: -32000, message: "execution aborted (timeout = 5s)" },
-    fault: "node",
-  },
   { source: "Alchemy bad key", error: { code: -32000, message: "Must be authenticated!" }, fault: "node" },
   {
     source: "Ankr missing key",
@@ -201,6 +203,77 @@ const CASES: Case[] = [
   },
 ];
 
+/**
+ * Real provider messages that echo what the client sent (a method name, a param, tracer code), with
+ * words a node uses about itself in it: all the client's, whatever the echoed words say.
+ */
+const ECHO_CASES: Case[] = [
+  ...["x_upstream", "eth_upstreamTimeout", "connection unavailable", "backend_rateLimitExceeded"].map(
+    (method): Case => ({
+      source: `geth unknown method ${method}`,
+      error: { code: -32601, message: `the method ${method} does not exist/is not available` },
+      fault: "client",
+    }),
+  ),
+  {
+    source: "Infura unknown method",
+    error: { code: -32601, message: "The method internal_error_timeout does not exist/is not available" },
+    fault: "client",
+  },
+  {
+    source: "Nethermind unsupported method",
+    error: { code: -32601, message: "The method 'header not found' is not supported." },
+    fault: "client",
+  },
+  {
+    source: "Alchemy unsupported method",
+    error: {
+      code: -32600,
+      message: "Unsupported method: upstream_unavailable. See available methods at https://docs.alchemy.com",
+    },
+    fault: "client",
+  },
+  {
+    source: "reth invalid block tag quoting the client's string",
+    error: {
+      code: -32602,
+      message:
+        "unknown variant `upstream unavailable`, expected one of `latest`, `finalized`, `safe`, `earliest`, `pending`",
+    },
+    fault: "client",
+  },
+  {
+    source: "geth invalid params quoting the client's string",
+    error: { code: -32602, message: 'invalid argument 1: hex string "upstream unavailable; rate limit"' },
+    fault: "client",
+  },
+  {
+    source: "geth tracer error echoing the client's tracer code",
+    error: { code: -32000, message: "ReferenceError: upstream is not defined at step (<eval>:1:20(5))" },
+    fault: "client",
+  },
+  {
+    source: "geth revert whose reason speaks of the upstream",
+    error: { code: 3, message: "execution reverted: upstream connection timeout", data: "0x08c379a0" },
+    fault: "client",
+  },
+  {
+    source: "a -32000 that names the client's method",
+    error: { code: -32000, message: "method upstream_timeout is not supported" },
+    fault: "client",
+  },
+  {
+    source: "a -32000 that starts with the client's quoted string",
+    error: { code: -32000, message: '"header not found" is not a valid block tag' },
+    fault: "client",
+  },
+  {
+    source: "a -32000 with a node's words only after echoed input",
+    error: { code: -32000, message: "unknown tracer upstreamTracer: connection refused" },
+    fault: "client",
+  },
+];
+
 const PROVIDER_NAMES = /alchemy|infura|quicknode|ankr|geth/i;
 
 describe("normalizeRpcError", () => {
@@ -233,6 +306,47 @@ describe("normalizeRpcError", () => {
       expect(shown).not.toContain("http");
     },
   );
+
+  test.each(ECHO_CASES)("$source is the client's fault, passed through with its code", ({ error }) => {
+    const normalized = normalizeRpcError(error);
+    expect(normalized.fault).toBe("client");
+    expect(normalized.error).toMatchObject({ code: error.code, message: redact(error.message) });
+  });
+
+  test.each([
+    { source: "geth request timed out", error: { code: -32002, message: "request timed out" } },
+    { source: "a context deadline", error: { code: -32000, message: "context deadline exceeded" } },
+  ])("$source is the node's timeout, shown as upstream_timeout", ({ error }) => {
+    const normalized = normalizeRpcError(error);
+    expect(normalized.fault).toBe("node");
+    expect((normalized.error as GatewayError).code).toBe("upstream_timeout");
+  });
+
+  test.each([
+    { error: { code: -32603, message: "the method x_upstream failed" }, fault: "node" },
+    { error: { code: -32005, message: "the method x_upstream failed" }, fault: "throttled" },
+    { error: { code: 429, message: "x_upstream" }, fault: "throttled" },
+    { error: { code: -32000, message: "header not found" }, fault: "node" },
+    { error: { code: -32000, message: "ReferenceError: rate limit is not defined" }, fault: "client" },
+  ])("code $error.code decides before the text: $error.message is $fault", ({ error, fault }) => {
+    expect(normalizeRpcError(error).fault).toBe(fault);
+  });
+
+  test("removes the method and string params the client sent before reading a -32000", () => {
+    const error = { code: -32000, message: "backend unavailable is not supported" };
+    expect(normalizeRpcError(error).fault).toBe("node");
+    expect(normalizeRpcError(error, [], { method: "backend unavailable" }).fault).toBe("client");
+    const echoed = { code: -32000, message: "missing trie node is not a block tag" };
+    const sent = { method: "eth_getBalance", paramsRaw: '["0x00", "missing trie node"]' };
+    expect(normalizeRpcError(echoed, [], sent).fault).toBe("client");
+  });
+
+  test("withoutEcho removes quoted text, the named method and what was sent", () => {
+    expect(withoutEcho('the method x_upstream said "timeout" and `backend`')).toBe("the   said   and");
+    expect(
+      withoutEcho("upstream unavailable: a", { method: "x", paramsRaw: '[{"to":"upstream unavailable"}]' }),
+    ).toBe(": a");
+  });
 
   test("removes URLs and the upstream's secrets from a client error's message and data", () => {
     const secrets = secretsOf("https://eth-mainnet.g.alchemy.com/v2/AbCdEf123456");

@@ -2,6 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { type CallKind, callNeeds } from "../../../shared/routing/callNeeds";
 import {
+  clientCostly,
   emptyMayBeStale,
   type FailureFault,
   HEDGE_MAX_MS,
@@ -54,6 +55,31 @@ describe("isHeavy", () => {
     ["eth_call", false],
   ])("%s is heavy: %s", (method, heavy) => {
     expect(isHeavy(method)).toBe(heavy);
+  });
+});
+
+describe("clientCostly", () => {
+  test.each([
+    ["eth_call", true],
+    ["eth_estimateGas", true],
+    ["eth_createAccessList", true],
+    ["eth_simulateV1", true],
+    ["eth_getLogs", true],
+    ["trace_call", true],
+    ["debug_traceCall", true],
+    ["eth_getBalance", false],
+    ["eth_blockNumber", false],
+    ["eth_sendRawTransaction", false],
+    ["eth_getBlockByNumber", false],
+    ["x_upstream", false],
+  ])("%s's timeout is the client's: %s", (method, costly) => {
+    expect(clientCostly(method)).toBe(costly);
+  });
+
+  test("every heavy call is client-costly", () => {
+    for (const method of ["eth_getLogs", "trace_block", "debug_traceTransaction"]) {
+      expect(isHeavy(method) && clientCostly(method)).toBe(true);
+    }
   });
 });
 
