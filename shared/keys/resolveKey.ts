@@ -3,7 +3,7 @@
  * API key -> the key's tenant and plan, by SHA-256 hash, through memory -> KV -> D1.
  * A revoked key, or one whose tenant is suspended, stops working within 60 s (see config/readThrough.ts).
  */
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { dbOf } from "../../db/client";
 import { apiKeys, plans, tenants } from "../../db/schema";
 import type { Env } from "../config/env";
@@ -112,6 +112,32 @@ async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null>
     .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt), eq(tenants.status, "active")))
     .get();
   return row ?? null;
+}
+
+/** D1 binds at most 100 parameters per statement. */
+const HASHES_PER_QUERY = 90;
+
+/**
+ * Of these key hashes, those still valid now, read from D1 itself (no cache): for open WebSockets,
+ * which re-check their keys on a timer (workers/stream/src/shard/keyCheck.ts).
+ */
+export async function validKeyHashes(d1: D1Database, hashes: readonly string[]): Promise<Set<string>> {
+  const valid = new Set<string>();
+  for (let i = 0; i < hashes.length; i += HASHES_PER_QUERY) {
+    const rows = await dbOf(d1)
+      .select({ hash: apiKeys.hash })
+      .from(apiKeys)
+      .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+      .where(
+        and(
+          inArray(apiKeys.hash, hashes.slice(i, i + HASHES_PER_QUERY)),
+          isNull(apiKeys.revokedAt),
+          eq(tenants.status, "active"),
+        ),
+      );
+    for (const row of rows) valid.add(row.hash);
+  }
+  return valid;
 }
 
 /** Forgets the key's context in this isolate only: the next request reads KV (and D1) again. */

@@ -17,6 +17,7 @@ import { slowConsumerClose } from "../../../../shared/stream/slowConsumer";
 import { deliverEvents, flushSettled, type OpenSocket } from "./delivery";
 import { FeedLink } from "./feedLink";
 import { answerFrame } from "./frames";
+import { KEY_CHECK_MS, REVOKED_CLOSE, revokedSockets, scheduleKeyCheck } from "./keyCheck";
 import { subscriptionCalls } from "./subscriptionCalls";
 import { type Subscription, SubscriptionStore } from "./subscriptionStore";
 import { type Bills, billNotifications } from "./usage";
@@ -54,6 +55,7 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
     this.ctx.acceptWebSocket(server, [conn.connId]);
     server.serializeAttachment(conn);
     this.sockets().set(conn.connId, { ws: server, conn });
+    await scheduleKeyCheck(this.ctx.storage);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -66,7 +68,7 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
     } catch (err) {
       const error = toGatewayError(err);
       ws.send(errorEntry("null", error.toJsonRpc()));
-      if (error instanceof UnauthorizedError) ws.close(4001, "API key revoked or invalid");
+      if (error instanceof UnauthorizedError) ws.close(REVOKED_CLOSE.code, REVOKED_CLOSE.reason);
     } finally {
       this.flushSettling(ws);
     }
@@ -78,6 +80,19 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     await this.dropConnection(ws);
+  }
+
+  /** Every KEY_CHECK_MS while sockets are open: closes those whose key is no longer valid. */
+  override async alarm(): Promise<void> {
+    const sockets = this.sockets();
+    try {
+      for (const { ws } of await revokedSockets(this.env, sockets.values())) {
+        await this.dropConnection(ws, REVOKED_CLOSE);
+      }
+    } catch (err) {
+      console.warn(JSON.stringify({ event: "key_check_failed", error: String(err).slice(0, 200) }));
+    }
+    if (sockets.size > 0) await this.ctx.storage.setAlarm(Date.now() + KEY_CHECK_MS);
   }
 
   /** Events from the chain's feed, in order: each goes to every subscription it matches. */
