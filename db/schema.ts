@@ -103,6 +103,8 @@ export const chains = sqliteTable("chains", {
   kind: text("kind", { enum: ["evm", "avalanche-p"] })
     .notNull()
     .default("evm"),
+  /** Part of every response-cache key of the chain: raised by a purge, which orphans all kept answers. */
+  cacheGeneration: integer("cache_generation").notNull().default(0),
   createdAt: timestamp("created_at"),
 });
 

@@ -9,6 +9,8 @@
 //                         {"mode": "http", "status": 503}      answer that HTTP status
 //                         {"mode": "rpc_error"}                answer JSON-RPC -32603 to every call
 //                         {"mode": "lag", "blocks": 20}        act `blocks` behind the node's head
+//                         {"mode": "ahead", "blocks": 1000}    claim a head and a finalized block
+//                                                              `blocks` ahead of the node's (a liar)
 //                         {"mode": "empty"}                    answer null ([] for eth_getLogs), except to
 //                                                              eth_chainId and eth_blockNumber
 //                         {"mode": "chain_id", "chainId": 1}   report another chain id
@@ -126,6 +128,22 @@ export async function startFaultProxy({ target, port }) {
           );
         }
         return forward(body);
+      case "ahead": {
+        const claimed = (await head()) + fault.blocks;
+        const fake = (c) =>
+          c.method === "eth_blockNumber"
+            ? { jsonrpc: "2.0", id: c.id, result: `0x${claimed.toString(16)}` }
+            : c.method === "eth_getBlockByNumber" && c.params?.[0] === "finalized"
+              ? {
+                  jsonrpc: "2.0",
+                  id: c.id,
+                  result: { number: `0x${claimed.toString(16)}`, hash: `0x${"ab".repeat(32)}` },
+                }
+              : undefined;
+        return Promise.all(
+          calls.map(async (c) => fake(c) ?? JSON.parse((await forward(JSON.stringify(c))).text)),
+        ).then(reply);
+      }
       case "lag": {
         const lagged = `0x${Math.max(0, (await head()) - fault.blocks).toString(16)}`;
         const rewrite = (p) => (p === "latest" || p === "pending" ? lagged : p);

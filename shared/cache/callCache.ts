@@ -9,7 +9,7 @@ import type { Env } from "../config/env";
 import type { GatewayError } from "../errors/base";
 import type { ForwardedCall } from "../jsonrpc/forwarded";
 import { type CallNeeds, callNeeds } from "../routing/callNeeds";
-import { chainFinalizedOf, finalizedOf, healthOf } from "../routing/tracker";
+import { chainFinalizedOf, confirmedFinalizedOf, finalizedOf, healthOf } from "../routing/tracker";
 import type { CallOutcome } from "../upstream/sendCalls";
 import { cacheKeyOf } from "./key";
 import { type CacheClass, cacheClassOf, keepForMs } from "./policy";
@@ -68,7 +68,9 @@ export async function readCache({
   mode,
   waitUntil,
 }: ReadCacheParameters): Promise<ReadCacheReturnType> {
-  const plans = calls.map((call) => planOf(chain.slug, call));
+  // A purge raises the chain's generation: every answer kept under the old one is never read again.
+  const space = chain.cacheGeneration === 0 ? chain.slug : `${chain.slug}#${chain.cacheGeneration}`;
+  const plans = calls.map((call) => planOf(space, call));
   const hits: (CallResult | undefined)[] = new Array(plans.length);
   // A chain the operator disabled answers nothing, not even from the cache.
   if (!mode.read || !chain.enabled) return { hits, misses: plans };
@@ -153,8 +155,14 @@ export function keepResult(
     cacheClass: plan.cacheClass,
     block: plan.needs.block,
     resultRaw: outcome.resultRaw,
-    finalized: finalizedOf(upstream, chain.finalityDepth),
+    // Final by the answering node and, where the chain has more upstreams, by a second one: one node
+    // lying about its head cannot make a block final in the tiers that keep it for 30 days.
+    finalized: minOf(finalizedOf(upstream, chain.finalityDepth), confirmedFinalizedOf(chain)),
     blockTimeMs: chain.blockTimeMs,
   });
   if (keepMs !== undefined) store({ env, key: plan.key, resultRaw: outcome.resultRaw, keepMs, waitUntil });
+}
+
+function minOf(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined ? undefined : Math.min(a, b);
 }

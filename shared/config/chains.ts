@@ -17,7 +17,13 @@ import { invalidate, readThrough } from "./readThrough";
 
 type ChainSettings = Pick<
   typeof chains.$inferSelect,
-  "budgetMs" | "maxLagBlocks" | "blockTimeMs" | "finalityDepth" | "logsBlockRange" | "logsMaxResults"
+  | "budgetMs"
+  | "maxLagBlocks"
+  | "blockTimeMs"
+  | "finalityDepth"
+  | "logsBlockRange"
+  | "logsMaxResults"
+  | "cacheGeneration"
 >;
 
 type ChainKind = (typeof chains.$inferSelect)["kind"];
@@ -53,7 +59,7 @@ export interface ChainConfig extends ChainSettings {
 /** Chains by cache key. Bound: 1,000 (the first-added goes); lifetime: MEMORY_TTL_MS (readThrough.ts). */
 const chainMemory = new TtlCache<ChainConfig | null>(1_000);
 /** Versioned: an entry cached by an older deployment, without the newer settings, is never read. */
-export const chainCacheKey = (slug: string) => `chain:v3:${slug}`;
+export const chainCacheKey = (slug: string) => `chain:v4:${slug}`;
 
 /** Drops the chain's cached config (isolate and KV) after a change: at once here, within 60 s everywhere. */
 export const forgetChain = (env: Env, slug: string) =>

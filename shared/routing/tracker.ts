@@ -116,6 +116,20 @@ export function chainFinalizedOf(chain: ChainConfig): number | undefined {
   return highest;
 }
 
+/**
+ * The highest block held as final by at least two of the chain's upstreams (the second highest of
+ * their finalized blocks); with only one upstream that knows, its own.
+ */
+export function confirmedFinalizedOf(chain: ChainConfig): number | undefined {
+  const finalized: number[] = [];
+  for (const upstream of chain.upstreams) {
+    const f = finalizedOf(upstream, chain.finalityDepth);
+    if (f !== undefined) finalized.push(f);
+  }
+  finalized.sort((a, b) => b - a);
+  return finalized.length >= 2 ? finalized[1] : finalized[0];
+}
+
 export function metricsOf(upstream: Upstream, now: number): UpstreamMetrics & { upstream: Upstream } {
   const h = healthOf(upstream);
   return {

@@ -74,6 +74,24 @@ export const chainRoutes = adminRouter()
     await forgetChain(c.env, before.slug);
     return c.json(after);
   })
+  .post("/:chain/cache/purge", async (c) => {
+    const db = dbOf(c.env.DB);
+    const before = await requireChain(db, c.req.param("chain"));
+    const cacheGeneration = before.cacheGeneration + 1;
+    await commitWithAudit(
+      db,
+      {
+        actor: c.get("actor"),
+        action: "chain.cache.purge",
+        target: before.slug,
+        before: { cacheGeneration: before.cacheGeneration },
+        after: { cacheGeneration },
+      },
+      [db.update(chains).set({ cacheGeneration }).where(eq(chains.slug, before.slug))],
+    );
+    await forgetChain(c.env, before.slug);
+    return c.json({ chain: before.slug, cacheGeneration });
+  })
   .get("/:chain/health", async (c) => {
     const slug = c.req.param("chain");
     await requireChain(dbOf(c.env.DB), slug);
