@@ -36,10 +36,12 @@ async function fire(due) {
     if (!res.ok) console.error(`cron "${cron}" failed: ${res.status}`);
   }
 }
+// The chain is kept beside the local D1/KV: saved when anvil stops, loaded when it starts.
 const anvil = await startAnvil({
   port: Number(process.env.ANVIL_PORT ?? 8545),
   chainId: 31337,
   blockTime: 1,
+  state: resolve(ROOT, ".wrangler/state/anvil/state.json"),
 });
 let gateway;
 const stop = async () => {

@@ -1,6 +1,8 @@
 // Starts a real anvil node (from @foundry-rs/anvil) on loopback and waits until it answers.
 import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import { freePort } from "./ports.mjs";
 
 const require = createRequire(import.meta.url);
@@ -17,13 +19,19 @@ function anvilCommand() {
 }
 
 /**
- * @param {{ port?: number, chainId?: number, blockTime?: number }} [options]
+ * `state`: a file the chain is loaded from, if it exists, and saved to when anvil stops (SIGINT or
+ * SIGTERM), so the chain goes on across restarts; without it every start is a fresh chain.
+ * @param {{ port?: number, chainId?: number, blockTime?: number, state?: string }} [options]
  * @returns {Promise<{ url: string, port: number, stop: () => Promise<void> }>}
  */
-export async function startAnvil({ port, chainId = 31337, blockTime = 1 } = {}) {
+export async function startAnvil({ port, chainId = 31337, blockTime = 1, state } = {}) {
   port ??= await freePort();
   const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--silent"];
   if (blockTime > 0) args.push("--block-time", String(blockTime));
+  if (state) {
+    mkdirSync(dirname(state), { recursive: true });
+    args.push("--state", state);
+  }
   const [command, ...prefix] = anvilCommand();
   const child = spawn(command, [...prefix, ...args], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";

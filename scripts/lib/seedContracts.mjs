@@ -1,7 +1,7 @@
 // Deploys the local stand-ins for the on-chain data the cron jobs read, on the local node, and points
 // the jobs at them: a Chainlink-compatible feed (pair MOCK/USD, settable answer) and a sanctions
-// oracle with the Chainalysis interface, listing one address. The node starts empty each time, so
-// both are deployed again and their config replaced.
+// oracle with the Chainalysis interface, listing one address. Both are deployed at each start (on a
+// kept chain too: the copies of earlier starts are left unused) and their config replaced.
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { encodeDeployData, encodeFunctionData } from "viem";

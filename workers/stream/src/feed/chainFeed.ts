@@ -39,6 +39,7 @@ export class ChainFeed extends DurableObject<Env> implements ChainFeedApi {
     this.shards = new FeedShards(ctx.storage.sql, env, (event, err) => this.log(event, err));
     this.follower = new HeadFollower({
       tip: () => this.buffer.tip(),
+      publishedAt: (n) => this.buffer.publishedAt(n),
       caller: () => this.caller(),
       publish: (event) => this.publish(event),
     });

@@ -2,11 +2,13 @@
  * @module
  * Follows the chain's head: fetches blocks by number from the last one published, each with its
  * logs, so a dropped socket or a change of upstream leaves no gap. A block whose parent is not the
- * last published block is a reorg: the orphaned blocks are unwound (their logs published again with
- * `removed: true`), then the new branch is published.
+ * last published block, or a head at or below it on another branch (headStep.ts), is a reorg: the
+ * orphaned blocks are unwound (their logs published again with `removed: true`), then the new
+ * branch is published. With none of its blocks left on the chain it starts again from the head.
  */
 import type { ChainCall } from "../../../../shared/routing/chainCaller";
 import { eventLogsOf, type FeedEvent, headOf, removedLogs } from "../../../../shared/stream/events";
+import { type BlockId, headStep, mayStillBeOnChain } from "./headStep";
 import type { BlockEvent } from "./replayBuffer";
 
 /** Most blocks fetched in one round; a longer gap is filled over several rounds. */
@@ -15,9 +17,13 @@ const ROUND_BLOCKS = 32;
 type RawBlock = { number: string; hash: string; parentHash: string } & Record<string, unknown>;
 type RawLog = { blockHash: string } & Record<string, unknown>;
 
+const hex = (n: number) => `0x${n.toString(16)}`;
+
 export interface HeadFollowerParameters {
   /** The newest published block still on the chain. */
   tip: () => BlockEvent | undefined;
+  /** The published block at a number, if still held (the last REPLAY_BLOCKS). */
+  publishedAt: (number: number) => BlockEvent | undefined;
   /** Calls to the chain's upstreams; undefined when the feed serves no chain. */
   caller: () => Promise<ChainCall | undefined>;
   /** Stamps, stores and delivers one event; resolves once every shard has it. */
@@ -52,27 +58,36 @@ export class HeadFollower {
   private async catchUp() {
     const call = await this.p.caller();
     if (!call) return;
-    const head = Number(await call<string>("eth_blockNumber", []));
+    const latest = await call<RawBlock | null>("eth_getBlockByNumber", ["latest", false]);
+    if (!latest) return;
+    const head: BlockId = { number: Number(latest.number), hash: latest.hash };
     for (let round = 0; ; round++) {
       const tip = this.p.tip();
-      if (!tip) {
-        await this.publishBlock(call, head);
+      const step = headStep({ tip, head, publishedAt: this.p.publishedAt });
+      if (step === "nothing") return;
+      if (step === "start") {
+        await this.publishBlock(call, head.number);
         return;
       }
-      if (tip.number >= head) return;
       if (round === ROUND_BLOCKS) {
         this.followAgain = true;
         return;
       }
-      const outcome = await this.publishBlock(call, tip.number + 1, tip);
+      // An unwind that drops nothing means the upstreams disagree: try again on the next head.
+      if (step === "unwind") {
+        if ((await this.unwind(call, head.number)) === 0) return;
+        continue;
+      }
+      const parent = tip as BlockEvent; // "follow": there is a tip
+      const outcome = await this.publishBlock(call, parent.number + 1, parent);
       if (outcome === "missing") return;
-      if (outcome === "reorg") await this.unwind(call);
+      if (outcome === "reorg" && (await this.unwind(call, head.number)) === 0) return;
     }
   }
 
   /** Fetches block `n` with its logs and publishes it, unless its parent is not `parent`. */
   private async publishBlock(call: ChainCall, n: number, parent?: BlockEvent) {
-    const number = `0x${n.toString(16)}`;
+    const number = hex(n);
     const [block, logs] = await Promise.all([
       call<RawBlock | null>("eth_getBlockByNumber", [number, false]),
       call<RawLog[]>("eth_getLogs", [{ fromBlock: number, toBlock: number }]),
@@ -94,16 +109,21 @@ export class HeadFollower {
     return "published";
   }
 
-  /** Drops published blocks that left the chain, newest first, down to one still on it. */
-  private async unwind(call: ChainCall) {
+  /**
+   * Drops published blocks that left the chain, newest first, down to the highest one the node still
+   * has at its number (none: all of them); returns how many it dropped.
+   */
+  private async unwind(call: ChainCall, headNumber: number): Promise<number> {
+    let dropped = 0;
     for (let tip = this.p.tip(); tip; tip = this.p.tip()) {
-      const now = await call<RawBlock | null>("eth_getBlockByNumber", [
-        `0x${tip.number.toString(16)}`,
-        false,
-      ]);
-      if (now?.hash === tip.hash) return;
+      if (mayStillBeOnChain(tip, headNumber)) {
+        const now = await call<RawBlock | null>("eth_getBlockByNumber", [hex(tip.number), false]);
+        if (now?.hash === tip.hash) break;
+      }
       const logs = removedLogs(tip.logs);
       await this.p.publish({ seq: 0, type: "removed", number: tip.number, hash: tip.hash, logs });
+      dropped++;
     }
+    return dropped;
   }
 }

@@ -37,6 +37,11 @@ export class ReplayBuffer {
     return this.canon.at(-1);
   }
 
+  /** The published block at `number` still on the chain, if the buffer still holds it. */
+  publishedAt(number: number): BlockEvent | undefined {
+    return this.canon.find((b) => b.number === number);
+  }
+
   /** Stamps `event` with the next sequence number, stores it and drops what fell out of the buffer. */
   append(event: FeedEvent): void {
     event.seq = ++this.seq;
