@@ -103,6 +103,8 @@ export const chains = sqliteTable("chains", {
   kind: text("kind", { enum: ["evm", "avalanche-p"] })
     .notNull()
     .default("evm"),
+  /** Largest upstream answer read, in bytes; a larger one fails that upstream request. */
+  maxResponseBytes: integer("max_response_bytes").notNull().default(33_554_432),
   /** Part of every response-cache key of the chain: raised by a purge, which orphans all kept answers. */
   cacheGeneration: integer("cache_generation").notNull().default(0),
   createdAt: timestamp("created_at"),

@@ -24,6 +24,7 @@ type ChainSettings = Pick<
   | "logsBlockRange"
   | "logsMaxResults"
   | "cacheGeneration"
+  | "maxResponseBytes"
 >;
 
 type ChainKind = (typeof chains.$inferSelect)["kind"];
@@ -44,6 +45,8 @@ export interface Upstream {
   secrets: string[];
   capabilities: string[];
   oldestBlock: number | undefined;
+  /** Largest answer read from it (its chain's setting); 32 MiB when not given. */
+  maxResponseBytes?: number;
 }
 
 /** A chain and its enabled upstreams; the settings are documented in db/schema.ts. */
@@ -59,7 +62,7 @@ export interface ChainConfig extends ChainSettings {
 /** Chains by cache key. Bound: 1,000 (the first-added goes); lifetime: MEMORY_TTL_MS (readThrough.ts). */
 const chainMemory = new TtlCache<ChainConfig | null>(1_000);
 /** Versioned: an entry cached by an older deployment, without the newer settings, is never read. */
-export const chainCacheKey = (slug: string) => `chain:v4:${slug}`;
+export const chainCacheKey = (slug: string) => `chain:v5:${slug}`;
 
 /** Drops the chain's cached config (isolate and KV) after a change: at once here, within 60 s everywhere. */
 export const forgetChain = (env: Env, slug: string) =>
@@ -116,7 +119,15 @@ async function openChain({ upstreams, ...chain }: StoredChain, key: string): Pro
   const opened = await Promise.all(
     upstreams.map(async ({ id, urlSealed, capabilities, oldestBlock }) => {
       const url = await open(urlSealed, key);
-      return { id, url, secrets: secretsOf(url), capabilities, oldestBlock: oldestBlock ?? undefined };
+      const { maxResponseBytes } = chain;
+      return {
+        id,
+        url,
+        secrets: secretsOf(url),
+        capabilities,
+        oldestBlock: oldestBlock ?? undefined,
+        maxResponseBytes,
+      };
     }),
   );
   return { ...chain, upstreams: opened };

@@ -62,6 +62,13 @@ export class FilterNotFoundError extends GatewayError {
   readonly httpStatus = 200;
 }
 
+/** An upstream's answer over the chain's byte cap (maxResponseBytes). */
+export class ResponseTooLargeError extends GatewayError {
+  readonly code = "response_too_large";
+  readonly rpcCode = -32602;
+  readonly httpStatus = 200;
+}
+
 /** An eth_getLogs call over the plan's block range, or matching more logs than one call returns. */
 export class LogsLimitError extends GatewayError {
   readonly code = "logs_limit_exceeded";
@@ -85,6 +92,13 @@ export class UnauthorizedError extends GatewayError {
   readonly code = "unauthorized";
   readonly rpcCode = -32016;
   readonly httpStatus = 401;
+}
+
+/** Too many failed authentications from one client address (the AUTH_LIMITER binding). */
+export class AuthRateLimitedError extends GatewayError {
+  readonly code = "auth_rate_limited";
+  readonly rpcCode = -32005;
+  readonly httpStatus = 429;
 }
 
 export class ChainNotFoundError extends GatewayError {

@@ -5,7 +5,7 @@
  * upstream call may span split into consecutive chunks, and chunk answers merged in order.
  */
 import type { GatewayError } from "../errors/base";
-import { LogsLimitError } from "../errors/kinds";
+import { InvalidParamsError, LogsLimitError } from "../errors/kinds";
 
 export interface ChainBlocks {
   /** Highest head among the chain's checked upstreams. */
@@ -31,9 +31,19 @@ export function planLogs(params: unknown, blocks: ChainBlocks, limits: LogsLimit
   if (!filter || typeof filter !== "object" || Array.isArray(filter)) return { kind: "as_is" };
   const f = filter as Record<string, unknown>;
   if (f.blockHash !== undefined) return { kind: "as_is" };
+  const unreadable = [f.fromBlock, f.toBlock].find((ref) => ref !== undefined && !isBlockRef(ref));
+  if (unreadable !== undefined) {
+    const shown = JSON.stringify(unreadable)?.slice(0, 80) ?? String(unreadable);
+    return {
+      kind: "refuse",
+      error: new InvalidParamsError(
+        `invalid block ${shown}: fromBlock and toBlock are a hex block number (0x...) or earliest, latest, pending, safe, finalized`,
+      ),
+    };
+  }
   const from = resolveBlock(f.fromBlock ?? "latest", blocks);
   const to = resolveBlock(f.toBlock ?? "latest", blocks);
-  // Unknown heads or malformed blocks: the node is the judge, and answers its own error.
+  // Unknown heads (no upstream checked yet) or a reversed range: the node is the judge.
   if (from === undefined || to === undefined || from > to) return { kind: "as_is" };
   const span = to - from + 1;
   if (span > limits.maxBlocks) {
@@ -54,11 +64,19 @@ export function planLogs(params: unknown, blocks: ChainBlocks, limits: LogsLimit
   return { kind: "split", filters };
 }
 
+const TAGS = new Set(["earliest", "latest", "pending", "safe", "finalized"]);
+const NUMBER = /^0x[0-9a-f]{1,16}$/i;
+
+/** Whether a block reference reads: a tag, or a hex block number. */
+function isBlockRef(ref: unknown): boolean {
+  return typeof ref === "string" && (TAGS.has(ref) || NUMBER.test(ref));
+}
+
 function resolveBlock(ref: unknown, { head, finalized }: ChainBlocks): number | undefined {
   if (ref === "earliest") return 0;
   if (ref === "latest" || ref === "pending") return head;
   if (ref === "safe" || ref === "finalized") return finalized;
-  if (typeof ref === "string" && /^0x[0-9a-f]{1,16}$/i.test(ref)) return Number(ref);
+  if (typeof ref === "string" && NUMBER.test(ref)) return Number(ref);
   return undefined;
 }
 

@@ -5,16 +5,22 @@
  * Pure.
  */
 import type { GatewayError } from "../errors/base";
-import type { RpcItem } from "../jsonrpc/parse";
+import type { RpcCall, RpcItem } from "../jsonrpc/parse";
 import { cuOf } from "./computeUnits";
 import { dayOf, familyOf, type UsageRow } from "./usage";
 
-/** The CU of each item, in order, given why each is refused (shared/pipeline/authorize.ts). */
+/**
+ * The CU of each item, in order, given why each is refused (shared/pipeline/authorize.ts) and how
+ * many upstream calls each makes (eth_getLogs' chunks; 1 by default): a call is charged per call.
+ */
 export function costsOf(
   items: readonly RpcItem[],
   refusals: readonly (GatewayError | undefined)[],
+  unitsOf: (call: RpcCall) => number = () => 1,
 ): number[] {
-  return items.map((item, i) => (item.ok && refusals[i] === undefined ? cuOf(item.method) : 0));
+  return items.map((item, i) =>
+    item.ok && refusals[i] === undefined ? cuOf(item.method) * unitsOf(item) : 0,
+  );
 }
 
 export interface UsageOfParameters {

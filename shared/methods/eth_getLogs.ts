@@ -3,19 +3,31 @@
  * eth_getLogs range control (rules in shared/logs/range.ts): before forwarding, a call over the
  * plan's block range is refused and one over what an upstream call may span is split into chunks
  * (each cached and routed on its own, so they spread over the upstreams); after, the chunks are
- * merged back in order, and an answer with more logs than the chain allows becomes an error.
+ * merged back in order, and an answer with more logs than the chain allows becomes an error. Each
+ * chunk is charged as one call. eth_newFilter and trace_filter take the same range limits, whole.
  */
 import { type CacheStatus, type CallResult, refused } from "../cache/callCache";
 import { UpstreamUnavailableError } from "../errors/kinds";
+import type { RpcCall } from "../jsonrpc/parse";
 import { mergeLogs, planLogs, tooManyLogs } from "../logs/range";
 import { chainFinalizedOf, rankContextOf } from "../routing/tracker";
-import type { MethodHooks } from "./hooks";
+import type { ForwardContext, MethodHooks } from "./hooks";
+
+function planOf(call: RpcCall, { chain, key }: ForwardContext) {
+  const blocks = { head: rankContextOf(chain).maxHead, finalized: chainFinalizedOf(chain) };
+  return planLogs(call.params, blocks, {
+    chunkBlocks: chain.logsBlockRange,
+    maxBlocks: key.logsMaxBlockRange,
+  });
+}
 
 export const eth_getLogs: MethodHooks = {
-  before(call, { chain, key }) {
-    const blocks = { head: rankContextOf(chain).maxHead, finalized: chainFinalizedOf(chain) };
-    const limits = { chunkBlocks: chain.logsBlockRange, maxBlocks: key.logsMaxBlockRange };
-    const plan = planLogs(call.params, blocks, limits);
+  units: (call, context) => {
+    const plan = planOf(call, context);
+    return plan.kind === "split" ? plan.filters.length : 1;
+  },
+  before(call, context) {
+    const plan = planOf(call, context);
     if (plan.kind === "refuse") return { error: plan.error };
     if (plan.kind === "as_is") return { calls: [call] };
     return {
@@ -26,6 +38,17 @@ export const eth_getLogs: MethodHooks = {
     };
   },
   after: (parts, { chain }) => combine(parts, chain.logsMaxResults),
+};
+
+/**
+ * eth_newFilter (whose range eth_getFilterLogs later reads) and trace_filter take the same range
+ * rules, whole: a range over the plan's limit, or a block that does not read, is refused.
+ */
+export const rangeChecked: MethodHooks = {
+  before(call, context) {
+    const plan = planOf(call, context);
+    return plan.kind === "refuse" ? { error: plan.error } : { calls: [call] };
+  },
 };
 
 /** One answer from a call's chunks: the first failure, or the logs merged in order. */

@@ -10,6 +10,7 @@ import { hexToString, isHex, keccak256, stringToHex } from "viem";
 import type { CallResult } from "../cache/callCache";
 import { FilterNotFoundError } from "../errors/kinds";
 import type { RpcCall } from "../jsonrpc/parse";
+import { rangeChecked } from "./eth_getLogs";
 import type { ForwardContext, ForwardPlan, MethodHooks } from "./hooks";
 
 const TAG_HEX = 32;
@@ -67,7 +68,8 @@ function toOwnUpstream(call: RpcCall, context: ForwardContext): ForwardPlan {
 const creates: MethodHooks = { after: wrapNewId };
 const uses: MethodHooks = { before: toOwnUpstream };
 
-export const eth_newFilter = creates;
+/** A log filter's range follows eth_getLogs' rules: eth_getFilterLogs reads it whole. */
+export const eth_newFilter: MethodHooks = { ...creates, before: rangeChecked.before };
 export const eth_newBlockFilter = creates;
 export const eth_newPendingTransactionFilter = creates;
 export const eth_getFilterChanges = uses;

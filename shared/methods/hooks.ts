@@ -57,6 +57,8 @@ export type OutcomeHook = (
 ) => CallOutcome | Promise<CallOutcome>;
 
 export interface MethodHooks {
+  /** How many upstream calls it makes (eth_getLogs' chunks): its CU is charged once per call. */
+  units?(call: RpcCall, context: ForwardContext): number;
   /** Answers the call in the gateway: it is never forwarded. */
   answer?(call: RpcCall, context: HereContext): Promise<HereAnswer>;
   /** Runs before forwarding: the calls to send instead (several, or none when refused). */

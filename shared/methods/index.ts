@@ -12,7 +12,7 @@ import {
 } from "./debug_trace";
 import { eth_accounts } from "./eth_accounts";
 import { eth_blockNumber } from "./eth_blockNumber";
-import { eth_getLogs } from "./eth_getLogs";
+import { eth_getLogs, rangeChecked } from "./eth_getLogs";
 import { eth_sendRawTransaction } from "./eth_sendRawTransaction";
 import { eth_subscribe, eth_unsubscribe } from "./eth_subscribe";
 import {
@@ -42,6 +42,7 @@ const METHODS: Record<string, MethodHooks> = {
   eth_subscribe,
   eth_uninstallFilter,
   eth_unsubscribe,
+  trace_filter: rangeChecked,
 };
 
 /** The hooks of a method, if it has any. */

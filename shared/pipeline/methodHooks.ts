@@ -25,6 +25,11 @@ export function answerHere(calls: Calls, context: HereContext): Promise<Map<numb
   return pending.length === 0 ? Promise.resolve(answers) : Promise.all(pending).then(() => answers);
 }
 
+/** How many upstream calls a call makes, for its cost (eth_getLogs' chunks); 1 for most. */
+export function unitsOf(call: RpcCall, context: ForwardContext): number {
+  return hooksOf(call.method)?.units?.(call, context) ?? 1;
+}
+
 /** The indexes of calls to forward: every call the gateway does not answer itself. */
 export function forwardedOf(calls: Calls): number[] {
   return calls.flatMap((call, i) => (call && !hooksOf(call.method)?.answer ? [i] : []));

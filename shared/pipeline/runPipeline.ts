@@ -24,7 +24,7 @@ import { routeCalls } from "../routing/routeCalls";
 import { screenTransactions } from "../screening/screen";
 import { type Answer, attemptsOf, normalize } from "./answers";
 import { authorize, type Refusals } from "./authorize";
-import { answerHere, type Calls, combineResults, forwardedOf, planForwarding } from "./methodHooks";
+import { answerHere, type Calls, combineResults, forwardedOf, planForwarding, unitsOf } from "./methodHooks";
 
 export interface PipelineParameters {
   env: Env;
@@ -59,14 +59,14 @@ export async function runPipeline(p: PipelineParameters): Promise<PipelineResult
     const settings = settingsOf(env);
     const screening = screenTransactions(env, items, authorized, key, chain.slug);
     const refusals = screening ? withScreening(authorized, await screening) : authorized;
-    const costs = costsOf(items, authorized);
+    const context = { key, chain, secret: env.UPSTREAM_KEY };
+    const costs = costsOf(items, authorized, (call) => unitsOf(call, context));
     const leaseSeconds = settings.meterLeaseMs / 1000;
     const admission = await admit({ env, key, cost: sum(costs), leaseSeconds, waitUntil });
     headers = admission.headers;
     if (admission.error) return { ok: false, error: admission.error, headers };
     let answered: Answered | undefined;
     try {
-      const context = { key, chain, secret: env.UPSTREAM_KEY };
       answered = await answerAdmitted(p, context, items, refusals, settings.upstreamTimeoutMs);
       return { ok: true, single, ...answered, headers };
     } finally {

@@ -41,7 +41,8 @@ export function createSender(): SendCall {
 
 async function flush({ upstream, calls, timeoutMs }: Queue): Promise<CallOutcome[]> {
   const started = Date.now();
-  const outcomes = await sendCalls({ upstream, calls, timeoutMs });
+  // Clients' calls are held to the chain's cap; probes and the stream's own calls are not.
+  const outcomes = await sendCalls({ upstream, calls, timeoutMs, maxBytes: upstream.maxResponseBytes });
   const now = Date.now();
   const timedOut = outcomes.every((o) => !o.ok && o.fault === "node" && o.error.code === "upstream_timeout");
   // A timeout of a call whose cost the client controls (eth_call, eth_getLogs, a trace...) is the

@@ -7,11 +7,12 @@
 
 import type { Upstream } from "../config/chains";
 import type { JsonRpcErrorObject } from "../errors/base";
-import { UpstreamTimeoutError, UpstreamUnavailableError } from "../errors/kinds";
+import { ResponseTooLargeError, UpstreamTimeoutError, UpstreamUnavailableError } from "../errors/kinds";
 import { type NodeFailure, normalizeHttpFailure, normalizeRpcError } from "../errors/normalize";
 import { redact } from "../errors/redact";
 import { parseReplies } from "../jsonrpc/replies";
 import { requestEntry } from "../jsonrpc/serialize";
+import { DEFAULT_MAX_RESPONSE_BYTES, readCapped } from "./readCapped";
 
 const UPSTREAM_HEADERS = { "content-type": "application/json" };
 
@@ -29,9 +30,16 @@ export interface SendCallsParameters {
   upstream: Upstream;
   calls: readonly UpstreamCall[];
   timeoutMs: number;
+  /** Largest answer read (a client's calls: the chain's maxResponseBytes); 32 MiB by default. */
+  maxBytes?: number | undefined;
 }
 
-export async function sendCalls({ upstream, calls, timeoutMs }: SendCallsParameters): Promise<CallOutcome[]> {
+export async function sendCalls({
+  upstream,
+  calls,
+  timeoutMs,
+  maxBytes = DEFAULT_MAX_RESPONSE_BYTES,
+}: SendCallsParameters): Promise<CallOutcome[]> {
   const body =
     calls.length === 1
       ? requestEntry(1, (calls[0] as UpstreamCall).method, (calls[0] as UpstreamCall).paramsRaw)
@@ -44,7 +52,9 @@ export async function sendCalls({ upstream, calls, timeoutMs }: SendCallsParamet
       body,
       signal: AbortSignal.timeout(timeoutMs),
     });
-    text = await response.text();
+    const read = await readCapped(response, maxBytes);
+    if (read === undefined) return calls.map(() => tooLarge(maxBytes));
+    text = read;
     if (!response.ok) return allFail(calls.length, normalizeHttpFailure(response.status));
   } catch (err) {
     const name = err instanceof Error ? err.name : "Error";
@@ -78,4 +88,13 @@ export async function sendCalls({ upstream, calls, timeoutMs }: SendCallsParamet
 
 function allFail(count: number, failure: NodeFailure): CallOutcome[] {
   return Array.from({ length: count }, () => ({ ok: false, ...failure }));
+}
+
+/** An answer over the chain's cap: the client's to narrow (a huge block, range or trace), not the node's fault. */
+function tooLarge(cap: number): CallOutcome {
+  const error = new ResponseTooLargeError(
+    `the upstream's answer is over this chain's limit of ${cap} bytes: ask for less (a narrower range, fewer transactions, a smaller trace)`,
+    { data: { limit: "response_bytes", max: cap } },
+  );
+  return { ok: false, fault: "client", error: error.toJsonRpc() };
 }

@@ -22,10 +22,12 @@ describe("planLogs", () => {
       want: "as_is",
     },
     {
-      name: "a malformed block is left to the node",
+      name: "a block reference that does not read is refused (issue 17: no longer left to the node)",
       filter: { fromBlock: "Latest", toBlock: hex(5) },
-      want: "as_is",
+      want: "refuse",
     },
+    { name: "a numeric block is refused", filter: { fromBlock: 5 }, want: "refuse" },
+    { name: "a nested block is refused", filter: { toBlock: { number: "0x1" } }, want: "refuse" },
     { name: "a missing filter is left to the node", filter: undefined, want: "as_is" },
   ])("$name", ({ filter, want }) => {
     expect(ranges(planLogs(filter === undefined ? [] : [filter], BLOCKS, LIMITS))).toBe(want);

@@ -86,6 +86,12 @@ const maxLagBlocks = z.number().int().min(0).max(10_000);
 const blockTimeMs = z.number().int().min(100).max(600_000);
 const finalityDepth = z.number().int().min(0).max(1_000_000);
 const logsBlockRange = z.number().int().min(1).max(10_000_000);
+/** Bytes of one upstream answer: at least 256, at most 64 MiB (an isolate has 128 MiB). */
+const maxResponseBytes = z
+  .number()
+  .int()
+  .min(256)
+  .max(64 * 1024 * 1024);
 const logsMaxResults = z.number().int().min(1).max(1_000_000);
 
 /** Paths under /v1 that are endpoints of their own, not chains. */
@@ -118,6 +124,7 @@ export const CreateChain = z
     finalityDepth: finalityDepth.default(64),
     logsBlockRange: logsBlockRange.default(10_000),
     logsMaxResults: logsMaxResults.default(10_000),
+    maxResponseBytes: maxResponseBytes.optional(),
   })
   .refine((c) => c.kind !== "evm" || c.chainId !== undefined, {
     message: "required for an evm chain: the id its upstreams answer to eth_chainId",
@@ -135,6 +142,7 @@ export const UpdateChain = z
     finalityDepth: finalityDepth.optional(),
     logsBlockRange: logsBlockRange.optional(),
     logsMaxResults: logsMaxResults.optional(),
+    maxResponseBytes: maxResponseBytes.optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "nothing to change");
 

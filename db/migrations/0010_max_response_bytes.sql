@@ -1,0 +1,1 @@
+ALTER TABLE `chains` ADD `max_response_bytes` integer DEFAULT 33554432 NOT NULL;
