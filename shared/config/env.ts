@@ -14,6 +14,8 @@ export interface Env {
   RPC_CACHE: KVNamespace;
   /** One rate limiter and usage meter per tenant. */
   METER: DurableObjectNamespace<TenantMeterApi>;
+  /** Failed authentications per client address (workers/gateway/src/auth/authLimit.ts). */
+  AUTH_LIMITER: RateLimit;
   /** WebSocket subscriptions (workers/stream): the entrypoint, the per-chain feeds, the fan-out shards. */
   STREAM: Fetcher;
   FEED: DurableObjectNamespace<ChainFeedApi>;

@@ -1,54 +1,49 @@
 /**
  * @module
- * API key -> the key's tenant and plan, by SHA-256 hash, through memory -> KV -> D1.
+ * API key -> the key's tenant and plan, by SHA-256 hash, through memory -> KV -> D1. A key that is
+ * not well formed (keyFormat.ts) is refused without I/O; an unknown key is remembered as a miss.
  * A revoked key, or one whose tenant is suspended, stops working within 60 s (see config/readThrough.ts).
  */
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { dbOf } from "../../db/client";
 import { apiKeys, plans, tenants } from "../../db/schema";
 import type { Env } from "../config/env";
-import { invalidate, readThrough } from "../config/readThrough";
 import { sha256Hex } from "../crypto/hash";
 import { UnauthorizedError } from "../errors/kinds";
 import { TtlCache } from "../isolate/ttlCache";
-import type { KeyLimits } from "../metering/limits";
+import { forgetCached, forgetInMemory, readKey, remembered } from "./keyCache";
+import type { KeyContext } from "./keyContext";
+import { keyShape } from "./keyFormat";
 
-export interface KeyContext {
-  keyId: string;
-  tenantId: string;
-  planId: string;
-  maxBatch: number;
-  /** Widest eth_getLogs block range one call may ask for. */
-  logsMaxBlockRange: number;
-  namespaces: string[];
-  limits: KeyLimits;
-  /** The plan's WebSocket limits. */
-  ws: { maxConnections: number; maxSubscriptions: number; maxMessageBytes: number };
-  /** A transaction touching a sanctioned address: refused, or sent on and recorded. */
-  screening: "block" | "flag";
-}
+export type { KeyContext } from "./keyContext";
 
-/** Key contexts by cache key. Bound: 10,000 (the first-added goes); lifetime: MEMORY_TTL_MS (readThrough.ts). */
-const keyMemory = new TtlCache<KeyContext | null>(10_000);
 /** Key -> its SHA-256, so a hot key is hashed once per isolate. Bound: 10,000; lifetime: HASH_TTL_MS. */
 const hashes = new TtlCache<string>(10_000);
 const HASH_TTL_MS = 10 * 60_000;
 /** Versioned: an entry cached by an older deployment, without the newer plan fields, is never read. */
 export const keyCacheKey = (hash: string) => `key:v5:${hash}`;
-const MAX_KEY_LENGTH = 256;
+
+export interface ResolveKeyOptions {
+  /**
+   * Called once the key is well formed but this isolate does not know it, just before KV and D1
+   * are read; it may throw to refuse the request without that I/O.
+   */
+  beforeLookup?: () => void;
+}
 
 export async function resolveKey(
   env: Env,
   key: string | undefined,
   waitUntil: (p: Promise<unknown>) => void,
+  options: ResolveKeyOptions = {},
 ): Promise<KeyContext> {
   if (!key) {
     throw new UnauthorizedError(
       "missing API key: put it in the URL (/v1/<chain>/<key>), in x-api-key, or as Authorization: Bearer",
     );
   }
-  if (key.length > MAX_KEY_LENGTH) throw invalidKey();
-  return resolveKeyHash(env, await hashOf(key), waitUntil);
+  if (keyShape(key) === "malformed") throw invalidKey();
+  return resolveKeyHash(env, await hashOf(key), waitUntil, options);
 }
 
 /** The SHA-256 (hex) of an API key, as keys are stored. */
@@ -66,15 +61,14 @@ export async function resolveKeyHash(
   env: Env,
   hash: string,
   waitUntil: (p: Promise<unknown>) => void,
+  options: ResolveKeyOptions = {},
 ): Promise<KeyContext> {
-  const context = await readThrough<KeyContext, KeyContext>({
-    kv: env.CONFIG_KV,
-    key: keyCacheKey(hash),
-    memory: keyMemory,
-    load: () => loadKey(env.DB, hash),
-    hydrate: (stored) => stored,
-    waitUntil,
-  });
+  const cacheKey = keyCacheKey(hash);
+  let context = remembered(cacheKey);
+  if (context === undefined) {
+    options.beforeLookup?.();
+    context = await readKey(env.CONFIG_KV, cacheKey, () => loadKey(env.DB, hash), waitUntil);
+  }
   if (!context) throw invalidKey();
   return context;
 }
@@ -140,15 +134,16 @@ export async function validKeyHashes(d1: D1Database, hashes: readonly string[]):
   return valid;
 }
 
-/** Forgets the key's context in this isolate only: the next request reads KV (and D1) again. */
+/** Forgets the key's context (or miss) in this isolate only: the next request reads KV (and D1) again. */
 export function forgetKey(hash: string): void {
-  keyMemory.delete(keyCacheKey(hash));
+  forgetInMemory(keyCacheKey(hash));
 }
 
 /**
- * Drops cached key contexts (isolate memory and KV) after a change to keys, tenants or plans: the
- * change applies at once in this location and within 60 s everywhere (see config/readThrough.ts).
+ * Drops cached key contexts and misses (isolate memory and KV) after a change to keys, tenants or
+ * plans, a key's creation included: the change applies at once in this location and within 60 s
+ * everywhere (see config/readThrough.ts).
  */
 export async function forgetKeys(env: Env, keys: readonly { hash: string }[]): Promise<void> {
-  await Promise.all(keys.map(({ hash }) => invalidate(env.CONFIG_KV, keyMemory, keyCacheKey(hash))));
+  await Promise.all(keys.map(({ hash }) => forgetCached(env.CONFIG_KV, keyCacheKey(hash))));
 }

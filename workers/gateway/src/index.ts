@@ -12,13 +12,13 @@ import type { Env } from "../../../shared/config/env";
 import { GatewayError } from "../../../shared/errors/base";
 import { InvalidRequestError, NotFoundError, toGatewayError } from "../../../shared/errors/kinds";
 import { redact } from "../../../shared/errors/redact";
-import { resolveKey } from "../../../shared/keys/resolveKey";
 import { usageView } from "../../../shared/metering/usageView";
 import { scheduled } from "../../cron/src/index";
 import { admin } from "./admin/api";
 import { UsageQuery } from "./admin/schemas";
 import { validQuery } from "./admin/validate";
-import { extractKey } from "./auth/extractKey";
+import { authenticate } from "./auth/authenticate";
+import { refusalHeadersMiddleware } from "./auth/refusalHeaders";
 import { allPrices, onePrice } from "./data/prices";
 import { ValidatorsQuery, validatorsOf } from "./data/validators";
 import { type RequestIdVariables, requestId, requestIdOf } from "./middleware/requestId";
@@ -42,6 +42,7 @@ app.use(
     maxAge: 86400,
   }),
 );
+app.use("/v1/*", refusalHeadersMiddleware());
 const health = (c: Context<AppEnv>, key: string | undefined) =>
   handleHealth({
     request: c.req.raw,
@@ -52,7 +53,12 @@ const health = (c: Context<AppEnv>, key: string | undefined) =>
   }).then((report) => c.json(report));
 /** The API key in `x-api-key` or `Authorization: Bearer`, checked as for JSON-RPC. */
 const keyOf = (c: Context<AppEnv>) =>
-  resolveKey(c.env, extractKey(undefined, c.req.raw.headers), (p) => c.executionCtx.waitUntil(p));
+  authenticate({
+    env: c.env,
+    headers: c.req.raw.headers,
+    pathKey: undefined,
+    waitUntil: (p) => c.executionCtx.waitUntil(p),
+  });
 app.get("/v1/usage", async (c) => {
   const query = validQuery(c, UsageQuery);
   const key = await keyOf(c);

@@ -3,8 +3,9 @@ import { eq } from "drizzle-orm";
 import { type Db, dbOf } from "../../../../db/client";
 import { apiKeys, plans, tenants } from "../../../../db/schema";
 import { commitWithAudit } from "../../../../shared/audit/log";
-import { randomId, sha256Hex, toBase64Url } from "../../../../shared/crypto/hash";
+import { randomId, sha256Hex } from "../../../../shared/crypto/hash";
 import { InvalidBodyError, NotFoundError } from "../../../../shared/errors/kinds";
+import { newApiKey } from "../../../../shared/keys/keyFormat";
 import { forgetKeys } from "../../../../shared/keys/resolveKey";
 import { usageView } from "../../../../shared/metering/usageView";
 import { adminRouter } from "./router";
@@ -99,7 +100,8 @@ export const tenantRoutes = adminRouter()
     const db = dbOf(c.env.DB);
     const tenantId = c.req.param("id");
     await requireTenant(db, tenantId);
-    const plaintext = `rpc_${toBase64Url(crypto.getRandomValues(new Uint8Array(24)))}`;
+    const plaintext = newApiKey();
+    const hash = await sha256Hex(plaintext);
     const key = {
       id: randomId("key"),
       tenantId,
@@ -110,7 +112,9 @@ export const tenantRoutes = adminRouter()
       revokedAt: null,
     };
     await commitWithAudit(db, { actor: c.get("actor"), action: "key.create", target: key.id, after: key }, [
-      db.insert(apiKeys).values({ ...key, hash: await sha256Hex(plaintext) }),
+      db.insert(apiKeys).values({ ...key, hash }),
     ]);
+    // A miss remembered for this hash (someone tried the key before it existed) must not refuse it.
+    await forgetKeys(c.env, [{ hash }]);
     return c.json({ ...key, key: plaintext }, 201);
   });

@@ -6,9 +6,9 @@
 import { ALL_CACHE, type CacheMode } from "../../../../shared/cache/callCache";
 import { resolveRpcChain } from "../../../../shared/config/chains";
 import { type Env, settingsOf } from "../../../../shared/config/env";
-import { resolveKey } from "../../../../shared/keys/resolveKey";
 import { runPipeline } from "../../../../shared/pipeline/runPipeline";
-import { extractKey } from "../auth/extractKey";
+import { authenticate } from "../auth/authenticate";
+import { refusalHeaders } from "../auth/refusalHeaders";
 import { readBody } from "./readBody";
 import { baseHeaders, respond } from "./respond";
 import type { RpcRoute } from "./route";
@@ -33,7 +33,7 @@ export async function handleRpc({
   const result = await runPipeline({
     env,
     authenticate: async () => {
-      const key = await resolveKey(env, extractKey(route.key, request.headers), waitUntil);
+      const key = await authenticate({ env, headers: request.headers, pathKey: route.key, waitUntil });
       return { key, chain: await resolveRpcChain(env, route.chain, waitUntil) };
     },
     read: () => readBody(request, settingsOf(env).maxBodyBytes),
@@ -41,7 +41,7 @@ export async function handleRpc({
     subscriptions: undefined,
     waitUntil,
   });
-  return respond(result, headers, requestId);
+  return respond(result, result.ok ? headers : { ...headers, ...refusalHeaders(result.error) }, requestId);
 }
 
 /** `Cache-Control: no-cache` asks for an upstream's answer; `no-store` also keeps it out of the cache. */

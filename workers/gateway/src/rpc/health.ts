@@ -6,10 +6,9 @@
 
 import { resolveRpcChain } from "../../../../shared/config/chains";
 import type { Env } from "../../../../shared/config/env";
-import { resolveKey } from "../../../../shared/keys/resolveKey";
 import { healthReport } from "../../../../shared/routing/healthReport";
 import { probeChain } from "../../../../shared/routing/probe";
-import { extractKey } from "../auth/extractKey";
+import { authenticate } from "../auth/authenticate";
 
 export interface HandleHealthParameters {
   request: Request;
@@ -20,7 +19,7 @@ export interface HandleHealthParameters {
 }
 
 export async function handleHealth({ request, env, waitUntil, chain, key }: HandleHealthParameters) {
-  await resolveKey(env, extractKey(key, request.headers), waitUntil);
+  await authenticate({ env, headers: request.headers, pathKey: key, waitUntil });
   const config = await resolveRpcChain(env, chain, waitUntil);
   await probeChain(env.CONFIG_KV, config, waitUntil);
   return healthReport(config);

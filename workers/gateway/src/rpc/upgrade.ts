@@ -8,9 +8,11 @@
 import { resolveRpcChain } from "../../../../shared/config/chains";
 import type { Env } from "../../../../shared/config/env";
 import { toGatewayError } from "../../../../shared/errors/kinds";
-import { hashOf, resolveKey } from "../../../../shared/keys/resolveKey";
+import { hashOf } from "../../../../shared/keys/resolveKey";
 import { upgradeFor } from "../../../../shared/stream/connection";
+import { authenticate } from "../auth/authenticate";
 import { extractKey } from "../auth/extractKey";
+import { refusalHeaders } from "../auth/refusalHeaders";
 import { errorResponse } from "./respond";
 import type { RpcRoute } from "./route";
 
@@ -22,12 +24,12 @@ export async function handleUpgrade(
 ): Promise<Response> {
   const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
   try {
-    const raw = extractKey(route.key, request.headers);
-    const key = await resolveKey(env, raw, waitUntil);
-    const hash = await hashOf(raw as string);
+    const key = await authenticate({ env, headers: request.headers, pathKey: route.key, waitUntil });
+    const hash = await hashOf(extractKey(route.key, request.headers) as string);
     const chain = await resolveRpcChain(env, route.chain, waitUntil);
     return await env.STREAM.fetch(upgradeFor(request, key, hash, chain.slug));
   } catch (err) {
-    return errorResponse(toGatewayError(err));
+    const error = toGatewayError(err);
+    return errorResponse(error, { "content-type": "application/json", ...refusalHeaders(error) });
   }
 }
