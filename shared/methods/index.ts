@@ -12,6 +12,7 @@ import {
 } from "./debug_trace";
 import { eth_accounts } from "./eth_accounts";
 import { eth_blockNumber } from "./eth_blockNumber";
+import { eth_feeHistory } from "./eth_feeHistory";
 import { eth_getLogs, rangeChecked } from "./eth_getLogs";
 import { eth_sendRawTransaction } from "./eth_sendRawTransaction";
 import { eth_subscribe, eth_unsubscribe } from "./eth_subscribe";
@@ -32,6 +33,7 @@ const METHODS: Record<string, MethodHooks> = {
   debug_traceTransaction,
   eth_accounts,
   eth_blockNumber,
+  eth_feeHistory,
   eth_getFilterChanges,
   eth_getFilterLogs,
   eth_getLogs,

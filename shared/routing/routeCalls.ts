@@ -47,7 +47,9 @@ export function routeCalls(p: RouteCallsParameters): Promise<CallResult[]> {
         });
       // Only reads are shared: two identical transactions or filter calls are two calls.
       const result =
-        mode.read && plan.needs.kind === "read" ? coalesce(plan.key, forward, waitUntil) : forward();
+        mode.read && plan.needs.kind === "read"
+          ? coalesce(plan.key, forward, waitUntil, deadline - Date.now())
+          : forward();
       return { ...(await result), cache: missStatus(plan, mode) };
     }),
   );

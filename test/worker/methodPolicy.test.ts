@@ -161,3 +161,21 @@ describe("method names", () => {
     expect((await reply(victim, "eth_chainId")).json.result).toBe("0x7a69");
   });
 });
+
+describe("eth_feeHistory", () => {
+  test.each([["0x401"], ["0xd6d4c9bd2a3fc7f9e3a1b7e752"], ["0x0"], [-1], ["ten"]])(
+    "a block count of %j is refused before any node (one such count stops anvil)",
+    async (count) => {
+      const { json, attempts } = await reply(basic, "eth_feeHistory", [count, "latest", []]);
+      expect(json.error).toMatchObject({ code: -32602, data: { code: "invalid_params" } });
+      expect(json.error?.message).toMatch(/blockCount must be a number of blocks from 1 to 1024/);
+      expect(attempts).toBe("0");
+      expect((await reply(victim, "eth_chainId")).json.result).toBe("0x7a69");
+    },
+  );
+
+  test("a count within 1..1024 is served", async () => {
+    const { json } = await reply(basic, "eth_feeHistory", ["0x2", "latest", [25, 75]]);
+    expect(json.result).toMatchObject({ oldestBlock: expect.stringMatching(/^0x/) });
+  });
+});
