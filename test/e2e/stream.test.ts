@@ -97,7 +97,11 @@ describe("viem's webSocket transport through the gateway", () => {
     const seen: number[] = [];
     const unwatch = client.watchBlocks({ onBlock: (block) => void seen.push(Number(block.number)) });
     try {
-      await sleep(300);
+      // The subscription is live once a block mined now arrives; on a loaded machine 300 ms was not always enough.
+      await mine();
+      const live = await head();
+      const until0 = Date.now() + 5_000;
+      while (!seen.includes(live) && Date.now() < until0) await sleep(20);
       const from = await head();
       for (let i = 0; i < 5; i++) {
         await mine();
