@@ -43,9 +43,9 @@ async function fill<S, V>({ kv, key, memory, load, hydrate, waitUntil }: ReadThr
   let entry = await kv.get<KvEntry<S>>(key, "json").catch(() => null);
   if (!entry || now - entry.at > KV_TRUST_MS) {
     entry = { at: now, value: await load() };
-    if (entry.value !== null) {
-      waitUntil(kv.put(key, JSON.stringify(entry), { expirationTtl: KV_EXPIRATION_S }));
-    }
+    // Misses are kept too: an unknown name asked again costs a KV read, not a D1 query. A write to
+    // D1 drops the entry (invalidate), and no entry is trusted past KV_TRUST_MS.
+    waitUntil(kv.put(key, JSON.stringify(entry), { expirationTtl: KV_EXPIRATION_S }));
   }
   const value = entry.value === null ? null : await hydrate(entry.value);
   memory.set(key, value, value === null ? MEMORY_MISS_TTL_MS : MEMORY_TTL_MS);
