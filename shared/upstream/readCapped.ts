@@ -3,6 +3,8 @@
  * cut off there, so one huge answer cannot exhaust an isolate that serves many tenants.
  */
 
+import { textOfChunks } from "../http/chunks";
+
 /** 32 MiB: the default of a chain's maxResponseBytes. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
@@ -27,11 +29,5 @@ export async function readCapped(response: Response, cap: number): Promise<strin
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  return textOfChunks(chunks, size);
 }

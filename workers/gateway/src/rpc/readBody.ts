@@ -2,11 +2,13 @@
  * Reads a JSON-RPC request body as text, refusing non-JSON content types, a malformed Content-Length
  * and bodies over the limit; an oversized body is read (up to a bound) before it is refused.
  */
+
 import {
   BodyTooLargeError,
   InvalidRequestError,
   UnsupportedMediaTypeError,
 } from "../../../../shared/errors/kinds";
+import { textOfChunks } from "../../../../shared/http/chunks";
 
 /**
  * The most of an oversized body read before the 413 is sent: 4 times the limit, at most 8 MiB.
@@ -32,13 +34,7 @@ export async function readBody(request: Request, maxBytes: number): Promise<stri
       `request body is larger than ${maxBytes} bytes: split it into smaller requests`,
     );
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  return textOfChunks(chunks, size);
 }
 
 /** The Content-Length header as a number; undefined when absent; refused unless a non-negative integer. */
