@@ -11,26 +11,33 @@ import { TtlCache } from "../../../../shared/isolate/ttlCache";
 
 /** The binding's period, in seconds: a limited address is told to come back after it. */
 export const AUTH_RETRY_AFTER_S = 60;
-/** Requests without `cf-connecting-ip` (only outside Cloudflare, as in tests) share one count. */
-const NO_ADDRESS = "no-address";
 /** Addresses the binding refused. Bound: 10,000 (the first-added goes); lifetime: AUTH_RETRY_AFTER_S. */
 const limited = new TtlCache<true>(10_000);
 
-/** The client's address as Cloudflare gives it. */
-export function clientAddress(headers: Headers): string {
-  return headers.get("cf-connecting-ip") ?? NO_ADDRESS;
+/**
+ * The client's address as Cloudflare's edge gives it. Every request through the edge has it; one
+ * without it (a local run, a test) is not counted: one shared count would let any client lock out
+ * every other one.
+ */
+export function clientAddress(headers: Headers): string | undefined {
+  return headers.get("cf-connecting-ip") ?? undefined;
 }
 
 /** Throws AuthRateLimitedError when this address went over the limit within the last period. No I/O. */
-export function refuseIfLimited(address: string): void {
-  if (limited.get(address)) throw authRateLimited();
+export function refuseIfLimited(address: string | undefined): void {
+  if (address !== undefined && limited.get(address)) throw authRateLimited();
 }
 
 /**
  * Counts one failed authentication from this address: the error to answer with, `failure` itself
  * while the address is under the limit, AuthRateLimitedError once over it.
  */
-export async function countFailure(env: Env, address: string, failure: GatewayError): Promise<GatewayError> {
+export async function countFailure(
+  env: Env,
+  address: string | undefined,
+  failure: GatewayError,
+): Promise<GatewayError> {
+  if (address === undefined) return failure;
   if (limited.get(address)) return authRateLimited();
   if (await underLimit(env, address)) return failure;
   limited.set(address, true, AUTH_RETRY_AFTER_S * 1000);
