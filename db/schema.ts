@@ -32,10 +32,22 @@ export const plans = sqliteTable("plans", {
   wsMaxSubscriptions: integer("ws_max_subscriptions").notNull().default(100),
   /** Largest frame a client may send over a WebSocket, in bytes. */
   wsMaxMessageBytes: integer("ws_max_message_bytes").notNull().default(131_072),
+  /**
+   * Wildcard subscriptions a tenant may hold at once, over all its sockets: `logs` with no address
+   * and `newPendingTransactions` (each is matched against every event of the chain).
+   */
+  wsMaxWildcardSubscriptions: integer("ws_max_wildcard_subscriptions").notNull().default(10),
+  /** Filters (eth_newFilter and the like) a tenant may hold at once. */
+  maxFilters: integer("max_filters").notNull().default(100),
   /** A transaction touching a sanctioned address: refused (block) or sent and recorded (flag). */
   screening: text("screening", { enum: ["block", "flag"] })
     .notNull()
     .default("block"),
+  /**
+   * Send methods the gateway cannot decode (mev_sendBundle, eth_sendUserOperation...) that this plan
+   * may use unscreened: JSON array of method names. Any other is refused.
+   */
+  unscreenedSends: text("unscreened_sends", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   createdAt: timestamp("created_at"),
 });
 

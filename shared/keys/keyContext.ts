@@ -11,7 +11,17 @@ export interface KeyContext {
   namespaces: string[];
   limits: KeyLimits;
   /** The plan's WebSocket limits. */
-  ws: { maxConnections: number; maxSubscriptions: number; maxMessageBytes: number };
+  ws: {
+    maxConnections: number;
+    maxSubscriptions: number;
+    maxMessageBytes: number;
+    /** Wildcard subscriptions (no address, or every pending transaction) over all the tenant's sockets. */
+    maxWildcardSubscriptions: number;
+  };
+  /** Filters the tenant may hold at once. */
+  maxFilters: number;
   /** A transaction touching a sanctioned address: refused, or sent on and recorded. */
   screening: "block" | "flag";
+  /** Send methods the gateway cannot decode that this plan may use unscreened. */
+  unscreenedSends: string[];
 }

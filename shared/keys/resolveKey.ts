@@ -21,7 +21,7 @@ export type { KeyContext } from "./keyContext";
 const hashes = new TtlCache<string>(10_000);
 const HASH_TTL_MS = 10 * 60_000;
 /** Versioned: an entry cached by an older deployment, without the newer plan fields, is never read. */
-export const keyCacheKey = (hash: string) => `key:v5:${hash}`;
+export const keyCacheKey = (hash: string) => `key:v6:${hash}`;
 
 export interface ResolveKeyOptions {
   /**
@@ -97,8 +97,11 @@ async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null>
         maxConnections: plans.wsMaxConnections,
         maxSubscriptions: plans.wsMaxSubscriptions,
         maxMessageBytes: plans.wsMaxMessageBytes,
+        maxWildcardSubscriptions: plans.wsMaxWildcardSubscriptions,
       },
+      maxFilters: plans.maxFilters,
       screening: plans.screening,
+      unscreenedSends: plans.unscreenedSends,
     })
     .from(apiKeys)
     .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))

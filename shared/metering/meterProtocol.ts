@@ -36,7 +36,28 @@ export interface ReportParameters {
   rows: UsageRow[];
 }
 
-/** One Durable Object per tenant: its token buckets, month's quota, usage and open sockets. */
+/** Things a tenant holds at once, each capped by its plan. */
+export type HoldKind = "socket" | "wildcard" | "filter";
+
+export interface HoldParameters {
+  kind: HoldKind;
+  id: string;
+  /** Who took it (a socket's id), so that all its holds go when it does. */
+  owner?: string;
+  /** The plan's cap for this kind. */
+  max: number;
+  /** When the hold stops counting unless taken again. */
+  ttlMs: number;
+}
+
+export interface ReleaseParameters {
+  kind: HoldKind;
+  ids?: string[];
+  /** Releases every hold this owner took, of any kind. */
+  owner?: string;
+}
+
+/** One Durable Object per tenant: its token buckets, month's quota, usage and what it holds open. */
 export interface TenantMeterApi extends Rpc.DurableObjectBranded {
   /** Grants a lease out of the tenant's bucket (and the key's, when capped) and month, or refuses. */
   acquire(p: AcquireParameters): AcquireReturnType;
@@ -44,7 +65,7 @@ export interface TenantMeterApi extends Rpc.DurableObjectBranded {
   report(p: ReportParameters): Promise<void>;
   /** Writes usage not yet in D1 there; returns how many rows it wrote. */
   flush(): Promise<number>;
-  /** Counts a WebSocket the tenant opens, unless it already holds `max`. */
-  openSocket(connId: string, max: number): boolean;
-  closeSocket(connId: string): void;
+  /** Counts one thing the tenant holds, unless it holds `max` of that kind already; renews a hold. */
+  hold(p: HoldParameters): boolean;
+  release(p: ReleaseParameters): void;
 }

@@ -15,7 +15,11 @@ const logsMaxBlockRange = z.number().int().min(1).max(100_000_000);
 const wsMaxConnections = z.number().int().min(0).max(1_000_000);
 const wsMaxSubscriptions = z.number().int().min(1).max(10_000);
 const wsMaxMessageBytes = z.number().int().min(1_024).max(1_048_576);
+const wsMaxWildcardSubscriptions = z.number().int().min(0).max(10_000);
+const maxFilters = z.number().int().min(0).max(100_000);
 const screening = z.enum(["block", "flag"]);
+/** Method names, as the gateway accepts them (shared/jsonrpc/parse.ts). */
+const unscreenedSends = z.array(z.string().regex(/^[A-Za-z0-9_]{1,64}$/, "a method name")).max(50);
 
 export const CreatePlan = z.strictObject({
   name,
@@ -29,7 +33,10 @@ export const CreatePlan = z.strictObject({
   wsMaxConnections: wsMaxConnections.default(100),
   wsMaxSubscriptions: wsMaxSubscriptions.default(100),
   wsMaxMessageBytes: wsMaxMessageBytes.default(131_072),
+  wsMaxWildcardSubscriptions: wsMaxWildcardSubscriptions.default(10),
+  maxFilters: maxFilters.default(100),
   screening: screening.default("block"),
+  unscreenedSends: unscreenedSends.default([]),
 });
 
 export const UpdatePlan = z
@@ -45,7 +52,10 @@ export const UpdatePlan = z
     wsMaxConnections: wsMaxConnections.optional(),
     wsMaxSubscriptions: wsMaxSubscriptions.optional(),
     wsMaxMessageBytes: wsMaxMessageBytes.optional(),
+    wsMaxWildcardSubscriptions: wsMaxWildcardSubscriptions.optional(),
+    maxFilters: maxFilters.optional(),
     screening: screening.optional(),
+    unscreenedSends: unscreenedSends.optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "nothing to change");
 

@@ -12,6 +12,8 @@ import { keyCapLimits, tenantLimits } from "../../../../shared/metering/limits";
 import type {
   AcquireParameters,
   AcquireReturnType,
+  HoldParameters,
+  ReleaseParameters,
   ReportParameters,
   TenantMeterApi,
 } from "../../../../shared/metering/meterProtocol";
@@ -22,7 +24,6 @@ import { writeUsage } from "../../../../shared/metering/usageStore";
 /** Usage reaches D1 this long after it is reported, at the latest (while D1 answers). */
 export const FLUSH_INTERVAL_MS = 10_000;
 const FLUSH_RETRY_MS = 30_000;
-const SOCKET_FORGET_MS = 86_400_000;
 /** Flushed usage rows and reporters are kept this long, then dropped. */
 const KEEP_MS = 2 * 86_400_000;
 
@@ -37,7 +38,10 @@ CREATE TABLE IF NOT EXISTS usage (
   version INTEGER NOT NULL, flushed INTEGER NOT NULL,
   PRIMARY KEY (day, key_id, chain, family));
 CREATE TABLE IF NOT EXISTS reporters (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS sockets (conn TEXT PRIMARY KEY, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS holds (
+  kind TEXT NOT NULL, id TEXT NOT NULL, owner TEXT, until INTEGER NOT NULL, PRIMARY KEY (kind, id));
+CREATE INDEX IF NOT EXISTS holds_owner ON holds (owner);
+DROP TABLE IF EXISTS sockets;
 `;
 
 type MeterRow = { tenant_id: string; tokens: number; at: number; month_ends: number; month_used: number };
@@ -186,18 +190,37 @@ export class TenantMeter extends DurableObject<Env> implements TenantMeterApi {
   }
 
   /** The tenant's row as of `now`: created full on first use, its month rolled over when a new one began. */
-  /** Counts a WebSocket the tenant opens, unless it already holds `max`. */
-  openSocket(connId: string, max: number): boolean {
-    // A socket whose close was never reported (a shard lost in a redeploy) stops counting after a day.
-    this.sql.exec("DELETE FROM sockets WHERE at < ?", Date.now() - SOCKET_FORGET_MS);
-    const open = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sockets").one().n;
-    if (open >= max) return false;
-    this.sql.exec("INSERT OR REPLACE INTO sockets (conn, at) VALUES (?, ?)", connId, Date.now());
-    return true;
+  /**
+   * Counts one thing the tenant holds (a socket, a wildcard subscription, a filter), unless it
+   * already holds `max` of that kind; holding it again renews it. A hold whose release never comes
+   * (a shard lost in a redeploy, a filter the node dropped) stops counting at `ttlMs`.
+   */
+  hold(p: HoldParameters): boolean {
+    const now = Date.now();
+    return this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM holds WHERE kind = ? AND until <= ?", p.kind, now);
+      const held = this.sql.exec("SELECT 1 FROM holds WHERE kind = ? AND id = ?", p.kind, p.id).toArray();
+      if (held.length === 0) {
+        const n = this.sql
+          .exec<{ n: number }>("SELECT COUNT(*) AS n FROM holds WHERE kind = ?", p.kind)
+          .one().n;
+        if (n >= p.max) return false;
+      }
+      this.sql.exec(
+        "INSERT OR REPLACE INTO holds (kind, id, owner, until) VALUES (?, ?, ?, ?)",
+        p.kind,
+        p.id,
+        p.owner ?? null,
+        now + p.ttlMs,
+      );
+      return true;
+    });
   }
 
-  closeSocket(connId: string): void {
-    this.sql.exec("DELETE FROM sockets WHERE conn = ?", connId);
+  /** Releases holds by id, and with `owner` every hold that owner (a socket) took. */
+  release(p: ReleaseParameters): void {
+    for (const id of p.ids ?? []) this.sql.exec("DELETE FROM holds WHERE kind = ? AND id = ?", p.kind, id);
+    if (p.owner !== undefined) this.sql.exec("DELETE FROM holds WHERE owner = ?", p.owner);
   }
 
   private meter(tenantId: string, limits: BucketLimits | undefined, now: number): MeterRow {

@@ -22,6 +22,9 @@ import { subscriptionCalls } from "./subscriptionCalls";
 import { type Subscription, SubscriptionStore } from "./subscriptionStore";
 import { type Bills, billNotifications } from "./usage";
 
+/** A socket whose close was never reported (a shard lost in a redeploy) stops counting after a day. */
+const SOCKET_FORGET_MS = 86_400_000;
+
 export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
   private readonly store: SubscriptionStore;
   private readonly link: FeedLink;
@@ -42,7 +45,13 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
     const conn = shard ? connectionOf(request, shard) : undefined;
     if (!conn) return new Response("not an upgrade from the gateway", { status: 400 });
     const meter = this.env.METER.getByName(conn.tenantId);
-    if (!(await meter.openSocket(conn.connId, conn.maxConnections))) {
+    const hold = {
+      kind: "socket",
+      id: conn.connId,
+      max: conn.maxConnections,
+      ttlMs: SOCKET_FORGET_MS,
+    } as const;
+    if (!(await meter.hold(hold))) {
       const error = new StreamLimitError(
         `this plan allows ${conn.maxConnections} open WebSockets per tenant: close one before opening another`,
       );
@@ -146,7 +155,11 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
       // Already closed.
     }
     await Promise.allSettled([
-      this.env.METER.getByName(conn.tenantId).closeSocket(conn.connId),
+      this.env.METER.getByName(conn.tenantId).release({
+        kind: "socket",
+        ids: [conn.connId],
+        owner: conn.connId,
+      }),
       this.link.detachIfIdle(conn, this.store.size === 0),
     ]);
   }
