@@ -36,9 +36,12 @@ interface KeyMeter {
 const meters = new Map<string, KeyMeter>();
 const MAX_METERS = 10_000;
 
+/** What admission reads of a key: an isolate passes its KeyContext, a fan-out shard a socket's. */
+export type MeteredKey = Pick<KeyContext, "keyId" | "tenantId" | "limits">;
+
 export interface AdmitParameters {
   env: Env;
-  key: KeyContext;
+  key: MeteredKey;
   cost: number;
   /** Seconds of the rate one lease holds; 0 asks the object on every request. */
   leaseSeconds: number;
@@ -50,6 +53,8 @@ export interface Admission {
   headers: Record<string, string>;
   /** Set when the request is refused. */
   error?: GatewayError;
+  /** When refused: when to ask again (ms). */
+  retryAt?: number;
 }
 
 export async function admit({
@@ -133,7 +138,7 @@ function apply(meter: KeyMeter, reply: AcquireReturnType, awaited: boolean) {
 
 async function acquire(
   env: Env,
-  key: KeyContext,
+  key: MeteredKey,
   ask: { want: number; need: number; returned: number },
 ): Promise<AcquireReturnType | undefined> {
   let timer = 0;
@@ -163,7 +168,7 @@ async function acquire(
 }
 
 function refuse(
-  key: KeyContext,
+  key: MeteredKey,
   meter: KeyMeter,
   retryAt: number,
   by: "rate" | "key_rate" | "quota",
@@ -171,16 +176,17 @@ function refuse(
 ): Admission {
   const headers = rateLimitHeaders(key.limits, { ...meter.lease, refusedUntil: retryAt }, now);
   headers["retry-after"] = String(secondsUntil(retryAt, now));
-  return { headers, error: limitError(by, key.limits, retryAt, now) };
+  return { headers, error: limitError(by, key.limits, retryAt, now), retryAt };
 }
 
-function meterDown(key: KeyContext, meter: KeyMeter): Admission {
+function meterDown(key: MeteredKey, meter: KeyMeter): Admission {
   const now = Date.now();
   const headers = rateLimitHeaders(key.limits, meter.lease, now);
   if (key.limits.onMeterDown === "open") return { headers };
   headers["retry-after"] = String(secondsUntil(meter.downUntil, now));
   return {
     headers,
+    retryAt: meter.downUntil,
     error: new MeterUnavailableError(
       "rate limiter unavailable: this plan refuses requests while usage cannot be metered; retry shortly",
       { data: { retryAfter: secondsUntil(meter.downUntil, now) } },

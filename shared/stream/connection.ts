@@ -5,6 +5,7 @@
  * socket's attachment (at most 2 KiB) for as long as it is open.
  */
 import type { KeyContext } from "../keys/resolveKey";
+import type { KeyLimits } from "../metering/limits";
 
 export interface Connection {
   connId: string;
@@ -18,6 +19,10 @@ export interface Connection {
   maxConnections: number;
   maxSubscriptions: number;
   maxMessageBytes: number;
+  /** Wildcard subscriptions (no address, or every pending transaction) over all the tenant's sockets. */
+  maxWildcardSubscriptions: number;
+  /** The key's rate and quota, as it opened: notifications are admitted under them. */
+  limits: KeyLimits;
 }
 
 const HEADER = "x-stream-connection";
@@ -32,6 +37,8 @@ export function upgradeFor(request: Request, key: KeyContext, keyHash: string, c
     maxConnections: key.ws.maxConnections,
     maxSubscriptions: key.ws.maxSubscriptions,
     maxMessageBytes: key.ws.maxMessageBytes,
+    maxWildcardSubscriptions: key.ws.maxWildcardSubscriptions,
+    limits: key.limits,
   };
   const headers = new Headers(request.headers);
   headers.set(HEADER, JSON.stringify(conn));

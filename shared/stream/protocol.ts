@@ -33,6 +33,9 @@ export interface ChainFeedApi extends Rpc.DurableObjectBranded {
 /** Holds client sockets of one chain and delivers the feed's events to their subscriptions. */
 export interface FanoutShardApi extends Rpc.DurableObjectBranded {
   fetch(request: Request): Promise<Response>;
-  /** Events from the chain's feed, in order; returns the notifications sent. */
+  /**
+   * Events from the chain's feed, in order; returns the notifications they made, which go out as
+   * each tenant's rate admits them.
+   */
   deliver(chain: string, events: FeedEvent[]): number;
 }

@@ -6,10 +6,12 @@
  * with a code and a reason it can act on (reconnect and resume), never silently skipped.
  */
 
+import { SLOW_CONSUMER_CODE } from "./closeCodes";
+
+export { SLOW_CONSUMER_CODE };
+
 /** Bytes a client socket may still hold unsent when the next event arrives. */
 export const SLOW_CONSUMER_BYTES = 8 * 1024 * 1024;
-/** Policy violation: the client is not keeping up with what it subscribed to. */
-export const SLOW_CONSUMER_CODE = 1008;
 
 export function slowConsumerClose(bufferedBytes: number): { code: number; reason: string } | undefined {
   if (!(bufferedBytes > SLOW_CONSUMER_BYTES)) return undefined;

@@ -64,6 +64,15 @@ export function parseSubscribe(params: unknown): SubscribeRequest {
   return { kind: kind as SubscriptionKind, filterRaw: null, filter: undefined, resumeAfter };
 }
 
+/**
+ * Whether a subscription takes every log (no address) or every pending transaction of the chain:
+ * such subscriptions are capped per tenant, as each costs the shard work on every block.
+ */
+export function isWildcard(sub: { kind: SubscriptionKind; filter: LogFilter | undefined }): boolean {
+  if (sub.kind === "newPendingTransactions") return true;
+  return sub.kind === "logs" && (sub.filter?.addresses === undefined || sub.filter.addresses.size === 0);
+}
+
 /** The subscription id eth_unsubscribe names. */
 export function parseUnsubscribe(params: unknown): string {
   const id = Array.isArray(params) ? params[0] : undefined;

@@ -1,13 +1,13 @@
 /**
  * @module
  * Feed events onto client sockets: each subscription gets the notifications an event makes for it
- * (shared/stream/notifications.ts), and the count sent is kept for billing.
+ * (shared/stream/notifications.ts), handed to the shard's admission (notificationGate.ts), which
+ * sends them in order as the tenant's lease admits them.
  */
 import type { Connection } from "../../../../shared/stream/connection";
 import type { FeedEvent } from "../../../../shared/stream/events";
 import { notificationsOf } from "../../../../shared/stream/notifications";
 import type { Subscription } from "./subscriptionStore";
-import { addBill, type Bills } from "./usage";
 
 /** An accepted client socket and who it belongs to. */
 export interface OpenSocket {
@@ -15,29 +15,31 @@ export interface OpenSocket {
   conn: Connection;
 }
 
-/** Sends `events` to one subscription, skipping those already sent; returns the notifications sent. */
-export function sendEvents(ws: WebSocket, sub: Subscription, events: readonly FeedEvent[]): number {
-  let n = 0;
+/** Where notifications go: queued for `open`, in order, behind what its key has waiting. */
+export type Push = (open: OpenSocket, frames: readonly string[]) => void;
+
+/** The notifications `events` make for one subscription, skipping those already made for it. */
+export function framesFor(sub: Subscription, events: readonly FeedEvent[]): string[] {
+  const out: string[] = [];
   for (const event of events) {
     const { frames, sentSeq } = notificationsOf(sub, event);
     sub.sentSeq = sentSeq;
-    for (const frame of frames) ws.send(frame);
-    n += frames.length;
+    out.push(...frames);
   }
-  return n;
+  return out;
 }
 
 /**
- * Sends `events` to every subscription on an open socket; a subscription still being set up keeps
- * them in its backlog instead. Returns the notifications sent, in all and per key.
+ * Pushes the notifications `events` make for every subscription on an open socket; a subscription
+ * still being set up keeps them in its backlog instead. Returns the notifications pushed.
  */
 export function deliverEvents(
   subs: Iterable<Subscription>,
   sockets: ReadonlyMap<string, OpenSocket>,
   events: readonly FeedEvent[],
-): { sent: number; bills: Bills } {
-  const bills: Bills = new Map();
-  let sent = 0;
+  push: Push,
+): number {
+  let pushed = 0;
   for (const sub of subs) {
     const open = sockets.get(sub.connId);
     if (!open) continue;
@@ -45,32 +47,29 @@ export function deliverEvents(
       sub.backlog.push(...events);
       continue;
     }
-    const n = sendEvents(open.ws, sub, events);
-    if (n === 0) continue;
-    sent += n;
-    addBill(bills, open.conn, n);
+    const frames = framesFor(sub, events);
+    pushed += frames.length;
+    push(open, frames);
   }
-  return { sent, bills };
+  return pushed;
 }
 
 /**
- * Sends what the subscriptions of `ws` set up in this frame gathered meanwhile, after their ids went
- * out, and ends their setting up. Returns the notifications sent.
+ * Pushes what the subscriptions of `open` set up in this frame gathered meanwhile, after their ids
+ * went out, and ends their setting up.
  */
 export function flushSettled(
   settling: Set<Subscription>,
   isLive: (sub: Subscription) => boolean,
-  ws: WebSocket,
-  connId: string,
-): number {
-  let count = 0;
+  open: OpenSocket,
+  push: Push,
+): void {
   for (const sub of settling) {
-    if (sub.connId !== connId) continue;
+    if (sub.connId !== open.conn.connId) continue;
     settling.delete(sub);
     const backlog = sub.backlog ?? [];
     sub.backlog = undefined;
     if (!isLive(sub)) continue;
-    count += sendEvents(ws, sub, backlog);
+    push(open, framesFor(sub, backlog));
   }
-  return count;
 }

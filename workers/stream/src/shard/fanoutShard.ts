@@ -1,15 +1,16 @@
 /**
  * @module
  * A fan-out shard: holds client WebSockets of one chain with the hibernation API and delivers the
- * chain feed's events to the subscriptions that match. Each socket's identity (key hash, tenant,
- * plan limits) is its attachment, tagged with its connection id; subscriptions live in SQLite
- * (subscriptionStore.ts), so an evicted shard wakes with all of them. Frames are answered by
- * frames.ts.
+ * chain feed's events to the subscriptions that match, each notification admitted through the
+ * tenant's lease (notificationGate.ts). Each socket's identity (key hash, tenant, plan limits) is its
+ * attachment, tagged with its connection id; subscriptions live in SQLite (subscriptionStore.ts), so
+ * an evicted shard wakes with all of them. Frames are answered by frames.ts.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../../../shared/config/env";
 import { StreamLimitError, toGatewayError, UnauthorizedError } from "../../../../shared/errors/kinds";
 import { errorEntry } from "../../../../shared/jsonrpc/serialize";
+import type { SocketClose } from "../../../../shared/stream/closeCodes";
 import { type Connection, connectionOf, shardOf } from "../../../../shared/stream/connection";
 import type { FeedEvent } from "../../../../shared/stream/events";
 import type { FanoutShardApi } from "../../../../shared/stream/protocol";
@@ -18,9 +19,9 @@ import { deliverEvents, flushSettled, type OpenSocket } from "./delivery";
 import { FeedLink } from "./feedLink";
 import { answerFrame } from "./frames";
 import { KEY_CHECK_MS, REVOKED_CLOSE, revokedSockets, scheduleKeyCheck } from "./keyCheck";
+import { NotificationGate } from "./notificationGate";
 import { subscriptionCalls } from "./subscriptionCalls";
 import { type Subscription, SubscriptionStore } from "./subscriptionStore";
-import { type Bills, billNotifications } from "./usage";
 
 /** A socket whose close was never reported (a shard lost in a redeploy) stops counting after a day. */
 const SOCKET_FORGET_MS = 86_400_000;
@@ -28,6 +29,8 @@ const SOCKET_FORGET_MS = 86_400_000;
 export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
   private readonly store: SubscriptionStore;
   private readonly link: FeedLink;
+  /** Notifications waiting for their tenant's lease, per key, in order. */
+  private readonly gate: NotificationGate;
   /** Subscriptions answered in the frame being handled, whose backlog goes out after the answer. */
   private readonly settling = new Set<Subscription>();
   /** Open sockets by connection id, read from the runtime once per wake-up. */
@@ -37,6 +40,13 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
     super(ctx, env);
     this.store = new SubscriptionStore(ctx.storage.sql);
     this.link = new FeedLink(env, this.store.size > 0);
+    this.gate = new NotificationGate({
+      env,
+      socket: (connId) => this.sockets().get(connId),
+      close: ({ ws }, close) => this.ctx.waitUntil(this.dropConnection(ws, close)),
+      closeTenant: (tenantId, close) => this.closeTenant(tenantId, close),
+      waitUntil: (p) => this.ctx.waitUntil(p),
+    });
   }
 
   /** A client's upgrade, already authenticated by the gateway: checked against the plan, accepted. */
@@ -70,7 +80,8 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const conn = ws.deserializeAttachment() as Connection;
-    const calls = subscriptionCalls({ store: this.store, link: this.link, settling: this.settling }, conn);
+    const state = { env: this.env, store: this.store, link: this.link, settling: this.settling };
+    const calls = subscriptionCalls(state, conn);
     try {
       const response = await answerFrame(this.env, conn, message, calls, (p) => this.ctx.waitUntil(p));
       if (response !== undefined) ws.send(response);
@@ -104,13 +115,16 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
     if (sockets.size > 0) await this.ctx.storage.setAlarm(Date.now() + KEY_CHECK_MS);
   }
 
-  /** Events from the chain's feed, in order: each goes to every subscription it matches. */
-  deliver(chain: string, events: FeedEvent[]): number {
+  /**
+   * Events from the chain's feed, in order: each goes to every subscription it matches, through the
+   * tenant's admission. Returns the notifications they made.
+   */
+  deliver(_chain: string, events: FeedEvent[]): number {
     const sockets = this.sockets();
     this.closeSlowConsumers(sockets);
-    const { sent, bills } = deliverEvents(this.store.values(), sockets, events);
-    this.bill(chain, bills);
-    return sent;
+    return deliverEvents(this.store.values(), sockets, events, (open, frames) =>
+      this.gate.push(open, frames),
+    );
   }
 
   /** Closes sockets still holding more than SLOW_CONSUMER_BYTES of earlier events. */
@@ -135,19 +149,27 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
   /** Sends what subscriptions set up by this frame gathered meanwhile, after their ids went out. */
   private flushSettling(ws: WebSocket) {
     const conn = ws.deserializeAttachment() as Connection;
-    const count = flushSettled(this.settling, (sub) => this.store.has(sub.id), ws, conn.connId);
-    if (count > 0) this.bill(conn.chain, new Map([[conn.keyId, { conn, count }]]));
+    const open = this.sockets().get(conn.connId) ?? { ws, conn };
+    flushSettled(
+      this.settling,
+      (sub) => this.store.has(sub.id),
+      open,
+      (o, frames) => this.gate.push(o, frames),
+    );
   }
 
-  /** Each notification is usage of the tenant, as one call of `eth_subscription`. */
-  private bill(chain: string, bills: Bills) {
-    billNotifications(this.env, chain, bills, (p) => this.ctx.waitUntil(p));
+  /** Closes every socket of `tenantId` on this shard. */
+  private closeTenant(tenantId: string, close: SocketClose) {
+    for (const { ws, conn } of [...this.sockets().values()]) {
+      if (conn.tenantId === tenantId) this.ctx.waitUntil(this.dropConnection(ws, close));
+    }
   }
 
-  private async dropConnection(ws: WebSocket, close = { code: 1000, reason: "closed" }) {
+  private async dropConnection(ws: WebSocket, close: SocketClose = { code: 1000, reason: "closed" }) {
     const conn = ws.deserializeAttachment() as Connection | null;
     if (!conn) return;
     this.sockets().delete(conn.connId);
+    this.gate.forget(conn);
     this.store.removeConnection(conn.connId);
     try {
       ws.close(close.code, close.reason);

@@ -7,10 +7,12 @@
  */
 import type { Env } from "../../../../shared/config/env";
 import { validKeyHashes } from "../../../../shared/keys/resolveKey";
+import { REVOKED_CLOSE } from "../../../../shared/stream/closeCodes";
 import type { OpenSocket } from "./delivery";
 
+export { REVOKED_CLOSE };
+
 export const KEY_CHECK_MS = 30_000;
-export const REVOKED_CLOSE = { code: 4001, reason: "API key revoked or invalid" } as const;
 
 /** The sockets whose key is no longer valid. */
 export async function revokedSockets(env: Env, sockets: Iterable<OpenSocket>): Promise<OpenSocket[]> {

@@ -1,24 +1,31 @@
 /**
  * @module
- * eth_subscribe and eth_unsubscribe on one connection: the plan's limit, the stored subscription,
- * the feed attached (with the events a resumed subscription missed), and the answer.
+ * eth_subscribe and eth_unsubscribe on one connection: the plan's limits (subscriptions per socket,
+ * wildcard subscriptions per tenant, held on the tenant's meter), the stored subscription, the feed
+ * attached (with the events a resumed subscription missed), and the answer.
  */
+import type { Env } from "../../../../shared/config/env";
 import {
   InvalidParamsError,
+  InvalidRequestError,
   ResumeUnavailableError,
   StreamLimitError,
 } from "../../../../shared/errors/kinds";
 import type { RpcCall } from "../../../../shared/jsonrpc/parse";
 import type { Connection } from "../../../../shared/stream/connection";
-import { parseSubscribe, parseUnsubscribe } from "../../../../shared/stream/subscribe";
+import { isWildcard, parseSubscribe, parseUnsubscribe } from "../../../../shared/stream/subscribe";
 import type { FeedLink } from "./feedLink";
 import type { Subscription, SubscriptionStore } from "./subscriptionStore";
 
 /** A call answered: its raw JSON result (a refused call throws a gateway error). */
 export type Answered = { resultRaw: string };
 
+/** A wildcard subscription whose release never comes (a shard lost in a redeploy) stops counting after a day. */
+const WILDCARD_FORGET_MS = 86_400_000;
+
 /** What the calls change: the shard's subscriptions, its feed link, and the ones set up this frame. */
 export interface SubscriptionState {
+  env: Env;
   store: SubscriptionStore;
   link: FeedLink;
   /** Subscriptions answered in the frame being handled, whose backlog goes out after the answer. */
@@ -51,12 +58,30 @@ async function subscribe(state: SubscriptionState, conn: Connection, call: RpcCa
     sentSeq: 0,
   };
   store.add(sub, request.filterRaw);
-  const attached = await link.attach(conn, store.hasPending(), request.resumeAfter).catch((err: unknown) => {
+  const wildcard = isWildcard(request);
+  const undo = async () => {
     store.remove(id);
-    throw err;
-  });
+    if (wildcard) await releaseWildcard(state.env, conn, id);
+  };
+  if (wildcard) {
+    await holdWildcard(state.env, conn, id).catch((err: unknown) => {
+      store.remove(id);
+      throw err;
+    });
+    // The socket closed meanwhile (its holds released before this one came): give it back.
+    if (!store.has(id)) {
+      await releaseWildcard(state.env, conn, id);
+      throw new InvalidRequestError("the WebSocket closed while subscribing: reconnect and subscribe again");
+    }
+  }
+  const attached = await link
+    .attach(conn, store.hasPending(), request.resumeAfter)
+    .catch(async (err: unknown) => {
+      await undo();
+      throw err;
+    });
   if (!attached.ok) {
-    store.remove(id);
+    await undo();
     throw new ResumeUnavailableError(
       `resume point ${request.resumeAfter} is not in the replay buffer (seq ${attached.oldest - 1} to ${attached.latest}, the last 128 blocks): subscribe without resumeAfter and fetch the missed blocks with eth_getBlockByNumber / eth_getLogs`,
       { data: { oldestResumeAfter: attached.oldest - 1, latest: attached.latest } },
@@ -75,8 +100,32 @@ async function unsubscribe(state: SubscriptionState, conn: Connection, call: Rpc
     throw new InvalidParamsError(`no subscription ${id.slice(0, 80)} on this connection`);
   }
   state.store.remove(id);
-  await state.link.detachIfIdle(conn, state.store.size === 0);
+  await Promise.all([
+    state.link.detachIfIdle(conn, state.store.size === 0),
+    isWildcard(sub) ? releaseWildcard(state.env, conn, id) : undefined,
+  ]);
   return { resultRaw: "true" };
+}
+
+/** Counts a wildcard subscription against the tenant's plan, over all its sockets, or refuses it. */
+async function holdWildcard(env: Env, conn: Connection, id: string): Promise<void> {
+  const max = conn.maxWildcardSubscriptions;
+  const held = await env.METER.getByName(conn.tenantId).hold({
+    kind: "wildcard",
+    id: `${conn.connId}/${id}`,
+    owner: conn.connId,
+    max,
+    ttlMs: WILDCARD_FORGET_MS,
+  });
+  if (held) return;
+  throw new StreamLimitError(
+    `this plan allows ${max} wildcard subscriptions per tenant (logs without an address, newPendingTransactions): add an address filter or unsubscribe one`,
+    { data: { maxWildcardSubscriptions: max } },
+  );
+}
+
+function releaseWildcard(env: Env, conn: Connection, id: string): Promise<void> {
+  return env.METER.getByName(conn.tenantId).release({ kind: "wildcard", ids: [`${conn.connId}/${id}`] });
 }
 
 /** A fresh subscription id: 16 random bytes as 0x-prefixed hex. */

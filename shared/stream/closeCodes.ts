@@ -1,0 +1,39 @@
+/**
+ * @module
+ * Every code the gateway closes a client WebSocket with, in one place, and the reason that goes
+ * with it: what happened and what to do. Pure.
+ */
+
+/** A socket close: its code and its reason (at most 123 bytes of UTF-8). */
+export interface SocketClose {
+  code: number;
+  reason: string;
+}
+
+/** The socket's API key was revoked, or its tenant suspended. */
+export const REVOKED_CODE = 4001;
+/** Policy violation: the client is not reading what it subscribed to fast enough. */
+export const SLOW_CONSUMER_CODE = 1008;
+/** The tenant's notifications waited for its rate limit longer than a socket may hold them. */
+export const RATE_LIMITED_CODE = 4029;
+/** The tenant's monthly CU quota is spent. */
+export const QUOTA_EXHAUSTED_CODE = 4030;
+
+export const REVOKED_CLOSE: SocketClose = { code: REVOKED_CODE, reason: "API key revoked or invalid" };
+
+/** Longest close reason the WebSocket protocol carries, in bytes. */
+export const MAX_REASON_BYTES = 123;
+
+/** `text` cut to fit a close reason, on a character boundary. */
+export function closeReason(text: string): string {
+  const encoder = new TextEncoder();
+  if (encoder.encode(text).length <= MAX_REASON_BYTES) return text;
+  let cut = text;
+  while (encoder.encode(`${cut}…`).length > MAX_REASON_BYTES) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** The close of a tenant whose monthly quota is spent: the reason is the quota error's message. */
+export function quotaClose(message: string): SocketClose {
+  return { code: QUOTA_EXHAUSTED_CODE, reason: closeReason(message) };
+}
