@@ -2,9 +2,11 @@
  * @module
  * Screening: each transaction a request submits (eth_sendRawTransaction in any spelling, its
  * conditional/sync/private variants and bundles; single, batch item, notification, over HTTP or
- * WebSocket) is decoded and its sender, recipient and EIP-7702 authorization signers checked
+ * WebSocket) is decoded, within the caps on how many signatures one call may make the gateway
+ * recover, and its sender, recipient, and EIP-7702 delegates and authorization signers checked
  * against the current sanctions set before any upstream sees it. A hit is written to the audit log
- * and, on a plan that blocks (the default), refused; a plan that flags sends it on.
+ * and, on a plan that blocks (the default), refused; a plan that flags sends it on. A send method
+ * the gateway cannot decode is refused unless the key's plan lets it through unscreened.
  */
 
 import { dbOf } from "../../db/client";
@@ -13,14 +15,13 @@ import { type Env, settingsOf } from "../config/env";
 import type { GatewayError } from "../errors/base";
 import { InvalidParamsError, SanctionedTransactionError, ScreeningUnavailableError } from "../errors/kinds";
 import { redact } from "../errors/redact";
-import type { RpcItem } from "../jsonrpc/parse";
+import type { RpcCall, RpcItem } from "../jsonrpc/parse";
 import type { KeyContext } from "../keys/resolveKey";
-import { listedParty, partiesOf } from "./parties";
+import { type DecodedSubmission, decodeSubmission } from "./decodeSubmission";
+import { listedParty, recoverParties, type SignedTransaction } from "./parties";
 import { currentSanctions, type Sanctions } from "./sanctionsSet";
+import { isSendMethod, unscreenableSend } from "./sendMethods";
 import { submittedTransactions } from "./submissions";
-
-/** Every method that submits transactions starts so, in any case (shared/screening/submissions.ts). */
-const SENDS = /^eth_send/i;
 
 /**
  * The refusals by item index, of items not refused already (`refused`); undefined (not a promise)
@@ -33,22 +34,38 @@ export function screenTransactions(
   key: KeyContext,
   chain: string,
 ): Promise<Map<number, GatewayError>> | undefined {
-  const sends = (item: RpcItem, i: number) => item.ok && !refused[i] && SENDS.test(item.method);
+  const sends = (item: RpcItem, i: number) => item.ok && !refused[i] && isSendMethod(item.method);
   // Every request passes here: most send nothing, and are let go without a string or array made.
   if (!items.some(sends)) return undefined;
-  const submitted = items.map((item, i) =>
-    item.ok && sends(item, i) ? submittedTransactions(item.method, item.params) : undefined,
-  );
-  if (submitted.every((txs) => txs === undefined)) return undefined;
-  return screenAll(env, submitted, key, chain);
+  const refusals = new Map<number, GatewayError>();
+  const submitted = items.map((item, i) => {
+    const decoded = item.ok && sends(item, i) ? decodeCall(item, key) : undefined;
+    if (decoded && "error" in decoded) refusals.set(i, decoded.error);
+    return decoded && "txs" in decoded ? decoded.txs : undefined;
+  });
+  if (submitted.every((txs) => txs === undefined)) return Promise.resolve(refusals);
+  return screenAll(env, submitted, key, chain, refusals);
 }
 
-async function screenAll(env: Env, submitted: (unknown[] | undefined)[], key: KeyContext, chain: string) {
-  const refusals = new Map<number, GatewayError>();
+/** The call's transactions decoded (no signature recovered yet), or why it is refused; undefined: let through unscreened. */
+function decodeCall(call: RpcCall, key: KeyContext): DecodedSubmission | undefined {
+  const raws = submittedTransactions(call.method, call.params);
+  if (raws !== undefined) return decodeSubmission(raws);
+  const error = unscreenableSend(call.method, key.unscreenedSends);
+  return error ? { error } : undefined;
+}
+
+async function screenAll(
+  env: Env,
+  submitted: (SignedTransaction[] | undefined)[],
+  key: KeyContext,
+  chain: string,
+  refusals: Map<number, GatewayError>,
+) {
   const sanctions = await currentSanctions(env.CONFIG_KV);
   for (const [i, txs] of submitted.entries()) {
-    for (const raw of txs ?? []) {
-      const refusal = sanctions ? await screenOne(env, raw, sanctions, key, chain) : unscreened(env);
+    for (const tx of txs ?? []) {
+      const refusal = sanctions ? await screenOne(env, tx, sanctions, key, chain) : unscreened(env);
       if (refusal) {
         refusals.set(i, refusal);
         break;
@@ -69,17 +86,17 @@ function unscreened(env: Env): GatewayError | undefined {
 
 async function screenOne(
   env: Env,
-  raw: unknown,
+  signed: SignedTransaction,
   sanctions: Sanctions,
   key: KeyContext,
   chain: string,
 ): Promise<GatewayError | undefined> {
-  let tx: Awaited<ReturnType<typeof partiesOf>>;
+  let tx: Awaited<ReturnType<typeof recoverParties>>;
   try {
-    tx = await partiesOf(raw);
+    tx = await recoverParties(signed);
   } catch (err) {
     const why = (err instanceof Error ? err.message : String(err)).split("\n")[0];
-    return new InvalidParamsError(`the submitted transaction is not a signed transaction: ${why}`);
+    return new InvalidParamsError(`a signature of the submitted transaction does not recover: ${why}`);
   }
   const hit = listedParty(tx.parties, sanctions.addresses);
   if (!hit) return undefined;

@@ -33,18 +33,21 @@ describe("partiesOf", () => {
     ]);
   });
 
-  test("an EIP-7702 transaction also names each authorization's signer", async () => {
-    const authorization = await delegator.signAuthorization({ address: TO, chainId: 1, nonce: 0 });
+  test("an EIP-7702 transaction also names each authorization's delegate and signer", async () => {
+    const DELEGATE = `0x${"44".repeat(20)}` as const;
+    const authorization = await delegator.signAuthorization({ address: DELEGATE, chainId: 1, nonce: 0 });
     const raw = await sender.signTransaction({
       ...base,
       type: "eip7702",
       to: TO,
       authorizationList: [authorization],
     });
-    expect((await partiesOf(raw)).parties).toContainEqual({
-      role: "authorization signer",
-      address: delegator.address.toLowerCase(),
-    });
+    expect((await partiesOf(raw)).parties).toEqual([
+      { role: "sender", address: sender.address.toLowerCase() },
+      { role: "recipient", address: TO },
+      { role: "authorization delegate", address: DELEGATE },
+      { role: "authorization signer", address: delegator.address.toLowerCase() },
+    ]);
   });
 
   test("bytes that are not a signed transaction are an error saying so", async () => {
