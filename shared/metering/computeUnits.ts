@@ -58,8 +58,13 @@ const COSTS: Record<string, number> = {
   eth_subscribe: 10,
   eth_unsubscribe: 10,
   eth_subscription: 10,
-  // Writes.
+  // Writes: each is charged once per signature it carries (shared/screening/chargedSignatures.ts).
   eth_sendRawTransaction: 250,
+  eth_sendRawTransactionConditional: 250,
+  eth_sendRawTransactionSync: 250,
+  eth_sendPrivateRawTransaction: 250,
+  eth_sendPrivateTransaction: 250,
+  eth_sendBundle: 250,
   // Traces and debugging.
   debug_traceTransaction: 309,
   debug_traceCall: 309,
@@ -75,6 +80,16 @@ const COSTS: Record<string, number> = {
   txpool_status: 10,
   txpool_inspect: 1000,
 };
+
+/**
+ * What a request to each authenticated endpoint other than JSON-RPC costs: the usage view (a flush
+ * of the tenant's object and D1 reads), prices and validators (KV reads; validators sorts a
+ * snapshot), a chain's health (probes its upstreams when this isolate has not lately).
+ */
+export const ENDPOINT_CU = { usage: 10, prices: 10, validators: 20, health: 5 } as const;
+
+/** An authenticated endpoint other than JSON-RPC, as ENDPOINT_CU names it. */
+export type Endpoint = keyof typeof ENDPOINT_CU;
 
 /** Every method the table prices, spelled as the table spells it. */
 export function knownCostMethods(): string[] {

@@ -4,7 +4,7 @@
  * calls, the CU they cost and how many were answered with an error. Pure.
  */
 
-/** Method families usage is broken down by. */
+/** Method families usage is broken down by; the other authenticated endpoints count by their names. */
 export type MethodFamily =
   | "read"
   | "call"
@@ -15,7 +15,11 @@ export type MethodFamily =
   | "trace"
   | "debug"
   | "txpool"
-  | "invalid";
+  | "invalid"
+  | EndpointFamily;
+
+/** Requests to the endpoints other than JSON-RPC: GET /v1/usage, /v1/prices, /v1/validators, health. */
+export type EndpointFamily = "usage" | "prices" | "validators" | "health";
 
 const FAMILY_OF: Record<string, MethodFamily> = {
   eth_call: "call",

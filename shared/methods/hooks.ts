@@ -10,6 +10,7 @@ import type { GatewayError } from "../errors/base";
 import type { ForwardedCall } from "../jsonrpc/forwarded";
 import type { RpcCall } from "../jsonrpc/parse";
 import type { KeyContext } from "../keys/resolveKey";
+import type { HoldParameters, ReleaseParameters } from "../metering/meterProtocol";
 import type { SendCall } from "../upstream/batchSender";
 import type { CallOutcome } from "../upstream/sendCalls";
 
@@ -27,12 +28,22 @@ export interface HereContext {
   subscriptions: Subscriptions | undefined;
 }
 
+/** What the tenant holds at once (filters), counted by its meter object against the plan's caps. */
+export interface Holds {
+  hold(p: HoldParameters): Promise<boolean>;
+  release(p: ReleaseParameters): Promise<void>;
+}
+
 /** What the hooks around forwarding know of the request. */
 export interface ForwardContext {
   chain: ChainConfig;
   key: KeyContext;
   /** The deployment's secret for ids the gateway hands out (filter ids): UPSTREAM_KEY. */
   secret: string;
+  /** The tenant's meter object (made on first use: most calls hold nothing). */
+  holds: () => Holds;
+  /** Work that finishes after the answer is sent. */
+  waitUntil: (p: Promise<unknown>) => void;
 }
 
 /** Before forwarding: the calls to send in the call's place, or why it is refused. */
@@ -66,5 +77,5 @@ export interface MethodHooks {
   /** Runs on what each upstream attempt answered. */
   afterAttempt?: OutcomeHook;
   /** Runs after forwarding: the call's one result from the results of the calls sent in its place. */
-  after?(parts: CallResult[], context: ForwardContext): CallResult;
+  after?(parts: CallResult[], context: ForwardContext, call: RpcCall): CallResult | Promise<CallResult>;
 }

@@ -63,17 +63,21 @@ export function planForwarding(
   return { parts, slots };
 }
 
-/** Runs `after` hooks: each forwarded call's result, by item index. */
-export function combineResults(
+/** Runs `after` hooks (some ask the tenant's meter: a new filter): each forwarded call's result, by item index. */
+export async function combineResults(
   { slots }: Forwarding,
   partResults: readonly CallResult[],
   context: ForwardContext,
-): Map<number, CallResult> {
+): Promise<Map<number, CallResult>> {
   const results = new Map<number, CallResult>();
+  const pending: Promise<void>[] = [];
   for (const { index, call, start, count, refusal } of slots) {
     const parts = partResults.slice(start, start + count);
     const after = hooksOf(call.method)?.after;
-    results.set(index, refusal ?? (after ? after(parts, context) : (parts[0] as CallResult)));
+    const result = refusal ?? (after ? after(parts, context, call) : (parts[0] as CallResult));
+    if (result instanceof Promise) pending.push(result.then((r) => void results.set(index, r)));
+    else results.set(index, result);
   }
+  if (pending.length > 0) await Promise.all(pending);
   return results;
 }

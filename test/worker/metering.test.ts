@@ -177,7 +177,12 @@ describe("the monthly quota", () => {
         data: { code: "quota_exceeded", limit: "monthly_quota", monthlyCu: 200 },
       },
     });
-    const usage = await usageOf(f);
+    // GET /v1/usage is metered too (10 CU): with the quota spent, it is refused like a call.
+    const usageRefused = await call("/v1/usage", { headers: { "x-api-key": f.key } });
+    expect(usageRefused.status).toBe(429);
+    expect(await usageRefused.json()).toMatchObject({ error: { data: { code: "quota_exceeded" } } });
+    await sleep(1_500);
+    const usage = await admin<{ totals: unknown }>("GET", `/tenants/${f.tenantId}/usage`);
     expect(usage.totals).toEqual({ requests: 20, cu: 200, errors: 0 });
     // A raised quota applies to the next request, though the refusal said to wait for the month's end.
     await admin("PATCH", `/plans/${f.planId}`, { monthlyCu: 300 });
@@ -229,15 +234,8 @@ describe("usage", () => {
       '{"jsonrpc":"2.0","id":4,"method":"debug_traceCall","params":[]}',
     ];
     expect((await rpc(f, `[${calls.join(",")}]`)).status).toBe(200);
-    const usage = await usageOf(f);
-    const byFamily = Object.fromEntries(
-      (usage.rows as { family: string; requests: number; cu: number; errors: number }[]).map((r) => [
-        r.family,
-        [r.requests, r.cu, r.errors],
-      ]),
-    );
-    // debug_ is not in this plan: refused, so it costs nothing but counts as an error.
-    expect(byFamily).toEqual({ read: [1, 10, 0], call: [1, 26, 0], logs: [1, 75, 0], debug: [1, 0, 1] });
+    // The admin API first: the GET /v1/usage below is charged too (10 CU, family "usage").
+    await sleep(1_500);
     const fromAdmin = await admin<{ totals: unknown; month: { cu: number; monthlyCu: number } }>(
       "GET",
       `/tenants/${f.tenantId}/usage`,
@@ -250,6 +248,15 @@ describe("usage", () => {
     );
     expect(otherKey.totals).toEqual({ requests: 0, cu: 0, errors: 0 });
     expect(otherKey.month.cu).toBe(111);
+    const usage = await usageOf(f);
+    const byFamily = Object.fromEntries(
+      (usage.rows as { family: string; requests: number; cu: number; errors: number }[]).map((r) => [
+        r.family,
+        [r.requests, r.cu, r.errors],
+      ]),
+    );
+    // debug_ is not in this plan: refused, so it costs nothing but counts as an error.
+    expect(byFamily).toEqual({ read: [1, 10, 0], call: [1, 26, 0], logs: [1, 75, 0], debug: [1, 0, 1] });
   });
 
   test("the usage endpoint needs a key and checks its query", async () => {

@@ -12,6 +12,8 @@ import type { Env } from "../../../shared/config/env";
 import { GatewayError } from "../../../shared/errors/base";
 import { InvalidRequestError, NotFoundError, toGatewayError } from "../../../shared/errors/kinds";
 import { redact } from "../../../shared/errors/redact";
+import type { KeyContext } from "../../../shared/keys/resolveKey";
+import type { Endpoint } from "../../../shared/metering/computeUnits";
 import { usageView } from "../../../shared/metering/usageView";
 import { scheduled } from "../../cron/src/index";
 import { admin } from "./admin/api";
@@ -19,6 +21,7 @@ import { UsageQuery } from "./admin/schemas";
 import { validQuery } from "./admin/validate";
 import { authenticate } from "./auth/authenticate";
 import { refusalHeadersMiddleware } from "./auth/refusalHeaders";
+import { metered } from "./data/metered";
 import { allPrices, onePrice } from "./data/prices";
 import { ValidatorsQuery, validatorsOf } from "./data/validators";
 import { type RequestIdVariables, requestId, requestIdOf } from "./middleware/requestId";
@@ -50,7 +53,7 @@ const health = (c: Context<AppEnv>, key: string | undefined) =>
     waitUntil: (p) => c.executionCtx.waitUntil(p),
     chain: c.req.param("chain") as string,
     key,
-  }).then((report) => c.json(report));
+  });
 /** The API key in `x-api-key` or `Authorization: Bearer`, checked as for JSON-RPC. */
 const keyOf = (c: Context<AppEnv>) =>
   authenticate({
@@ -59,25 +62,25 @@ const keyOf = (c: Context<AppEnv>) =>
     pathKey: undefined,
     waitUntil: (p) => c.executionCtx.waitUntil(p),
   });
+/** Serves an endpoint for its fixed CU, charged to `key` (data/metered.ts). */
+const meter = (c: Context<AppEnv>, key: KeyContext, endpoint: Endpoint, serve: () => Promise<unknown>) =>
+  metered({ env: c.env, key, endpoint, chain: "", waitUntil: (p) => c.executionCtx.waitUntil(p), serve });
 app.get("/v1/usage", async (c) => {
   const query = validQuery(c, UsageQuery);
   const key = await keyOf(c);
-  return c.json(
-    await usageView({ env: c.env, tenantId: key.tenantId, monthlyCu: key.limits.monthlyCu, ...query }),
+  const { tenantId, limits } = key;
+  return meter(c, key, "usage", () =>
+    usageView({ env: c.env, tenantId, monthlyCu: limits.monthlyCu, ...query }),
   );
 });
-app.get("/v1/prices", async (c) => {
-  await keyOf(c);
-  return c.json(await allPrices(c.env.CONFIG_KV));
-});
-app.get("/v1/prices/:pair", async (c) => {
-  await keyOf(c);
-  return c.json(await onePrice(c.env.CONFIG_KV, c.req.param("pair")));
-});
+app.get("/v1/prices", async (c) => meter(c, await keyOf(c), "prices", () => allPrices(c.env.CONFIG_KV)));
+app.get("/v1/prices/:pair", async (c) =>
+  meter(c, await keyOf(c), "prices", () => onePrice(c.env.CONFIG_KV, c.req.param("pair"))),
+);
 app.get("/v1/validators/:network", async (c) => {
-  await keyOf(c);
+  const key = await keyOf(c);
   const query = validQuery(c, ValidatorsQuery);
-  return c.json(await validatorsOf(c.env.CONFIG_KV, c.req.param("network"), query));
+  return meter(c, key, "validators", () => validatorsOf(c.env.CONFIG_KV, c.req.param("network"), query));
 });
 app.get("/v1/:chain/health", (c) => health(c, undefined));
 app.get("/v1/:chain/:key/health", (c) => health(c, c.req.param("key")));

@@ -1,7 +1,8 @@
 /**
  * @module
  * GET /v1/:chain/health (key in x-api-key or Authorization, or /v1/:chain/:key/health): the
- * chain's upstreams as this isolate sees them. Probes first, so a cold isolate reports real data.
+ * chain's upstreams as this isolate sees them, for the endpoint's fixed CU. Probes first, so a cold
+ * isolate reports real data.
  */
 
 import { resolveRpcChain } from "../../../../shared/config/chains";
@@ -9,6 +10,7 @@ import type { Env } from "../../../../shared/config/env";
 import { healthReport } from "../../../../shared/routing/healthReport";
 import { probeChain } from "../../../../shared/routing/probe";
 import { authenticate } from "../auth/authenticate";
+import { metered } from "../data/metered";
 
 export interface HandleHealthParameters {
   request: Request;
@@ -19,8 +21,17 @@ export interface HandleHealthParameters {
 }
 
 export async function handleHealth({ request, env, waitUntil, chain, key }: HandleHealthParameters) {
-  await authenticate({ env, headers: request.headers, pathKey: key, waitUntil });
+  const context = await authenticate({ env, headers: request.headers, pathKey: key, waitUntil });
   const config = await resolveRpcChain(env, chain, waitUntil);
-  await probeChain(env.CONFIG_KV, config, waitUntil);
-  return healthReport(config);
+  return metered({
+    env,
+    key: context,
+    endpoint: "health",
+    chain: config.slug,
+    waitUntil,
+    serve: async () => {
+      await probeChain(env.CONFIG_KV, config, waitUntil);
+      return healthReport(config);
+    },
+  });
 }
