@@ -23,6 +23,9 @@
 //                                                              An entry ending in "_" allows a namespace;
 //                                                              without "allow": eth_, net_ and web3_
 //                         any of these + "methods": ["eth_getLogs"]  only requests with such a call
+//                         any of these + "match": "deadbeef"   only requests with a call whose params
+//                                                              (as JSON) contain that text: the calls one
+//                                                              client marks, and no one else's
 //   POST <control>/drop   close every open WebSocket now, both sides; new ones still work
 //                         -> {"dropped": n}
 //   GET  <control>/stats  {"requests": n, "calls": n, "methods": {"eth_call": n, ...},
@@ -72,7 +75,9 @@ export async function startFaultProxy({ target, port }) {
       stats.exact[exact] = (stats.exact[exact] ?? 0) + 1;
     }
     // A fault limited to some methods leaves requests without any of them alone.
-    const spared = fault.methods && !calls.some((c) => fault.methods.includes(c.method));
+    const spared =
+      (fault.methods && !calls.some((c) => fault.methods.includes(c.method))) ||
+      (fault.match && !calls.some((c) => JSON.stringify(c.params ?? []).includes(fault.match)));
     const mode = spared
       ? "ok"
       : fault.mode === "flap"

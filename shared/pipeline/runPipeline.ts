@@ -59,7 +59,8 @@ export async function runPipeline(p: PipelineParameters): Promise<PipelineResult
     const settings = settingsOf(env);
     const screening = screenTransactions(env, items, authorized, key, chain.slug);
     const refusals = screening ? withScreening(authorized, await screening) : authorized;
-    const context = { key, chain, secret: env.UPSTREAM_KEY };
+    const holds = () => env.METER.getByName(key.tenantId);
+    const context: ForwardContext = { key, chain, secret: env.UPSTREAM_KEY, holds, waitUntil };
     const costs = costsOf(items, authorized, (call) => unitsOf(call, context));
     const leaseSeconds = settings.meterLeaseMs / 1000;
     const admission = await admit({ env, key, cost: sum(costs), leaseSeconds, waitUntil });
@@ -100,8 +101,9 @@ async function answerAdmitted(
   const cached = await readCache({ ...cacheUse, calls: forwarding.parts });
   const keep = (plan: CachePlan, result: ForwardCallReturnType) => keepResult(cacheUse, plan, result);
   const plans = cached.misses;
-  const routed = await routeCalls({ ...cacheUse, plans, deadline, attemptTimeoutMs, keep });
-  const results = combineResults(forwarding, withRouted(cached.hits, routed), context);
+  const caller = context.key.tenantId;
+  const routed = await routeCalls({ ...cacheUse, caller, plans, deadline, attemptTimeoutMs, keep });
+  const results = await combineResults(forwarding, withRouted(cached.hits, routed), context);
   const answers = normalize({ items, refusals, here: await here, results });
   return { answers, attempts: attemptsOf(results) };
 }

@@ -1,10 +1,14 @@
 /**
  * @module
- * Circuit breaker for one upstream. Closed: calls flow. After `threshold` failures within
- * `windowMs` it opens: no calls for `coolDownMs`. Then one trial call is let through (half-open);
- * success closes it, failure opens it again. A trial that never reports (its request was cancelled)
- * stops blocking after another cool-down. Pure: time comes in as `now` (ms).
+ * Circuit breaker for one upstream, shared by every tenant of the isolate. Closed: calls flow. When
+ * `threshold` failures within `windowMs` are confirmed (the rule in ./confirmation.ts: calls of two
+ * tenants, or the gateway's own) it opens: no calls for `coolDownMs`. Then one trial call is let
+ * through (half-open); success closes it, failure opens it again. A trial that never reports stops
+ * blocking after another cool-down. A success reported while open changes nothing: it is a call
+ * admitted before the circuit opened, answering late. Pure: time comes in as `now` (ms).
  */
+
+import { type Caller, isConfirmed, Witnesses } from "./confirmation";
 
 export type CircuitState = "closed" | "open" | "half_open";
 
@@ -19,12 +23,16 @@ export const DEFAULT_CIRCUIT: CircuitOptions = { threshold: 3, windowMs: 10_000,
 export class Circuit {
   readonly #options: CircuitOptions;
   #state: CircuitState = "closed";
+  /** The newest failures since the last success, at most `threshold` of them. */
   #failures: number[] = [];
+  /** Whose calls those failures were. */
+  readonly #witnesses: Witnesses;
   #openedAt = 0;
   #trialAt: number | undefined;
 
   constructor(options: CircuitOptions = DEFAULT_CIRCUIT) {
     this.#options = options;
+    this.#witnesses = new Witnesses(options.windowMs);
   }
 
   /** The state as of `now`: an open circuit whose cool-down is over reads as half-open. */
@@ -44,14 +52,25 @@ export class Circuit {
     return true;
   }
 
-  success(): void {
-    if (this.#state === "closed" && this.#failures.length === 0) return;
-    this.#state = "closed";
-    this.#failures = [];
-    this.#trialAt = undefined;
+  /**
+   * Closed, with `threshold` failures in the window that are not confirmed (one tenant's): the time
+   * of the oldest of them, so that a probe made since can be told from one made before; otherwise
+   * undefined.
+   */
+  suspectSince(now: number): number | undefined {
+    if (this.#state !== "closed" || !this.#full(now)) return undefined;
+    return isConfirmed(this.#witnesses.witnessed(now)) ? undefined : this.#failures[0];
   }
 
-  failure(now: number): void {
+  success(): void {
+    if (this.#state === "open") return;
+    if (this.#state === "closed" && this.#failures.length === 0) return;
+    this.#state = "closed";
+    this.#reset();
+  }
+
+  /** A failed call of `by` (a tenant's id, or GATEWAY for the gateway's own). */
+  failure(now: number, by: Caller): void {
     if (this.#state === "half_open") {
       this.#open(now);
       return;
@@ -59,13 +78,30 @@ export class Circuit {
     if (this.#state === "open") return;
     this.#failures = this.#failures.filter((at) => now - at < this.#options.windowMs);
     this.#failures.push(now);
-    if (this.#failures.length >= this.#options.threshold) this.#open(now);
+    if (this.#failures.length > this.#options.threshold) this.#failures.shift();
+    this.#witnesses.record(by, now);
+    if (this.#full(now) && isConfirmed(this.#witnesses.witnessed(now))) this.#open(now);
+  }
+
+  /** Whether `threshold` failures fall within the window ending at `now`. */
+  #full(now: number): boolean {
+    const oldest = this.#failures[0];
+    return (
+      this.#failures.length >= this.#options.threshold &&
+      oldest !== undefined &&
+      now - oldest < this.#options.windowMs
+    );
   }
 
   #open(now: number): void {
     this.#state = "open";
     this.#openedAt = now;
+    this.#reset();
+  }
+
+  #reset(): void {
     this.#failures = [];
     this.#trialAt = undefined;
+    this.#witnesses.clear();
   }
 }

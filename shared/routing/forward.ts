@@ -19,6 +19,7 @@ import type { OutcomeHook } from "../methods/hooks";
 import type { SendCall } from "../upstream/batchSender";
 import type { CallOutcome } from "../upstream/sendCalls";
 import type { CallNeeds } from "./callNeeds";
+import type { Caller } from "./confirmation";
 import {
   type FailoverAction,
   type FailoverEvent,
@@ -33,6 +34,8 @@ import { healthOf, metricsOf, nextTurn, rankContextOf } from "./tracker";
 export interface ForwardCallParameters {
   /** With `upstreamId`, it goes to that upstream only (a filter lives on the node that made it). */
   call: ForwardedCall;
+  /** Whose call it is: upstreams are ranked as this caller sees them (./confirmation.ts). */
+  caller: Caller;
   /** callNeeds of the call. */
   needs: CallNeeds;
   chain: ChainConfig;
@@ -66,7 +69,7 @@ export function forwardCall(p: ForwardCallParameters): Promise<ForwardCallReturn
   const pinned = call.upstreamId;
   const candidates = pinned ? chain.upstreams.filter((u) => u.id === pinned) : chain.upstreams;
   const { ranked, excluded } = rankUpstreams(
-    candidates.map((u) => metricsOf(u, now)),
+    candidates.map((u) => metricsOf(u, now, p.caller)),
     needs,
     context,
     // A filter lives on one node: no taking turns, so its calls keep going to the same one.

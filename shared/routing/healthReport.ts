@@ -5,6 +5,7 @@
  */
 
 import type { ChainConfig } from "../config/chains";
+import { GATEWAY } from "./confirmation";
 import { costOf, lagOf, type UpstreamMetrics } from "./score";
 import { metricsOf, rankContextOf } from "./tracker";
 
@@ -57,7 +58,8 @@ export function healthReport(chain: ChainConfig, now = Date.now()): ChainHealthR
     maxLagBlocks: chain.maxLagBlocks,
     observedBy: "isolate",
     upstreams: chain.upstreams.map((upstream) => {
-      const m = metricsOf(upstream, now);
+      // The view every tenant shares: one tenant's unconfirmed failures are not shown.
+      const m = metricsOf(upstream, now, GATEWAY);
       const lag = m.head === undefined || context.maxHead === undefined ? null : lagOf(m, context);
       const state = stateOf(m, lag ?? 0, chain.maxLagBlocks);
       return {

@@ -5,15 +5,17 @@
  * response cache), and measures it even when routing has stopped sending it traffic. The cron's
  * probe job runs them every minute and publishes a snapshot; an isolate seeds its tracker from that
  * snapshot the first time it meets a chain, and keeps probing lazily from live requests (at most
- * every few seconds per upstream).
+ * every few seconds per upstream, and at once when one tenant's failures make an upstream suspect:
+ * the probe confirms them or clears them, see ./confirmation.ts). Probes are the gateway's own calls.
  */
 
 import type { ChainConfig, Upstream } from "../config/chains";
 import { resultOf } from "../upstream/batchSender";
 import { sendCalls } from "../upstream/sendCalls";
+import { GATEWAY } from "./confirmation";
 import { PROBE_CALLS, type ProbeReading, readProbe } from "./probeReading";
 import { seedFromSnapshot } from "./seedHealth";
-import { healthOf, recordFinalized, recordHead, recordResult } from "./tracker";
+import { healthOf, recordFinalized, recordHead, recordResult, type UpstreamHealth } from "./tracker";
 
 const PROBE_INTERVAL_MS = 3_000;
 export const PROBE_TIMEOUT_MS = 2_000;
@@ -39,7 +41,7 @@ function probeDue(chain: ChainConfig, waitUntil: (p: Promise<unknown>) => void):
   const probes: Promise<ProbeReading>[] = [];
   for (const upstream of chain.upstreams) {
     const h = healthOf(upstream);
-    if (now - h.probedAt < PROBE_INTERVAL_MS) continue;
+    if (!probeIsDue(h, now)) continue;
     const state = h.circuit.state(now);
     if (state === "open" || (state === "half_open" && !h.circuit.admit(now))) continue;
     h.probedAt = now;
@@ -54,6 +56,16 @@ function probeDue(chain: ChainConfig, waitUntil: (p: Promise<unknown>) => void):
   });
 }
 
+/**
+ * Every PROBE_INTERVAL_MS; sooner when the circuit is suspect (one tenant's failures at its
+ * threshold) and no probe was sent since the first of them: one probe per suspicion.
+ */
+function probeIsDue(h: UpstreamHealth, now: number): boolean {
+  if (now - h.probedAt >= PROBE_INTERVAL_MS) return true;
+  const suspectSince = h.circuit.suspectSince(now);
+  return suspectSince !== undefined && h.probedAt < suspectSince;
+}
+
 /** Probes one upstream, records what it found in this isolate's tracker, and returns the reading. */
 export async function probeUpstream(chain: ChainConfig, upstream: Upstream): Promise<ProbeReading> {
   const started = Date.now();
@@ -61,11 +73,11 @@ export async function probeUpstream(chain: ChainConfig, upstream: Upstream): Pro
   const now = Date.now();
   const reading = readProbe(outcomes, chain.chainId, now - started);
   if (reading.chainIdOk === undefined || (reading.chainIdOk && !reading.ok)) {
-    recordResult(upstream, resultOf(outcomes) === "throttled" ? "throttled" : "failed", now);
+    recordResult(upstream, resultOf(outcomes) === "throttled" ? "throttled" : "failed", GATEWAY, now);
     return reading;
   }
   healthOf(upstream).chainIdOk = reading.chainIdOk;
-  recordResult(upstream, "ok", now, reading.latencyMs);
+  recordResult(upstream, "ok", GATEWAY, now, reading.latencyMs);
   if (reading.head !== undefined) recordHead(upstream, reading.head);
   // A node without the tag answers an error, and one with nothing final yet `null`: the chain's
   // finality depth stands in (see finalizedOf).

@@ -10,10 +10,13 @@ import { type CacheMode, type CachePlan, type CallResult, missStatus } from "../
 import { coalesce } from "../cache/coalesce";
 import type { ChainConfig } from "../config/chains";
 import { createSender } from "../upstream/batchSender";
+import type { Caller } from "./confirmation";
 import { type ForwardCallReturnType, forwardCall } from "./forward";
 
 export interface RouteCallsParameters {
   chain: ChainConfig;
+  /** The tenant whose request this is: its failures are recorded as its own (./confirmation.ts). */
+  caller: Caller;
   plans: readonly CachePlan[];
   /** Date.now() after which no attempt starts and none may still run. */
   deadline: number;
@@ -26,13 +29,14 @@ export interface RouteCallsParameters {
 }
 
 export function routeCalls(p: RouteCallsParameters): Promise<CallResult[]> {
-  const { chain, plans, deadline, attemptTimeoutMs, mode, keep, waitUntil } = p;
-  const send = createSender();
+  const { chain, caller, plans, deadline, attemptTimeoutMs, mode, keep, waitUntil } = p;
+  const send = createSender(caller);
   return Promise.all(
     plans.map(async (plan) => {
       const forward = () =>
         forwardCall({
           call: plan.call,
+          caller,
           needs: plan.needs,
           chain,
           send,

@@ -6,7 +6,8 @@
 import type { ChainConfig } from "../config/chains";
 import { BoundedMap } from "../isolate/boundedMap";
 import { type HealthSnapshot, readSnapshot, SNAPSHOT_MAX_AGE_MS } from "../stores/health";
-import { healthOf, recordFinalized, recordHead } from "./tracker";
+import { GATEWAY } from "./confirmation";
+import { healthOf, recordFinalized, recordHead, recordResult } from "./tracker";
 
 /**
  * Chains this isolate has read the snapshot of (or is reading), by slug. Bound: MAX_CHAINS (the
@@ -29,13 +30,19 @@ export function seedFromSnapshot(kv: KVNamespace, chain: ChainConfig): Promise<v
   return seeding;
 }
 
-/** Gives upstreams this isolate knows nothing about yet the snapshot's readings. */
+/**
+ * Gives upstreams this isolate knows nothing about yet the snapshot's readings. A failed reading is
+ * a probe's failure, the gateway's own: it counts as one failure, at `now`, that confirms others
+ * (./confirmation.ts).
+ */
 export function applySnapshot(chain: ChainConfig, snapshot: HealthSnapshot, now: number): void {
   if (now - snapshot.at > SNAPSHOT_MAX_AGE_MS) return;
   for (const upstream of chain.upstreams) {
     const reading = snapshot.upstreams.find((u) => u.id === upstream.id);
     const h = healthOf(upstream);
-    if (!reading || h.chainIdOk !== undefined || reading.chainIdOk === undefined) continue;
+    if (!reading || h.chainIdOk !== undefined) continue;
+    if (!reading.ok) recordResult(upstream, "failed", GATEWAY, now);
+    if (reading.chainIdOk === undefined) continue;
     h.chainIdOk = reading.chainIdOk;
     if (!reading.ok) continue;
     h.latency.record(reading.latencyMs);

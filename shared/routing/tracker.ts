@@ -8,6 +8,7 @@
 import type { ChainConfig, Upstream } from "../config/chains";
 import { BoundedMap } from "../isolate/boundedMap";
 import { Circuit } from "./circuit";
+import type { Caller } from "./confirmation";
 import { ErrorWindow } from "./errorWindow";
 import { LatencyStats } from "./latency";
 import type { RankContext, UpstreamMetrics } from "./score";
@@ -63,12 +64,14 @@ export function healthOf(upstream: Upstream): UpstreamHealth {
 }
 
 /**
- * Records one request to an upstream. `latencyMs` is given only when it is worth a sample (a
- * single call; a batch's time says little about the node).
+ * Records one request to an upstream, made for `by` (a tenant, or the gateway's own: see
+ * ./confirmation.ts). `latencyMs` is given only when it is worth a sample (a single call; a batch's
+ * time says little about the node).
  */
 export function recordResult(
   upstream: Upstream,
   result: RequestResult,
+  by: Caller,
   now: number,
   latencyMs?: number,
 ): void {
@@ -80,8 +83,8 @@ export function recordResult(
     h.throttledUntil = now + THROTTLED_MS;
     return;
   }
-  h.errors.record(result === "failed", now);
-  if (result === "failed") h.circuit.failure(now);
+  h.errors.record(result === "failed", now, by);
+  if (result === "failed") h.circuit.failure(now, by);
   else h.circuit.success();
 }
 
@@ -130,7 +133,12 @@ export function confirmedFinalizedOf(chain: ChainConfig): number | undefined {
   return finalized.length >= 2 ? finalized[1] : finalized[0];
 }
 
-export function metricsOf(upstream: Upstream, now: number): UpstreamMetrics & { upstream: Upstream } {
+/** An upstream's metrics as `viewer`'s calls are ranked by them (its error rate is the viewer's). */
+export function metricsOf(
+  upstream: Upstream,
+  now: number,
+  viewer: Caller,
+): UpstreamMetrics & { upstream: Upstream } {
   const h = healthOf(upstream);
   return {
     upstream,
@@ -141,7 +149,7 @@ export function metricsOf(upstream: Upstream, now: number): UpstreamMetrics & { 
     circuit: h.circuit.state(now),
     latencyEwmaMs: h.latency.ewma,
     latencyP90Ms: h.latency.p90,
-    errorRate: h.errors.rate(now),
+    errorRate: h.errors.rate(now, viewer),
     throttled: h.throttledUntil > now,
     head: h.head,
   };

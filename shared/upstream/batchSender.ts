@@ -5,6 +5,7 @@
  */
 
 import type { Upstream } from "../config/chains";
+import type { Caller } from "../routing/confirmation";
 import { clientCostly, isHeavy } from "../routing/policy";
 import { type RequestResult, recordResult } from "../routing/tracker";
 import { type CallOutcome, sendCalls, type UpstreamCall } from "./sendCalls";
@@ -19,7 +20,8 @@ interface Queue {
   sent: Promise<CallOutcome[]>;
 }
 
-export function createSender(): SendCall {
+/** A sender for the calls of `by` (a tenant, or the gateway's own), whose results feed the tracker as theirs. */
+export function createSender(by: Caller): SendCall {
   const queues = new Map<string, Queue>();
   return (upstream, call, timeoutMs) => {
     let queue = queues.get(upstream.id);
@@ -27,7 +29,7 @@ export function createSender(): SendCall {
       // Calls made in this same turn join the batch; it leaves on the next microtask.
       const sent: Promise<CallOutcome[]> = Promise.resolve().then(() => {
         queues.delete(upstream.id);
-        return flush(fresh);
+        return flush(fresh, by);
       });
       const fresh: Queue = { upstream, calls: [], timeoutMs, sent };
       queues.set(upstream.id, fresh);
@@ -39,7 +41,7 @@ export function createSender(): SendCall {
   };
 }
 
-async function flush({ upstream, calls, timeoutMs }: Queue): Promise<CallOutcome[]> {
+async function flush({ upstream, calls, timeoutMs }: Queue, by: Caller): Promise<CallOutcome[]> {
   const started = Date.now();
   // Clients' calls are held to the chain's cap; probes and the stream's own calls are not.
   const outcomes = await sendCalls({ upstream, calls, timeoutMs, maxBytes: upstream.maxResponseBytes });
@@ -51,7 +53,8 @@ async function flush({ upstream, calls, timeoutMs }: Queue): Promise<CallOutcome
   if (timedOut && calls.some((c) => clientCostly(c.method))) return outcomes;
   // A heavy call's time is the client's range or trace: no latency sample.
   const heavy = calls.some((c) => isHeavy(c.method));
-  recordResult(upstream, resultOf(outcomes), now, calls.length === 1 && !heavy ? now - started : undefined);
+  const latencyMs = calls.length === 1 && !heavy ? now - started : undefined;
+  recordResult(upstream, resultOf(outcomes), by, now, latencyMs);
   return outcomes;
 }
 

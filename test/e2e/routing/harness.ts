@@ -110,6 +110,19 @@ export async function routedChain(
   return { slug, url: `${inject("gatewayUrl")}/v1/${slug}/${key}`, ids };
 }
 
+/** The chain as a new tenant of its own (on a plan of its own) calls it. */
+export async function asNewTenant(chain: RoutedChain, who: string): Promise<RoutedChain> {
+  const name = `routing-${who}-${Date.now()}-${Math.random()}`;
+  const { id: planId } = await admin<{ id: string }>("POST", "/plans", {
+    name,
+    cuPerSecond: 10_000,
+    burstCu: 20_000,
+  });
+  const { id: tenantId } = await admin<{ id: string }>("POST", "/tenants", { name, planId });
+  const { key } = await admin<{ key: string }>("POST", `/tenants/${tenantId}/keys`, { name });
+  return { ...chain, url: chain.url.replace(/[^/]+$/, key) };
+}
+
 let nextId = 1;
 
 export async function rpc(chain: RoutedChain, method: string, params: unknown[] = []): Promise<RpcResult> {

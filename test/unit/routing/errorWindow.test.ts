@@ -1,18 +1,23 @@
-/** Failure share over a sliding window of one-second buckets, driven with explicit timestamps. */
+/**
+ * Failure share over a sliding window of one-second buckets, driven with explicit timestamps. The
+ * failures here are the gateway's own (probes), which every caller sees; whose failures count for
+ * whom: circuitRule.test.ts.
+ */
 import { describe, expect, test } from "vitest";
+import { GATEWAY } from "../../../shared/routing/confirmation";
 import { ErrorWindow } from "../../../shared/routing/errorWindow";
 
 function record(window: ErrorWindow, at: number, ok: number, failed: number): void {
-  for (let i = 0; i < ok; i++) window.record(false, at);
-  for (let i = 0; i < failed; i++) window.record(true, at);
+  for (let i = 0; i < ok; i++) window.record(false, at, GATEWAY);
+  for (let i = 0; i < failed; i++) window.record(true, at, GATEWAY);
 }
 
 describe("ErrorWindow", () => {
   test("an empty window has no calls and a rate of 0", () => {
     const window = new ErrorWindow();
     expect(window.counts(0)).toEqual({ calls: 0, failed: 0 });
-    expect(window.rate(0)).toBe(0);
-    expect(window.rate(1_000_000)).toBe(0);
+    expect(window.rate(0, "tenant-b")).toBe(0);
+    expect(window.rate(1_000_000, "tenant-b")).toBe(0);
   });
 
   test.each<{ ok: number; failed: number; rate: number }>([
@@ -24,7 +29,7 @@ describe("ErrorWindow", () => {
     const window = new ErrorWindow();
     record(window, 500, ok, failed);
     expect(window.counts(500)).toEqual({ calls: ok + failed, failed });
-    expect(window.rate(500)).toBe(rate);
+    expect(window.rate(500, "tenant-b")).toBe(rate);
   });
 
   test("counts calls across every bucket of the window", () => {
@@ -33,7 +38,7 @@ describe("ErrorWindow", () => {
     record(window, 10_000, 1, 1);
     record(window, 29_999, 0, 1);
     expect(window.counts(29_999)).toEqual({ calls: 4, failed: 2 });
-    expect(window.rate(29_999)).toBe(0.5);
+    expect(window.rate(29_999, "tenant-b")).toBe(0.5);
   });
 
   test("a bucket expires once the window has moved past it", () => {
@@ -41,7 +46,7 @@ describe("ErrorWindow", () => {
     record(window, 500, 0, 2);
     expect(window.counts(29_999)).toEqual({ calls: 2, failed: 2 });
     expect(window.counts(30_000)).toEqual({ calls: 0, failed: 0 });
-    expect(window.rate(30_000)).toBe(0);
+    expect(window.rate(30_000, "tenant-b")).toBe(0);
   });
 
   test("old failures expire while recent successes stay", () => {
@@ -49,10 +54,10 @@ describe("ErrorWindow", () => {
     record(window, 0, 0, 3);
     record(window, 1_000, 0, 1);
     record(window, 20_000, 4, 0);
-    expect(window.rate(20_000)).toBe(0.5);
+    expect(window.rate(20_000, "tenant-b")).toBe(0.5);
     expect(window.counts(30_000)).toEqual({ calls: 5, failed: 1 });
-    expect(window.rate(30_000)).toBe(0.2);
-    expect(window.rate(31_000)).toBe(0);
+    expect(window.rate(30_000, "tenant-b")).toBe(0.2);
+    expect(window.rate(31_000, "tenant-b")).toBe(0);
   });
 
   test("a bucket reused a window later starts from zero", () => {

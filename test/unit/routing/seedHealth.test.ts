@@ -59,3 +59,30 @@ describe("applySnapshot: an isolate's first view of a chain comes from the cron'
     expect(healthOf(a)).toMatchObject({ chainIdOk: undefined, head: undefined });
   });
 });
+
+describe("applySnapshot: a failed reading is a probe's failure", () => {
+  test("it confirms one tenant's failures, which then open the circuit", () => {
+    const chain = chainWith(2);
+    const [down, up] = chain.upstreams as [Upstream, Upstream];
+    const now = 1_000_000;
+    applySnapshot(
+      chain,
+      {
+        chain: chain.slug,
+        at: now - 30_000,
+        upstreams: [
+          { id: down.id, ok: false, latencyMs: 2_000, error: "upstream did not answer" },
+          { id: up.id, ...reading },
+        ],
+      },
+      now,
+    );
+    for (const u of [down, up]) {
+      healthOf(u).circuit.failure(now + 1, "tenant-a");
+      healthOf(u).circuit.failure(now + 2, "tenant-a");
+    }
+    expect(healthOf(down).circuit.state(now + 2)).toBe("open");
+    // The same two failures of one tenant on an upstream the snapshot found well: still closed.
+    expect(healthOf(up).circuit.state(now + 2)).toBe("closed");
+  });
+});
