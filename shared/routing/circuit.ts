@@ -69,18 +69,23 @@ export class Circuit {
     this.#reset();
   }
 
-  /** A failed call of `by` (a tenant's id, or GATEWAY for the gateway's own). */
-  failure(now: number, by: Caller): void {
+  /**
+   * A failed call of `by` (a tenant's id, or GATEWAY for the gateway's own) at `at`, which may be
+   * earlier than failures already recorded (a snapshot's reading, at its own time).
+   */
+  failure(at: number, by: Caller): void {
     if (this.#state === "half_open") {
-      this.#open(now);
+      this.#open(at);
       return;
     }
     if (this.#state === "open") return;
-    this.#failures = this.#failures.filter((at) => now - at < this.#options.windowMs);
-    this.#failures.push(now);
-    if (this.#failures.length > this.#options.threshold) this.#failures.shift();
-    this.#witnesses.record(by, now);
-    if (this.#full(now) && isConfirmed(this.#witnesses.witnessed(now))) this.#open(now);
+    const newest = Math.max(at, this.#failures.at(-1) ?? at);
+    this.#failures = [...this.#failures, at]
+      .filter((t) => newest - t < this.#options.windowMs)
+      .sort((x, y) => x - y)
+      .slice(-this.#options.threshold);
+    this.#witnesses.record(by, at);
+    if (this.#full(newest) && isConfirmed(this.#witnesses.witnessed(newest))) this.#open(newest);
   }
 
   /** Whether `threshold` failures fall within the window ending at `now`. */

@@ -58,7 +58,8 @@ export function healthReport(chain: ChainConfig, now = Date.now()): ChainHealthR
     maxLagBlocks: chain.maxLagBlocks,
     observedBy: "isolate",
     upstreams: chain.upstreams.map((upstream) => {
-      // The view every tenant shares: one tenant's unconfirmed failures are not shown.
+      // The view of a caller with no failures of its own: one tenant's failures beyond everyone
+      // else's are not shown (./confirmation.ts).
       const m = metricsOf(upstream, now, GATEWAY);
       const lag = m.head === undefined || context.maxHead === undefined ? null : lagOf(m, context);
       const state = stateOf(m, lag ?? 0, chain.maxLagBlocks);

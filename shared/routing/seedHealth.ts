@@ -32,16 +32,18 @@ export function seedFromSnapshot(kv: KVNamespace, chain: ChainConfig): Promise<v
 
 /**
  * Gives upstreams this isolate knows nothing about yet the snapshot's readings. A failed reading is
- * a probe's failure, the gateway's own: it counts as one failure, at `now`, that confirms others
- * (./confirmation.ts).
+ * a probe's failure, the gateway's own: it counts as one failure at the time of the reading (never
+ * later than `now`), so it confirms others' failures (./confirmation.ts) only while it is within
+ * their window, as the probe's failure would have in this isolate.
  */
 export function applySnapshot(chain: ChainConfig, snapshot: HealthSnapshot, now: number): void {
   if (now - snapshot.at > SNAPSHOT_MAX_AGE_MS) return;
+  const readAt = Math.min(snapshot.at, now);
   for (const upstream of chain.upstreams) {
     const reading = snapshot.upstreams.find((u) => u.id === upstream.id);
     const h = healthOf(upstream);
     if (!reading || h.chainIdOk !== undefined) continue;
-    if (!reading.ok) recordResult(upstream, "failed", GATEWAY, now);
+    if (!reading.ok) recordResult(upstream, "failed", GATEWAY, readAt);
     if (reading.chainIdOk === undefined) continue;
     h.chainIdOk = reading.chainIdOk;
     if (!reading.ok) continue;

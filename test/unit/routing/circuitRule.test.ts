@@ -1,6 +1,7 @@
 /**
  * Who may open an upstream's circuit, and whose failures raise its error rate for whom
- * (shared/routing/confirmation.ts): one tenant's failures alone never, two tenants' or a probe's do.
+ * (shared/routing/confirmation.ts): one tenant's failures alone never, two tenants' or a probe's do,
+ * and one tenant's weigh for the others no more than everyone else's together.
  */
 import { describe, expect, test } from "vitest";
 import type { Upstream } from "../../../shared/config/chains";
@@ -30,7 +31,7 @@ describe("the rule", () => {
     { tenants: 0, gateway: true, confirmed: true },
     { tenants: 1, gateway: true, confirmed: true },
   ])("$tenants tenants, gateway $gateway: confirmed $confirmed", ({ tenants, gateway, confirmed }) => {
-    expect(isConfirmed({ tenants, gateway, sole: undefined })).toBe(confirmed);
+    expect(isConfirmed({ tenants, gateway })).toBe(confirmed);
   });
 });
 
@@ -107,6 +108,23 @@ describe("the circuit: who may open it", () => {
     expect(circuit.suspectSince(10_000)).toBeUndefined();
   });
 
+  test("a probe's failure recorded late, at its own earlier time, confirms only within the window", () => {
+    const late = (at: number) => {
+      const circuit = circuitAfter([
+        [20_000, A],
+        [20_010, A],
+      ]);
+      circuit.failure(at, GATEWAY);
+      return circuit;
+    };
+    expect(late(10_000).state(20_010)).toBe("closed");
+    expect(late(10_000).suspectSince(20_010)).toBeUndefined();
+    expect(late(15_000).state(20_010)).toBe("open");
+    // Opened as of the newest failure: the cool-down runs from there.
+    expect(late(15_000).state(20_010 + 4_999)).toBe("open");
+    expect(late(15_000).state(20_010 + 5_000)).toBe("half_open");
+  });
+
   test("a confirmed circuit is not suspect, and an open one neither", () => {
     const confirmed = circuitAfter([
       [0, A],
@@ -132,15 +150,50 @@ describe("the error rate: whose failures count for whom", () => {
     expect(w.rate(100, GATEWAY)).toBe(0);
   });
 
-  test("failures of two tenants raise it for everyone", () => {
-    const w = window([...many(A, 2), [50, B]], many(B, 1));
-    for (const viewer of [A, B, "tenant-c", GATEWAY] as Caller[]) expect(w.rate(100, viewer)).toBe(0.75);
+  test("failures spread over tenants, none with more than the others together, count fully for everyone", () => {
+    const w = window([...many(A, 2), ...many(B, 1, 50), ...many("tenant-c", 1, 60)], many(B, 1));
+    for (const viewer of [A, B, "tenant-c", "tenant-d", GATEWAY] as Caller[])
+      expect(w.rate(100, viewer)).toBe(0.8);
   });
 
   test("a probe's failure raises it for everyone", () => {
     const w = window([...many(A, 1), [50, GATEWAY]], many(B, 2));
     expect(w.rate(100, B)).toBe(0.5);
     expect(w.rate(100, "tenant-c")).toBe(0.5);
+  });
+
+  test("A's 1,000 failures and one of B's: everyone but A sees two failures, not 1,001", () => {
+    const w = window([...many(A, 1_000), [10_000, B]], many(B, 8, 5_000));
+    for (const viewer of [B, "tenant-c", GATEWAY] as Caller[]) expect(w.rate(10_000, viewer)).toBe(2 / 10);
+    expect(w.rate(10_000, A)).toBe(1_001 / 1_009);
+  });
+
+  test("A's 1,000 failures and one probe's: everyone but A sees two failures", () => {
+    const w = window([...many(A, 1_000), [10_000, GATEWAY]], many(B, 8, 5_000));
+    for (const viewer of [B, "tenant-c", GATEWAY] as Caller[]) expect(w.rate(10_000, viewer)).toBe(2 / 10);
+    expect(w.rate(10_000, A)).toBe(1_001 / 1_009);
+  });
+
+  test("the top tenant weighs as much as the other tenants' failures and the gateway's together", () => {
+    const w = window([...many(A, 10), ...many(B, 2, 200), [300, "tenant-c"], [400, GATEWAY]], many(B, 6));
+    // 4 failures besides A's 10: A's count as 4, the 6 others left out of the 20 calls.
+    expect(w.rate(500, B)).toBe(8 / 14);
+    expect(w.rate(500, "tenant-d")).toBe(8 / 14);
+    expect(w.rate(500, A)).toBe(14 / 20);
+  });
+
+  test("a tenant that starts failing after four others within the same second is still told apart", () => {
+    const others = ["t1", "t2", "t3", "t4"].map((id, i): [number, Caller] => [100 + i, id]);
+    const w = window(
+      [...others, ...many(A, 100, 200).map(([, by]): [number, Caller] => [500, by])],
+      many(B, 10),
+    );
+    // By the rule A's 100 weigh as 4: 8 failures of 18 calls. Counted in four slots, A may take a
+    // little more than its own: never does the viewer see A's 100.
+    const seen = w.rate(900, "tenant-d");
+    expect(seen).toBeLessThanOrEqual(8 / 18);
+    expect(seen).toBeGreaterThanOrEqual(4 / 14);
+    expect(w.rate(900, A)).toBe(104 / 114);
   });
 
   test("once the other tenant's failure leaves the window, the rest are the first tenant's alone again", () => {
@@ -172,6 +225,16 @@ describe("the tracker: one tenant's failures as the others see them", () => {
     expect(metricsOf(u, 1_020, B)).toMatchObject({ circuit: "closed", errorRate: 0 });
     expect(metricsOf(u, 1_020, GATEWAY)).toMatchObject({ circuit: "closed", errorRate: 0 });
     expect(metricsOf(u, 1_020, A).errorRate).toBeCloseTo(10 / 11);
+  });
+
+  test("A's 1,000 failed requests and one of B's open the circuit, and weigh as two in B's ranking", () => {
+    const u = upstream();
+    healthOf(u);
+    for (let i = 0; i < 8; i++) recordResult(u, "ok", B, 900 + i);
+    for (let i = 0; i < 1_000; i++) recordResult(u, "failed", A, 1_000 + i);
+    recordResult(u, "failed", B, 2_000);
+    expect(metricsOf(u, 2_010, B)).toMatchObject({ circuit: "open", errorRate: 2 / 10 });
+    expect(metricsOf(u, 2_010, A).errorRate).toBe(1_001 / 1_009);
   });
 
   test("then B's failed requests open it for everyone", () => {

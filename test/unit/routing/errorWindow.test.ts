@@ -67,6 +67,21 @@ describe("ErrorWindow", () => {
     expect(window.counts(30_000)).toEqual({ calls: 1, failed: 0 });
   });
 
+  test("a call recorded late, at its own earlier time, counts while within the window", () => {
+    const window = new ErrorWindow();
+    record(window, 20_000, 1, 0);
+    record(window, 5_000, 0, 1);
+    expect(window.counts(20_000)).toEqual({ calls: 2, failed: 1 });
+    expect(window.counts(35_000)).toEqual({ calls: 1, failed: 0 });
+  });
+
+  test("a call recorded a window older than what its slot holds is not counted and does not wipe the slot", () => {
+    const window = new ErrorWindow();
+    record(window, 30_500, 2, 0);
+    record(window, 500, 0, 1); // same slot, one window earlier
+    expect(window.counts(30_500)).toEqual({ calls: 2, failed: 0 });
+  });
+
   test("calls recorded after `now` are not counted", () => {
     const window = new ErrorWindow();
     record(window, 10_000, 0, 1);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import type { ChainConfig, Upstream } from "../../../shared/config/chains";
 import { applySnapshot } from "../../../shared/routing/seedHealth";
-import { finalizedOf, healthOf } from "../../../shared/routing/tracker";
+import { finalizedOf, healthOf, metricsOf, recordResult } from "../../../shared/routing/tracker";
 import { type HealthSnapshot, SNAPSHOT_MAX_AGE_MS } from "../../../shared/stores/health";
 
 let n = 0;
@@ -60,16 +60,19 @@ describe("applySnapshot: an isolate's first view of a chain comes from the cron'
   });
 });
 
-describe("applySnapshot: a failed reading is a probe's failure", () => {
-  test("it confirms one tenant's failures, which then open the circuit", () => {
+describe("applySnapshot: a failed reading is a probe's failure, at the reading's time", () => {
+  const A = "tenant-a";
+  const now = 1_000_000;
+
+  /** A chain whose first upstream the snapshot taken `age` ms ago found failing, then A's 2 failures. */
+  function afterFailedReading(age: number): [Upstream, Upstream] {
     const chain = chainWith(2);
     const [down, up] = chain.upstreams as [Upstream, Upstream];
-    const now = 1_000_000;
     applySnapshot(
       chain,
       {
         chain: chain.slug,
-        at: now - 30_000,
+        at: now - age,
         upstreams: [
           { id: down.id, ok: false, latencyMs: 2_000, error: "upstream did not answer" },
           { id: up.id, ...reading },
@@ -78,11 +81,32 @@ describe("applySnapshot: a failed reading is a probe's failure", () => {
       now,
     );
     for (const u of [down, up]) {
-      healthOf(u).circuit.failure(now + 1, "tenant-a");
-      healthOf(u).circuit.failure(now + 2, "tenant-a");
+      recordResult(u, "failed", A, now + 1);
+      recordResult(u, "failed", A, now + 2);
     }
-    expect(healthOf(down).circuit.state(now + 2)).toBe("open");
+    return [down, up];
+  }
+
+  test("a fresh one confirms one tenant's failures: the circuit opens and every tenant sees them", () => {
+    const [down, up] = afterFailedReading(1_000);
+    expect(metricsOf(down, now + 2, "tenant-b")).toMatchObject({ circuit: "open", errorRate: 1 });
     // The same two failures of one tenant on an upstream the snapshot found well: still closed.
-    expect(healthOf(up).circuit.state(now + 2)).toBe("closed");
+    expect(metricsOf(up, now + 2, "tenant-b")).toMatchObject({ circuit: "closed", errorRate: 0 });
+  });
+
+  test.each([
+    { age: 30_000, what: "as old as the error rate's window" },
+    { age: SNAPSHOT_MAX_AGE_MS - 1_000, what: "minutes old, in a snapshot still used" },
+  ])("one $what confirms nothing: one tenant's failures leave the upstream to the others", ({ age }) => {
+    const [down] = afterFailedReading(age);
+    expect(metricsOf(down, now + 2, "tenant-b")).toMatchObject({ circuit: "closed", errorRate: 0 });
+    // Tenant A's own calls still see their failures.
+    expect(metricsOf(down, now + 2, A).errorRate).toBe(1);
+  });
+
+  test("one older than the circuit's window leaves it closed, and counts in the error rate while within its 30 s", () => {
+    const [down] = afterFailedReading(10_000);
+    expect(metricsOf(down, now + 2, "tenant-b")).toMatchObject({ circuit: "closed", errorRate: 1 });
+    expect(metricsOf(down, now + 20_002, "tenant-b")).toMatchObject({ circuit: "closed", errorRate: 0 });
   });
 });
