@@ -58,7 +58,7 @@ const COSTS: Record<string, number> = {
   eth_subscribe: 10,
   eth_unsubscribe: 10,
   eth_subscription: 10,
-  // Writes: each is charged once per signature it carries (shared/screening/chargedSignatures.ts).
+  // Writes: each is charged once per signature it carries (shared/screening/decodeSends.ts).
   eth_sendRawTransaction: 250,
   eth_sendRawTransactionConditional: 250,
   eth_sendRawTransactionSync: 250,

@@ -1,8 +1,4 @@
 /**
- * Sends are charged once per signature screening recovers for them (each transaction's and each
- * EIP-7702 authorization's: shared/screening/chargedSignatures.ts), eth_sendRawTransaction and every
- * other method whose transactions screening decodes (their other spellings are refused: shared/methods/namespaces.ts).
- *
  * eth_sendRawTransaction is never hedged. When an earlier attempt may have reached a node (it timed
  * out, or the node failed after reading it), the next upstream may answer "already known" or "nonce
  * too low" for this very transaction: that is success, and the client gets the transaction hash
@@ -10,7 +6,6 @@
  * success once the node shows it has the transaction.
  */
 import { type Hex, isHex, keccak256 } from "viem";
-import { chargedSignatures } from "../screening/chargedSignatures";
 import type { MethodHooks, OutcomeHook } from "./hooks";
 
 const ALREADY_KNOWN =
@@ -33,9 +28,4 @@ const alreadySent: OutcomeHook = async (call, outcome, { upstream, earlierAttemp
   return found.ok && found.resultRaw !== "null" ? success : outcome;
 };
 
-const perSignature: MethodHooks["units"] = (call) => chargedSignatures(call.method, call.params);
-
-export const eth_sendRawTransaction: MethodHooks = { units: perSignature, afterAttempt: alreadySent };
-
-/** The other methods whose transactions screening decodes (shared/screening/submissions.ts). */
-export const decodedSend: MethodHooks = { units: perSignature };
+export const eth_sendRawTransaction: MethodHooks = { afterAttempt: alreadySent };

@@ -14,7 +14,7 @@ import { eth_accounts } from "./eth_accounts";
 import { eth_blockNumber } from "./eth_blockNumber";
 import { eth_feeHistory } from "./eth_feeHistory";
 import { eth_getLogs, rangeChecked } from "./eth_getLogs";
-import { decodedSend, eth_sendRawTransaction } from "./eth_sendRawTransaction";
+import { eth_sendRawTransaction } from "./eth_sendRawTransaction";
 import { eth_subscribe, eth_unsubscribe } from "./eth_subscribe";
 import {
   eth_getFilterChanges,
@@ -40,12 +40,7 @@ const METHODS: Record<string, MethodHooks> = {
   eth_newBlockFilter,
   eth_newFilter,
   eth_newPendingTransactionFilter,
-  eth_sendBundle: decodedSend,
-  eth_sendPrivateRawTransaction: decodedSend,
-  eth_sendPrivateTransaction: decodedSend,
   eth_sendRawTransaction,
-  eth_sendRawTransactionConditional: decodedSend,
-  eth_sendRawTransactionSync: decodedSend,
   eth_subscribe,
   eth_uninstallFilter,
   eth_unsubscribe,

@@ -1,10 +1,12 @@
 /**
  * @module
  * The request path, for an HTTP body and a WebSocket frame alike: authenticate, parse, authorize,
- * screen, meter, then the calls through their methods' hooks, the cache and the upstreams, and
- * normalize. Each stage returns a value and this function alone calls them, in order; the
- * transport responds. The key is checked before the body is read: a request without a valid key
- * costs no body read or parse.
+ * decode the sends (screening's cheap half: the caps, no signature recovered), meter, screen (the
+ * signatures recovered and checked, only once admitted), then the calls through their methods'
+ * hooks, the cache and the upstreams, and normalize. Each stage returns a value and this function
+ * alone calls them, in order; the transport responds. The key is checked before the body is read: a
+ * request without a valid key costs no body read or parse; a request refused by the meter costs no
+ * signature recovered.
  */
 import { type CacheMode, type CachePlan, keepResult, readCache, withRouted } from "../cache/callCache";
 import type { ChainConfig } from "../config/chains";
@@ -21,6 +23,7 @@ import type { ForwardContext, Subscriptions } from "../methods/hooks";
 import type { ForwardCallReturnType } from "../routing/forward";
 import { probeChain } from "../routing/probe";
 import { routeCalls } from "../routing/routeCalls";
+import { type DecodedSends, decodeSends } from "../screening/decodeSends";
 import { screenTransactions } from "../screening/screen";
 import { type Answer, attemptsOf, normalize } from "./answers";
 import { authorize, type Refusals } from "./authorize";
@@ -56,18 +59,19 @@ export async function runPipeline(p: PipelineParameters): Promise<PipelineResult
     const { key, chain } = await p.authenticate();
     const { single, items } = parseItems(await p.read());
     const authorized = authorize(items, key, single);
-    const settings = settingsOf(env);
-    const screening = screenTransactions(env, items, authorized, key, chain.slug);
-    const refusals = screening ? withScreening(authorized, await screening) : authorized;
+    const sends = decodeSends(items, authorized, key.unscreenedSends);
     const holds = () => env.METER.getByName(key.tenantId);
     const context: ForwardContext = { key, chain, secret: env.UPSTREAM_KEY, holds, waitUntil };
-    const costs = costsOf(items, authorized, (call) => unitsOf(call, context));
+    // A call the key may not make costs nothing; a decoded send, once per signature, screened out or not.
+    const costs = costsOf(items, authorized, (call) => sends?.charged.get(call) ?? unitsOf(call, context));
+    const settings = settingsOf(env);
     const leaseSeconds = settings.meterLeaseMs / 1000;
     const admission = await admit({ env, key, cost: sum(costs), leaseSeconds, waitUntil });
     headers = admission.headers;
     if (admission.error) return { ok: false, error: admission.error, headers };
     let answered: Answered | undefined;
     try {
+      const refusals = await screen(env, authorized, sends, context);
       answered = await answerAdmitted(p, context, items, refusals, settings.upstreamTimeoutMs);
       return { ok: true, single, ...answered, headers };
     } finally {
@@ -108,9 +112,16 @@ async function answerAdmitted(
   return { answers, attempts: attemptsOf(results) };
 }
 
-/** The method refusals, with screening's refusals added where a call was allowed. */
-function withScreening(refusals: Refusals, screened: ReadonlyMap<number, GatewayError>): Refusals {
-  return refusals.map((refusal, i) => refusal ?? screened.get(i));
+/** Each call's refusal: the method's, else its decoding's, else what recovering its signatures found. */
+async function screen(
+  env: Env,
+  authorized: Refusals,
+  sends: DecodedSends | undefined,
+  { key, chain }: ForwardContext,
+): Promise<Refusals> {
+  if (!sends) return authorized;
+  const screened = await screenTransactions(env, sends.decoded, key, chain.slug);
+  return authorized.map((refusal, i) => refusal ?? sends.refusals.get(i) ?? screened.get(i));
 }
 
 function sum(costs: readonly number[]): number {

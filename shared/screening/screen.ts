@@ -1,12 +1,12 @@
 /**
  * @module
- * Screening: each transaction a request submits (eth_sendRawTransaction in any spelling, its
- * conditional/sync/private variants and bundles; single, batch item, notification, over HTTP or
- * WebSocket) is decoded, within the caps on how many signatures one call may make the gateway
- * recover, and its sender, recipient, and EIP-7702 delegates and authorization signers checked
- * against the current sanctions set before any upstream sees it. A hit is written to the audit log
- * and, on a plan that blocks (the default), refused; a plan that flags sends it on. A send method
- * the gateway cannot decode is refused unless the key's plan lets it through unscreened.
+ * Screening's second half, once the request is admitted: the transactions each call submits
+ * (eth_sendRawTransaction, its conditional/sync/private variants and bundles; single, batch item,
+ * notification, over HTTP or WebSocket), already decoded within the caps
+ * (shared/screening/decodeSends.ts), have their signatures recovered, and their sender, recipient,
+ * and EIP-7702 delegates and authorization signers are checked against the current sanctions set
+ * before any upstream sees them. A hit is written to the audit log and, on a plan that blocks (the
+ * default), refused; a plan that flags sends it on.
  */
 
 import { dbOf } from "../../db/client";
@@ -15,59 +15,26 @@ import { type Env, settingsOf } from "../config/env";
 import type { GatewayError } from "../errors/base";
 import { InvalidParamsError, SanctionedTransactionError, ScreeningUnavailableError } from "../errors/kinds";
 import { redact } from "../errors/redact";
-import type { RpcCall, RpcItem } from "../jsonrpc/parse";
 import type { KeyContext } from "../keys/resolveKey";
-import { type DecodedSubmission, decodeSubmission } from "./decodeSubmission";
+import type { DecodedCall } from "./decodeSends";
 import { listedParty, recoverParties, type SignedTransaction } from "./parties";
 import { currentSanctions, type Sanctions } from "./sanctionsSet";
-import { isSendMethod, unscreenableSend } from "./sendMethods";
-import { submittedTransactions } from "./submissions";
 
-/**
- * The refusals by item index, of items not refused already (`refused`); undefined (not a promise)
- * when the request sends no transaction.
- */
-export function screenTransactions(
+/** The refusals of the decoded calls, by item index: a call is refused at its first refused transaction. */
+export async function screenTransactions(
   env: Env,
-  items: readonly RpcItem[],
-  refused: readonly (GatewayError | undefined)[],
+  decoded: readonly DecodedCall[],
   key: KeyContext,
   chain: string,
-): Promise<Map<number, GatewayError>> | undefined {
-  const sends = (item: RpcItem, i: number) => item.ok && !refused[i] && isSendMethod(item.method);
-  // Every request passes here: most send nothing, and are let go without a string or array made.
-  if (!items.some(sends)) return undefined;
+): Promise<Map<number, GatewayError>> {
   const refusals = new Map<number, GatewayError>();
-  const submitted = items.map((item, i) => {
-    const decoded = item.ok && sends(item, i) ? decodeCall(item, key) : undefined;
-    if (decoded && "error" in decoded) refusals.set(i, decoded.error);
-    return decoded && "txs" in decoded ? decoded.txs : undefined;
-  });
-  if (submitted.every((txs) => txs === undefined)) return Promise.resolve(refusals);
-  return screenAll(env, submitted, key, chain, refusals);
-}
-
-/** The call's transactions decoded (no signature recovered yet), or why it is refused; undefined: let through unscreened. */
-function decodeCall(call: RpcCall, key: KeyContext): DecodedSubmission | undefined {
-  const raws = submittedTransactions(call.method, call.params);
-  if (raws !== undefined) return decodeSubmission(raws);
-  const error = unscreenableSend(call.method, key.unscreenedSends);
-  return error ? { error } : undefined;
-}
-
-async function screenAll(
-  env: Env,
-  submitted: (SignedTransaction[] | undefined)[],
-  key: KeyContext,
-  chain: string,
-  refusals: Map<number, GatewayError>,
-) {
+  if (decoded.length === 0) return refusals;
   const sanctions = await currentSanctions(env.CONFIG_KV);
-  for (const [i, txs] of submitted.entries()) {
-    for (const tx of txs ?? []) {
+  for (const { index, txs } of decoded) {
+    for (const tx of txs) {
       const refusal = sanctions ? await screenOne(env, tx, sanctions, key, chain) : unscreened(env);
       if (refusal) {
-        refusals.set(i, refusal);
+        refusals.set(index, refusal);
         break;
       }
     }

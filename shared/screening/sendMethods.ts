@@ -1,25 +1,31 @@
 /**
  * @module
  * Which methods send transactions, and the refusal of those screening cannot decode. A send method
- * has a word of its name that starts with "send" or "submit" (`mev_sendBundle`,
- * `eth_sendUserOperation`, `blxr_submit_bundle`, `eth_privateSendTransaction`), in any letter case,
- * or is one known by name (geth's `eth_resend`, bloXroute's `blxr_tx`). Those whose transactions
- * shared/screening/submissions.ts decodes are screened; any other is refused unless the key's plan
- * lists it in `unscreenedSends`. Pure.
+ * has a word of its name that starts with "send", "submit" or "broadcast" (`mev_sendBundle`,
+ * `eth_sendUserOperation`, `blxr_submit_bundle`, `eth_privateSendTransaction`, QuickNode's
+ * `qn_broadcastRawTransaction`), in any letter case, or a name ending in a word `tx` or `txs`
+ * (bloXroute's `blxr_tx`, `blxr_batch_tx`, `bsc_private_tx`, `polygon_private_tx`), or is geth's
+ * `eth_resend`. Cancelling one (`eth_cancelPrivateTransaction`, `eth_cancelBundle`) sends nothing.
+ * Those whose transactions shared/screening/submissions.ts decodes are screened; any other is refused
+ * unless the key's plan lists it in `unscreenedSends`. Pure.
  */
 import type { GatewayError } from "../errors/base";
 import { MethodNotAllowedError } from "../errors/kinds";
 
-/** A word (after the start or an underscore) starting with send or submit, in any case. */
-const SEND_WORD = /(?:^|_)(?:send|submit)/i;
-/** A camel-case word Send or Submit: `xSendTransaction`, not `BySender`. */
-const SEND_CAMEL = /[a-z0-9](?:Send|Submit)(?:[A-Z0-9_]|$)/;
+/** A word (after the start or an underscore) starting with send, submit or broadcast, in any case. */
+const SEND_WORD = /(?:^|_)(?:send|submit|broadcast)/i;
+/** A camel-case word Send, Submit or Broadcast: `xSendTransaction`, not `BySender`. */
+const SEND_CAMEL = /[a-z0-9](?:Send|Submit|Broadcast)(?:[A-Z0-9_]|$)/;
+/** A last word tx or txs: `blxr_tx`, `bsc_private_tx`, `blxr_batch_tx`. */
+const TX_WORD = /_txs?$/i;
 /** Methods that send transactions under other names. */
-const SENDS_BY_NAME = /^(?:eth_resend|blxr_tx|blxr_batch_tx|blxr_private_tx)$/i;
+const SENDS_BY_NAME = /^eth_resend$/i;
 
 /** Whether `method` sends transactions, by its name alone. */
 export function isSendMethod(method: string): boolean {
-  return SEND_WORD.test(method) || SEND_CAMEL.test(method) || SENDS_BY_NAME.test(method);
+  return (
+    SEND_WORD.test(method) || SEND_CAMEL.test(method) || TX_WORD.test(method) || SENDS_BY_NAME.test(method)
+  );
 }
 
 /**

@@ -1,7 +1,8 @@
 // The gaps issue 17 found in screening, inside workerd with anvil as the upstream: send methods the
 // gateway cannot decode (refused unless the plan lists them), EIP-7702 delegate addresses, the caps
-// on bundles and authorization lists (checked before any signature is recovered), and the charge
-// per signature recovered. Each is tested from both sides: the refusal, and what is still served.
+// on bundles, authorization lists and the signatures of a whole request (checked before any signature
+// is recovered), no signature recovered before the request is admitted, and the charge per
+// signature. Each is tested from both sides: the refusal, and what is still served.
 import { env, exports } from "cloudflare:workers";
 import { type Hex, keccak256, parseEther, parseGwei } from "viem";
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
@@ -151,6 +152,8 @@ describe("send methods the gateway cannot decode", () => {
     "flashbots_sendPrivateTransaction",
     "eth_resend",
     "blxr_submit_bundle",
+    "qn_broadcastRawTransaction",
+    "bsc_private_tx",
   ])(
     "%s never reaches a node on a default plan, and is forwarded for a plan that lists it",
     async (method) => {
@@ -167,6 +170,32 @@ describe("send methods the gateway cannot decode", () => {
       expect(forwarded.json.error?.data?.code).not.toBe("method_not_allowed");
     },
   );
+
+  test("QuickNode's qn_broadcastRawTransaction of a listed sender never reaches a node on a default plan; a plan that lists it has it forwarded unscreened", async () => {
+    const listedSender = await funded();
+    await sanction([listedSender.address]);
+    const [attacker, allowed] = await Promise.all([
+      fixture(),
+      fixture({ plan: { unscreenedSends: ["qn_broadcastRawTransaction"] } }),
+    ]);
+    const raw = await signed(listedSender);
+    const refused = await send(attacker, "qn_broadcastRawTransaction", [raw]);
+    expect(refused.status).toBe(200);
+    expect(refused.json.error).toEqual(refusal("qn_broadcastRawTransaction"));
+    expect(refused.attempts).toBeNull();
+    expect(await seenByNode(raw)).toBe(false);
+
+    // Unscreened: no sanctions check, so no 403; anvil has no such method, so the answer is the node's.
+    const forwarded = await send(allowed, "qn_broadcastRawTransaction", [raw]);
+    expect(forwarded.status).toBe(200);
+    expect(forwarded.attempts).toBe("1");
+    expect(forwarded.json.error?.code).toBe(-32601);
+    expect(forwarded.json.error?.data?.code).not.toBe("method_not_allowed");
+    const rows = (await report()).refusedTransactions.filter((r) =>
+      [attacker.tenantId, allowed.tenantId].includes(r.tenantId as string),
+    );
+    expect(rows).toEqual([]);
+  });
 
   test("the refusal is the same over WebSocket, and the batch's other calls are answered", async () => {
     const f = await fixture();
@@ -278,6 +307,95 @@ describe("caps, checked before any signature is recovered", () => {
     const served = await send(victim, "eth_sendRawTransaction", [atCap]);
     expect(served.json.result).toBe(keccak256(atCap));
     expect(served.attempts).toBe("1");
+  });
+});
+
+describe("the whole request's signatures", () => {
+  const capMessage =
+    "a request carries at most 200 signatures over all its calls (one per transaction and one per EIP-7702 authorization)";
+
+  test("a batch whose bundles together pass 200 signatures has the call that passes it refused with the cap, and every send after it; another tenant's batch of exactly 200 is forwarded", async () => {
+    const listedSender = await funded();
+    await sanction([listedSender.address]);
+    const roomy = { plan: { cuPerSecond: 100_000, burstCu: 100_000 } };
+    const [attacker, victim] = await Promise.all([fixture(roomy), fixture(roomy)]);
+    const clean = await signed(await funded());
+    const listed = await signed(listedSender);
+    const bundle = (txs: Hex[], id: number) => body("eth_sendBundle", [{ txs, blockNumber: "0x1" }], id);
+    const res = await rpc(
+      attacker,
+      `[${[
+        bundle(Array(70).fill(clean), 1),
+        bundle(Array(70).fill(clean), 2),
+        // 210 with this one: refused with the cap, though its sender is listed.
+        bundle(Array(70).fill(listed), 3),
+        body("eth_chainId", [], 4),
+        body("eth_sendRawTransaction", [listed], 5),
+      ].join(",")}]`,
+    );
+    expect(res.status).toBe(200);
+    const [first, second, third, chainId, fifth] = await res.json<Reply[]>();
+    // Screened and forwarded: anvil has no eth_sendBundle, so the answer is the node's.
+    for (const forwarded of [first, second]) expect(forwarded?.error?.code).toBe(-32601);
+    expect(third?.error).toEqual({
+      code: -32602,
+      message: `${capMessage} and with this call it carries more: send fewer transactions or authorizations per request`,
+      data: { code: "invalid_params", max: 200 },
+    });
+    expect(chainId?.result).toBe("0x7a69");
+    expect(fifth?.error).toEqual({
+      code: -32602,
+      message: `${capMessage} and the calls before this one carry more: send this call in another request`,
+      data: { code: "invalid_params", max: 200 },
+    });
+    expect(await seenByNode(listed)).toBe(false);
+    const rows = (await report()).refusedTransactions.filter((r) => r.tenantId === attacker.tenantId);
+    expect(rows).toEqual([]);
+
+    const served = await rpc(
+      victim,
+      `[${bundle(Array(100).fill(clean), 1)},${bundle(Array(100).fill(clean), 2)}]`,
+    );
+    const answers = await served.json<Reply[]>();
+    expect(answers.map((a) => a.error?.code)).toEqual([-32601, -32601]);
+  });
+});
+
+describe("no signature recovered before admission", () => {
+  test("a tenant over its rate gets 429 for a listed sender's transaction and for a batch of bundles, with nothing screened; another tenant gets the 403", async () => {
+    const listedSender = await funded();
+    await sanction([listedSender.address]);
+    const [spent, other] = await Promise.all([
+      fixture({ plan: { cuPerSecond: 1, burstCu: 250 } }),
+      fixture(),
+    ]);
+    const clean = await signed(await funded());
+    // One send of 250 CU empties the bucket.
+    expect((await send(spent, "eth_sendRawTransaction", [clean])).json.result).toBe(keccak256(clean));
+
+    const listed = await signed(listedSender);
+    const limited = await send(spent, "eth_sendRawTransaction", [listed]);
+    expect(limited.status).toBe(429);
+    expect(limited.json.error).toMatchObject({
+      code: -32005,
+      data: { code: "limit_exceeded", limit: "rate" },
+    });
+    const bundles = Array.from({ length: 3 }, (_, i) =>
+      body("eth_sendBundle", [{ txs: Array(60).fill(listed), blockNumber: "0x1" }], i + 1),
+    );
+    const batch = await rpc(spent, `[${bundles.join(",")}]`);
+    expect(batch.status).toBe(429);
+    expect(await batch.json()).toMatchObject({ error: { data: { code: "limit_exceeded" } } });
+    // Had its signatures been recovered, the listed sender would have left an audit row.
+    const rows = async (f: Fixture) =>
+      (await report()).refusedTransactions.filter((r) => r.tenantId === f.tenantId);
+    expect(await rows(spent)).toEqual([]);
+
+    const refused = await send(other, "eth_sendRawTransaction", [listed]);
+    expect(refused.status).toBe(403);
+    expect(refused.json.error?.data).toMatchObject({ code: "sanctioned_address", role: "sender" });
+    expect(await rows(other)).toEqual([expect.objectContaining({ txHash: keccak256(listed) })]);
+    expect(await seenByNode(listed)).toBe(false);
   });
 });
 

@@ -1,16 +1,13 @@
 import { parseGwei, serializeTransaction } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, test } from "vitest";
-import { chargedSignatures } from "../../../shared/screening/chargedSignatures";
 import {
   decodeSubmission,
   MAX_AUTHORIZATIONS,
-  MAX_SIGNATURES,
   MAX_SUBMITTED_TRANSACTIONS,
 } from "../../../shared/screening/decodeSubmission";
 
 const sender = privateKeyToAccount(`0x${"11".repeat(32)}`);
-const delegator = privateKeyToAccount(`0x${"22".repeat(32)}`);
 const TO = `0x${"33".repeat(20)}` as const;
 const base = { chainId: 1, nonce: 0, gas: 21_000n, maxFeePerGas: parseGwei("20"), maxPriorityFeePerGas: 1n };
 /** An authorization whose signature recovers to nothing: only a cap checked before recovery passes over it. */
@@ -35,8 +32,8 @@ const errorOf = (decoded: ReturnType<typeof decodeSubmission>) =>
   "error" in decoded ? decoded.error.toJsonRpc() : undefined;
 
 describe("decodeSubmission: the caps, before any signature is recovered", () => {
-  test("the caps are 100 transactions, 32 authorizations per transaction and 200 signatures per call", () => {
-    expect([MAX_SUBMITTED_TRANSACTIONS, MAX_AUTHORIZATIONS, MAX_SIGNATURES]).toEqual([100, 32, 200]);
+  test("the caps are 100 transactions a call and 32 authorizations a transaction", () => {
+    expect([MAX_SUBMITTED_TRANSACTIONS, MAX_AUTHORIZATIONS]).toEqual([100, 32]);
   });
 
   test("101 entries are refused with the cap, whatever they hold; 100 are decoded", async () => {
@@ -64,15 +61,19 @@ describe("decodeSubmission: the caps, before any signature is recovered", () => 
     expect(decoded).toMatchObject({ signatures: 33 });
   });
 
-  test("more than 200 signatures in one call are refused with the cap", async () => {
+  test("past the room left, decoding stops: too many entries are not decoded at all", async () => {
     const raw = await delegating(2);
-    expect(decodeSubmission(Array(66).fill(raw))).toMatchObject({ signatures: 198 });
-    expect(errorOf(decodeSubmission(Array(67).fill(raw)))).toEqual({
-      code: -32602,
-      message:
-        "a call carries at most 200 signatures (one per transaction and one per authorization) and this one carries 201: send fewer transactions or authorizations per call",
-      data: { code: "invalid_params", max: 200 },
-    });
+    expect(decodeSubmission(Array(3).fill(raw), 9)).toMatchObject({ signatures: 9 });
+    // The third transaction takes it to 9 > 8: the fourth, not even hex, is never decoded.
+    expect(decodeSubmission([raw, raw, raw, "not even hex"], 8)).toEqual({ over: true, signatures: 9 });
+    // Each transaction carries at least one signature: 5 entries cannot fit in 4.
+    expect(decodeSubmission(Array(5).fill("not even hex"), 4)).toEqual({ over: true, signatures: 5 });
+  });
+
+  test("a refused call reports the signatures decoded up to the refusal", async () => {
+    const refused = decodeSubmission([await delegating(1), await delegating(33)]);
+    expect("error" in refused && refused.signatures).toBe(2 + 34);
+    expect(decodeSubmission([await plain(), "0x02deadbeef"])).toMatchObject({ signatures: 1 });
   });
 
   test("an entry that does not decode is refused with what is wrong and where", async () => {
@@ -83,29 +84,5 @@ describe("decodeSubmission: the caps, before any signature is recovered", () => 
     expect(errorOf(decodeSubmission([await plain(), unsigned]))?.message).toBe(
       "the submitted transaction at index 1 is not a signed transaction: the transaction is not signed",
     );
-  });
-});
-
-describe("chargedSignatures: how many times a send call's CU is charged", () => {
-  test("once per transaction and per authorization, for every decoded send in any spelling", async () => {
-    const authorization = await delegator.signAuthorization({ address: TO, chainId: 1, nonce: 0 });
-    const withTwo = await sender.signTransaction({
-      ...base,
-      type: "eip7702",
-      to: TO,
-      authorizationList: [authorization, authorization],
-    });
-    expect(chargedSignatures("eth_sendRawTransaction", [await plain()])).toBe(1);
-    expect(chargedSignatures("eth_sendRawTransaction", [withTwo])).toBe(3);
-    expect(chargedSignatures("eth_sendBundle", [{ txs: [await plain(0), await plain(1), withTwo] }])).toBe(5);
-    expect(chargedSignatures("ETH_SENDBUNDLE", [{ txs: [await plain(0), await plain(1)] }])).toBe(2);
-    expect(chargedSignatures("eth_sendPrivateTransaction", [{ tx: withTwo }])).toBe(3);
-  });
-
-  test("once for a call refused before any signature is recovered, an empty bundle, or another method", async () => {
-    expect(chargedSignatures("eth_sendBundle", [{ txs: Array(101).fill(await plain()) }])).toBe(1);
-    expect(chargedSignatures("eth_sendRawTransaction", ["0xdeadbeef"])).toBe(1);
-    expect(chargedSignatures("eth_sendBundle", [{ txs: [] }])).toBe(1);
-    expect(chargedSignatures("mev_sendBundle", [{ txs: [await plain(0), await plain(1)] }])).toBe(1);
   });
 });

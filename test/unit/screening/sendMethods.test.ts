@@ -21,6 +21,15 @@ describe("isSendMethod", () => {
     "blxr_tx",
     "BLXR_BATCH_TX",
     "blxr_private_tx",
+    "blxr_txs",
+    "qn_broadcastRawTransaction",
+    "QN_BROADCASTRAWTRANSACTION",
+    "eth_rawBroadcast",
+    "bsc_private_tx",
+    "polygon_private_tx",
+    "broadcast_tx_sync",
+    "eth_sendPrivateTransaction",
+    "alchemy_sendPrivateTransaction",
   ])("%s sends transactions", (method) => {
     expect(isSendMethod(method)).toBe(true);
   });
@@ -35,8 +44,14 @@ describe("isSendMethod", () => {
     "mev_simBundle",
     "trace_rawTransaction",
     "eth_subscribe",
-    "blxr_txs",
     "eth_resends",
+    "eth_cancelPrivateTransaction",
+    "alchemy_cancelPrivateTransaction",
+    "eth_cancelBundle",
+    "blxr_simulate_bundle",
+    "eth_getTransactionByBlockHashAndIndex",
+    "txpool_content",
+    "eth_getRawTx",
   ])("%s does not", (method) => {
     expect(isSendMethod(method)).toBe(false);
   });
@@ -52,6 +67,18 @@ describe("unscreenableSend", () => {
       data: { code: "method_not_allowed", method: "mev_sendBundle" },
     });
   });
+
+  test.each(["qn_broadcastRawTransaction", "bsc_private_tx"])(
+    "%s is a send the gateway cannot decode: refused unless the plan lists it",
+    (method) => {
+      expect(decodesSubmissions(method)).toBe(false);
+      expect(unscreenableSend(method, [])?.toJsonRpc()).toMatchObject({
+        code: -32601,
+        data: { code: "method_not_allowed", method },
+      });
+      expect(unscreenableSend(method, [method])).toBeUndefined();
+    },
+  );
 
   test("lets through a method the plan lists, in any letter case, and nothing else", () => {
     expect(unscreenableSend("mev_sendBundle", ["mev_sendBundle"])).toBeUndefined();
