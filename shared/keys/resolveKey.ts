@@ -77,6 +77,21 @@ function invalidKey() {
   return new UnauthorizedError("invalid API key: check the key, or create a new one");
 }
 
+/** The columns of a key's rate and quota, and of its plan's WebSocket caps. */
+const LIMITS_COLUMNS = {
+  cuPerSecond: plans.cuPerSecond,
+  burstCu: plans.burstCu,
+  monthlyCu: plans.monthlyCu,
+  keyCuPerSecond: apiKeys.cuPerSecond,
+  onMeterDown: plans.onMeterDown,
+};
+const WS_COLUMNS = {
+  maxConnections: plans.wsMaxConnections,
+  maxSubscriptions: plans.wsMaxSubscriptions,
+  maxMessageBytes: plans.wsMaxMessageBytes,
+  maxWildcardSubscriptions: plans.wsMaxWildcardSubscriptions,
+};
+
 async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null> {
   const row = await dbOf(d1)
     .select({
@@ -86,19 +101,8 @@ async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null>
       maxBatch: plans.maxBatch,
       logsMaxBlockRange: plans.logsMaxBlockRange,
       namespaces: plans.namespaces,
-      limits: {
-        cuPerSecond: plans.cuPerSecond,
-        burstCu: plans.burstCu,
-        monthlyCu: plans.monthlyCu,
-        keyCuPerSecond: apiKeys.cuPerSecond,
-        onMeterDown: plans.onMeterDown,
-      },
-      ws: {
-        maxConnections: plans.wsMaxConnections,
-        maxSubscriptions: plans.wsMaxSubscriptions,
-        maxMessageBytes: plans.wsMaxMessageBytes,
-        maxWildcardSubscriptions: plans.wsMaxWildcardSubscriptions,
-      },
+      limits: LIMITS_COLUMNS,
+      ws: WS_COLUMNS,
       maxFilters: plans.maxFilters,
       screening: plans.screening,
       unscreenedSends: plans.unscreenedSends,
@@ -114,17 +118,24 @@ async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null>
 /** D1 binds at most 100 parameters per statement. */
 const HASHES_PER_QUERY = 90;
 
+/** What an open WebSocket applies of its key: the plan's rate, quota and WebSocket caps, the key's own cap. */
+export type CurrentKey = Pick<KeyContext, "limits" | "ws">;
+
 /**
- * Of these key hashes, those still valid now, read from D1 itself (no cache): for open WebSockets,
- * which re-check their keys on a timer (workers/stream/src/shard/keyCheck.ts).
+ * Of these key hashes, those still valid now, with their current limits, read from D1 itself (no
+ * cache): for open WebSockets, which re-check their keys on a timer (workers/stream/src/shard/keyCheck.ts).
  */
-export async function validKeyHashes(d1: D1Database, hashes: readonly string[]): Promise<Set<string>> {
-  const valid = new Set<string>();
+export async function currentKeys(
+  d1: D1Database,
+  hashes: readonly string[],
+): Promise<Map<string, CurrentKey>> {
+  const current = new Map<string, CurrentKey>();
   for (let i = 0; i < hashes.length; i += HASHES_PER_QUERY) {
     const rows = await dbOf(d1)
-      .select({ hash: apiKeys.hash })
+      .select({ hash: apiKeys.hash, limits: LIMITS_COLUMNS, ws: WS_COLUMNS })
       .from(apiKeys)
       .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+      .innerJoin(plans, eq(plans.id, tenants.planId))
       .where(
         and(
           inArray(apiKeys.hash, hashes.slice(i, i + HASHES_PER_QUERY)),
@@ -132,9 +143,9 @@ export async function validKeyHashes(d1: D1Database, hashes: readonly string[]):
           eq(tenants.status, "active"),
         ),
       );
-    for (const row of rows) valid.add(row.hash);
+    for (const { hash, ...key } of rows) current.set(hash, key);
   }
-  return valid;
+  return current;
 }
 
 /** Forgets the key's context (or miss) in this isolate only: the next request reads KV (and D1) again. */

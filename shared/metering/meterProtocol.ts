@@ -67,5 +67,7 @@ export interface TenantMeterApi extends Rpc.DurableObjectBranded {
   flush(): Promise<number>;
   /** Counts one thing the tenant holds, unless it holds `max` of that kind already; renews a hold. */
   hold(p: HoldParameters): boolean;
+  /** Holds or renews each of `holds` as `hold` would, in one call; returns the ids it refused. */
+  holdAll(holds: HoldParameters[]): string[];
   release(p: ReleaseParameters): void;
 }

@@ -18,6 +18,8 @@ export const SLOW_CONSUMER_CODE = 1008;
 export const RATE_LIMITED_CODE = 4029;
 /** The tenant's monthly CU quota is spent. */
 export const QUOTA_EXHAUSTED_CODE = 4030;
+/** "Try again later" (RFC 6455): the tenant's meter could not be reached on a plan that fails closed. */
+export const TRY_AGAIN_LATER_CODE = 1013;
 
 export const REVOKED_CLOSE: SocketClose = { code: REVOKED_CODE, reason: "API key revoked or invalid" };
 
@@ -36,4 +38,12 @@ export function closeReason(text: string): string {
 /** The close of a tenant whose monthly quota is spent: the reason is the quota error's message. */
 export function quotaClose(message: string): SocketClose {
   return { code: QUOTA_EXHAUSTED_CODE, reason: closeReason(message) };
+}
+
+/**
+ * The close of a socket whose notifications waited too long because the tenant's meter could not be
+ * reached on a plan that fails closed: the reason is the meter_unavailable error's message.
+ */
+export function meterDownClose(message: string): SocketClose {
+  return { code: TRY_AGAIN_LATER_CODE, reason: closeReason(message) };
 }

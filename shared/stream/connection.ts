@@ -21,7 +21,10 @@ export interface Connection {
   maxMessageBytes: number;
   /** Wildcard subscriptions (no address, or every pending transaction) over all the tenant's sockets. */
   maxWildcardSubscriptions: number;
-  /** The key's rate and quota, as it opened: notifications are admitted under them. */
+  /**
+   * The key's rate and quota: notifications are admitted under them. Set at the upgrade, and read
+   * again with the caps above by the shard's key check (workers/stream/src/shard/keyCheck.ts).
+   */
   limits: KeyLimits;
 }
 
@@ -34,15 +37,50 @@ export function upgradeFor(request: Request, key: KeyContext, keyHash: string, c
     keyId: key.keyId,
     tenantId: key.tenantId,
     chain,
+    ...limitsOf(key),
+  };
+  const headers = new Headers(request.headers);
+  headers.set(HEADER, JSON.stringify(conn));
+  return new Request(request.url, { headers });
+}
+
+/** What a socket applies of its key: the plan's WebSocket caps, and the key's rate and quota. */
+export type SocketLimits = Pick<
+  Connection,
+  "maxConnections" | "maxSubscriptions" | "maxMessageBytes" | "maxWildcardSubscriptions" | "limits"
+>;
+
+/** The socket limits of a key as resolved (at the upgrade, on a frame, or by the shard's key check). */
+export function limitsOf(key: Pick<KeyContext, "limits" | "ws">): SocketLimits {
+  return {
     maxConnections: key.ws.maxConnections,
     maxSubscriptions: key.ws.maxSubscriptions,
     maxMessageBytes: key.ws.maxMessageBytes,
     maxWildcardSubscriptions: key.ws.maxWildcardSubscriptions,
     limits: key.limits,
   };
-  const headers = new Headers(request.headers);
-  headers.set(HEADER, JSON.stringify(conn));
-  return new Request(request.url, { headers });
+}
+
+/** `conn` under its key's current limits; `conn` itself when none of them changed. */
+export function withLimits(conn: Connection, current: SocketLimits): Connection {
+  const same =
+    conn.maxConnections === current.maxConnections &&
+    conn.maxSubscriptions === current.maxSubscriptions &&
+    conn.maxMessageBytes === current.maxMessageBytes &&
+    conn.maxWildcardSubscriptions === current.maxWildcardSubscriptions &&
+    sameKeyLimits(conn.limits, current.limits);
+  return same ? conn : { ...conn, ...current };
+}
+
+/** Whether two reads of a key's rate and quota say the same. */
+export function sameKeyLimits(a: KeyLimits, b: KeyLimits): boolean {
+  return (
+    a.cuPerSecond === b.cuPerSecond &&
+    a.burstCu === b.burstCu &&
+    a.monthlyCu === b.monthlyCu &&
+    a.keyCuPerSecond === b.keyCuPerSecond &&
+    a.onMeterDown === b.onMeterDown
+  );
 }
 
 /** The connection an upgrade carries, given its shard and a fresh id; undefined if it carries none. */

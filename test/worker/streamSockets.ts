@@ -2,10 +2,11 @@
 // kept in order, the close code and reason, and JSON-RPC calls answered by id.
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
-import { BASE } from "./fixtures";
+import { BASE, transact } from "./fixtures";
 
 export interface Frame {
-  id?: number;
+  /** null on the error of a frame refused as a whole (its key, its size, the rate). */
+  id?: number | null;
   result?: unknown;
   error?: { code: number; message: string; data?: Record<string, unknown> };
   params?: { subscription: string; seq?: number; result: { number?: string } };
@@ -67,4 +68,39 @@ export function untilHead(socket: Socket, sub: string, n: number, ms = 10_000) {
 /** `from`, `from + 1`, ... `to`. */
 export function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/** The upgrade `key` gets on `chain`: its status and, when refused, the JSON-RPC error. */
+export async function tryUpgrade(chain: string, key: string) {
+  const res = await exports.default.fetch(
+    new Request(`${BASE}/v1/${chain}/${key}`, { headers: { upgrade: "websocket" } }),
+  );
+  if (res.status === 101) {
+    (res.webSocket as WebSocket).accept();
+    (res.webSocket as WebSocket).close();
+    return { status: 101, error: undefined };
+  }
+  const body = (await res.json()) as { error?: Frame["error"] };
+  return { status: res.status, error: body.error };
+}
+
+/**
+ * Runtime code that emits as many logs as its calldata's first word says, each with no data and one
+ * topic, the count left: for (n = calldataload(0); n != 0; n--) log1(0, 0, n).
+ */
+const EMITTER_RUNTIME = "6000355b80156016578060006000a1600190036003565b00";
+/** Creation code: copies the runtime (0x18 bytes, after these 0x0c) into memory and returns it. */
+const EMITTER_INIT = `0x6018600c60003960186000f3${EMITTER_RUNTIME}`;
+
+/** Deploys a contract that emits logs on demand, on the shared anvil; its address. */
+export async function deployEmitter(): Promise<string> {
+  return (await transact({ data: EMITTER_INIT })) as string;
+}
+
+/** A 32-byte word holding `n`: the topic of the log emitted with `n` left, and the calldata asking for `n`. */
+export const word = (n: number) => `0x${n.toString(16).padStart(64, "0")}`;
+
+/** One transaction, so one block, in which `emitter` emits `n` logs, topics n down to 1. */
+export async function emitLogs(emitter: string, n: number): Promise<void> {
+  await transact({ to: emitter, data: word(n) });
 }

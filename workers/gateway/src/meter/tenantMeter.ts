@@ -197,24 +197,35 @@ export class TenantMeter extends DurableObject<Env> implements TenantMeterApi {
    */
   hold(p: HoldParameters): boolean {
     const now = Date.now();
-    return this.ctx.storage.transactionSync(() => {
-      this.sql.exec("DELETE FROM holds WHERE kind = ? AND until <= ?", p.kind, now);
-      const held = this.sql.exec("SELECT 1 FROM holds WHERE kind = ? AND id = ?", p.kind, p.id).toArray();
-      if (held.length === 0) {
-        const n = this.sql
-          .exec<{ n: number }>("SELECT COUNT(*) AS n FROM holds WHERE kind = ?", p.kind)
-          .one().n;
-        if (n >= p.max) return false;
-      }
-      this.sql.exec(
-        "INSERT OR REPLACE INTO holds (kind, id, owner, until) VALUES (?, ?, ?, ?)",
-        p.kind,
-        p.id,
-        p.owner ?? null,
-        now + p.ttlMs,
-      );
-      return true;
-    });
+    return this.ctx.storage.transactionSync(() => this.take(p, now));
+  }
+
+  /**
+   * Holds or renews each of `holds` as `hold` would, in one transaction: a shard renews what its
+   * open sockets hold with one call per tenant. Returns the ids refused (expired, and the cap full).
+   */
+  holdAll(holds: HoldParameters[]): string[] {
+    const now = Date.now();
+    return this.ctx.storage.transactionSync(() => holds.filter((p) => !this.take(p, now)).map((p) => p.id));
+  }
+
+  private take(p: HoldParameters, now: number): boolean {
+    this.sql.exec("DELETE FROM holds WHERE kind = ? AND until <= ?", p.kind, now);
+    const held = this.sql.exec("SELECT 1 FROM holds WHERE kind = ? AND id = ?", p.kind, p.id).toArray();
+    if (held.length === 0) {
+      const n = this.sql
+        .exec<{ n: number }>("SELECT COUNT(*) AS n FROM holds WHERE kind = ?", p.kind)
+        .one().n;
+      if (n >= p.max) return false;
+    }
+    this.sql.exec(
+      "INSERT OR REPLACE INTO holds (kind, id, owner, until) VALUES (?, ?, ?, ?)",
+      p.kind,
+      p.id,
+      p.owner ?? null,
+      now + p.ttlMs,
+    );
+    return true;
   }
 
   /** Releases holds by id, and with `owner` every hold that owner (a socket) took. */

@@ -15,8 +15,8 @@ export interface OpenSocket {
   conn: Connection;
 }
 
-/** Where notifications go: queued for `open`, in order, behind what its key has waiting. */
-export type Push = (open: OpenSocket, frames: readonly string[]) => void;
+/** Where notifications of subscription `subId` go: queued for `open`, in order, behind what its key has waiting. */
+export type Push = (open: OpenSocket, subId: string, frames: readonly string[]) => void;
 
 /** The notifications `events` make for one subscription, skipping those already made for it. */
 export function framesFor(sub: Subscription, events: readonly FeedEvent[]): string[] {
@@ -49,7 +49,7 @@ export function deliverEvents(
     }
     const frames = framesFor(sub, events);
     pushed += frames.length;
-    push(open, frames);
+    push(open, sub.id, frames);
   }
   return pushed;
 }
@@ -70,6 +70,6 @@ export function flushSettled(
     const backlog = sub.backlog ?? [];
     sub.backlog = undefined;
     if (!isLive(sub)) continue;
-    push(open, framesFor(sub, backlog));
+    push(open, sub.id, framesFor(sub, backlog));
   }
 }

@@ -2,29 +2,34 @@
  * @module
  * A fan-out shard: holds client WebSockets of one chain with the hibernation API and delivers the
  * chain feed's events to the subscriptions that match, each notification admitted through the
- * tenant's lease (notificationGate.ts). Each socket's identity (key hash, tenant, plan limits) is its
- * attachment, tagged with its connection id; subscriptions live in SQLite (subscriptionStore.ts), so
- * an evicted shard wakes with all of them. Frames are answered by frames.ts.
+ * tenant's lease (notificationGate.ts). Each socket's identity (key hash, tenant, plan limits, read
+ * again by the key check) is its attachment, tagged with its connection id; subscriptions live in
+ * SQLite (subscriptionStore.ts), so an evicted shard wakes with all of them. Frames are answered by
+ * frames.ts.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../../../shared/config/env";
 import { StreamLimitError, toGatewayError, UnauthorizedError } from "../../../../shared/errors/kinds";
 import { errorEntry } from "../../../../shared/jsonrpc/serialize";
 import type { SocketClose } from "../../../../shared/stream/closeCodes";
-import { type Connection, connectionOf, shardOf } from "../../../../shared/stream/connection";
+import {
+  type Connection,
+  connectionOf,
+  type SocketLimits,
+  shardOf,
+  withLimits,
+} from "../../../../shared/stream/connection";
 import type { FeedEvent } from "../../../../shared/stream/events";
 import type { FanoutShardApi } from "../../../../shared/stream/protocol";
 import { slowConsumerClose } from "../../../../shared/stream/slowConsumer";
 import { deliverEvents, flushSettled, type OpenSocket } from "./delivery";
 import { FeedLink } from "./feedLink";
 import { answerFrame } from "./frames";
-import { KEY_CHECK_MS, REVOKED_CLOSE, revokedSockets, scheduleKeyCheck } from "./keyCheck";
+import { renewHolds, socketHold } from "./holds";
+import { checkKeys, KEY_CHECK_MS, REVOKED_CLOSE, scheduleKeyCheck } from "./keyCheck";
 import { NotificationGate } from "./notificationGate";
 import { subscriptionCalls } from "./subscriptionCalls";
 import { type Subscription, SubscriptionStore } from "./subscriptionStore";
-
-/** A socket whose close was never reported (a shard lost in a redeploy) stops counting after a day. */
-const SOCKET_FORGET_MS = 86_400_000;
 
 export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
   private readonly store: SubscriptionStore;
@@ -43,6 +48,7 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
     this.gate = new NotificationGate({
       env,
       socket: (connId) => this.sockets().get(connId),
+      isLive: (subId) => this.store.has(subId),
       close: ({ ws }, close) => this.ctx.waitUntil(this.dropConnection(ws, close)),
       closeTenant: (tenantId, close) => this.closeTenant(tenantId, close),
       waitUntil: (p) => this.ctx.waitUntil(p),
@@ -54,14 +60,7 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
     const shard = shardOf(request);
     const conn = shard ? connectionOf(request, shard) : undefined;
     if (!conn) return new Response("not an upgrade from the gateway", { status: 400 });
-    const meter = this.env.METER.getByName(conn.tenantId);
-    const hold = {
-      kind: "socket",
-      id: conn.connId,
-      max: conn.maxConnections,
-      ttlMs: SOCKET_FORGET_MS,
-    } as const;
-    if (!(await meter.hold(hold))) {
+    if (!(await this.env.METER.getByName(conn.tenantId).hold(socketHold(conn)))) {
       const error = new StreamLimitError(
         `this plan allows ${conn.maxConnections} open WebSockets per tenant: close one before opening another`,
       );
@@ -102,16 +101,21 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
     await this.dropConnection(ws);
   }
 
-  /** Every KEY_CHECK_MS while sockets are open: closes those whose key is no longer valid. */
+  /**
+   * Every KEY_CHECK_MS while sockets are open: closes those whose key is no longer valid, gives the
+   * others their key's current limits, and renews what they hold on their tenants' meters.
+   */
   override async alarm(): Promise<void> {
     const sockets = this.sockets();
     try {
-      for (const { ws } of await revokedSockets(this.env, sockets.values())) {
-        await this.dropConnection(ws, REVOKED_CLOSE);
+      for (const { open, current } of await checkKeys(this.env, sockets.values())) {
+        if (current) this.refresh(open, current);
+        else await this.dropConnection(open.ws, REVOKED_CLOSE);
       }
     } catch (err) {
       console.warn(JSON.stringify({ event: "key_check_failed", error: String(err).slice(0, 200) }));
     }
+    await renewHolds(this.env, sockets.values(), this.store.values());
     if (sockets.size > 0) await this.ctx.storage.setAlarm(Date.now() + KEY_CHECK_MS);
   }
 
@@ -122,8 +126,8 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
   deliver(_chain: string, events: FeedEvent[]): number {
     const sockets = this.sockets();
     this.closeSlowConsumers(sockets);
-    return deliverEvents(this.store.values(), sockets, events, (open, frames) =>
-      this.gate.push(open, frames),
+    return deliverEvents(this.store.values(), sockets, events, (open, subId, frames) =>
+      this.gate.push(open, subId, frames),
     );
   }
 
@@ -154,8 +158,17 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
       this.settling,
       (sub) => this.store.has(sub.id),
       open,
-      (o, frames) => this.gate.push(o, frames),
+      (o, subId, frames) => this.gate.push(o, subId, frames),
     );
+  }
+
+  /** An open socket's attachment under its key's current limits, unless it closed meanwhile. */
+  private refresh(open: OpenSocket, current: SocketLimits) {
+    const conn = withLimits(open.conn, current);
+    if (conn === open.conn || this.sockets().get(conn.connId)?.ws !== open.ws) return;
+    open.ws.serializeAttachment(conn);
+    this.sockets().set(conn.connId, { ws: open.ws, conn });
+    this.gate.refresh(conn);
   }
 
   /** Closes every socket of `tenantId` on this shard. */

@@ -2,7 +2,8 @@
  * @module
  * Answers one client frame through the same request path as HTTP (shared/pipeline/runPipeline.ts):
  * the key the socket opened with, the plan's frame size, the chain it is on; eth_subscribe and
- * eth_unsubscribe are answered by the shard's own subscriptions.
+ * eth_unsubscribe are answered by the shard's own subscriptions, eth_subscribe under the caps of the
+ * key as resolved for this frame.
  */
 import { ALL_CACHE } from "../../../../shared/cache/callCache";
 import { resolveChain } from "../../../../shared/config/chains";
@@ -13,15 +14,20 @@ import {
   StreamLimitError,
   toGatewayError,
 } from "../../../../shared/errors/kinds";
+import type { RpcCall } from "../../../../shared/jsonrpc/parse";
 import { utf8Exceeds, utf8Length } from "../../../../shared/jsonrpc/utf8Length";
-import { resolveKeyHash } from "../../../../shared/keys/resolveKey";
-import type { HereAnswer, Subscriptions } from "../../../../shared/methods/hooks";
+import { type CurrentKey, type KeyContext, resolveKeyHash } from "../../../../shared/keys/resolveKey";
+import type { HereAnswer } from "../../../../shared/methods/hooks";
 import { responseOf } from "../../../../shared/pipeline/answers";
 import { runPipeline } from "../../../../shared/pipeline/runPipeline";
 import type { Connection } from "../../../../shared/stream/connection";
 
 /** The shard's answers to the calls it handles itself, for the socket the frame came on. */
-export type SubscriptionCalls = Subscriptions;
+export interface SubscriptionCalls {
+  /** Subscribes under `key`'s caps: the frame's key as resolved now. */
+  subscribe(call: RpcCall, key: CurrentKey): Promise<{ resultRaw: string }>;
+  unsubscribe(call: RpcCall): Promise<{ resultRaw: string }>;
+}
 
 /**
  * The response to one frame from `conn` (undefined when it holds only notifications). Throws a
@@ -43,10 +49,11 @@ export async function answerFrame(
       `frame of ${utf8Length(message)} bytes exceeds this plan's limit of ${conn.maxMessageBytes}: split the batch`,
     );
   }
+  let key: KeyContext | undefined;
   const result = await runPipeline({
     env,
     authenticate: async () => {
-      const key = await resolveKeyHash(env, conn.keyHash, waitUntil);
+      key = await resolveKeyHash(env, conn.keyHash, waitUntil);
       const chain = await resolveChain(env, conn.chain, waitUntil);
       if (!chain) throw new ChainNotFoundError(`chain "${conn.chain}" is no longer served`);
       return { key, chain };
@@ -54,7 +61,9 @@ export async function answerFrame(
     read: () => message,
     cacheMode: ALL_CACHE,
     subscriptions: {
-      subscribe: (call) => subscriptions.subscribe(call).catch(asError),
+      // Calls are answered once authenticate has resolved the key; the socket's limits otherwise.
+      subscribe: (call) =>
+        subscriptions.subscribe(call, key ?? { ws: conn, limits: conn.limits }).catch(asError),
       unsubscribe: (call) => subscriptions.unsubscribe(call).catch(asError),
     },
     waitUntil,

@@ -3,17 +3,27 @@
  * Notifications are admitted through the key's lease like requests (shared/metering/admit.ts):
  * each API key with sockets on the shard has one queue of notifications, in the order they were
  * made, and they go out as the lease admits them, at most one lease's worth at a time. A rate
- * refusal makes them wait until the time it gave; a socket whose notifications would wait too long
- * is closed (4029, shared/stream/notificationAdmission.ts); a spent monthly quota closes every socket
- * of the tenant on the shard (4030, with the quota error's message). Nothing is skipped silently.
+ * refusal makes them wait until the time it gave; when they would wait too long, the sockets with
+ * the most waiting are closed (4029, or 1013 while the meter is out of reach on a plan that fails
+ * closed: shared/stream/notificationAdmission.ts); a spent monthly quota closes every socket of the
+ * tenant on the shard (4030, with the quota error's message). Nothing is skipped silently, except
+ * the notifications of a subscription that has ended: they are dropped unsent and unbilled.
  */
 import type { Env } from "../../../../shared/config/env";
 import { settingsOf } from "../../../../shared/config/env";
-import { QuotaExceededError } from "../../../../shared/errors/kinds";
+import { MeterUnavailableError, QuotaExceededError } from "../../../../shared/errors/kinds";
 import { admit, type MeteredKey } from "../../../../shared/metering/admit";
 import { quotaClose, type SocketClose } from "../../../../shared/stream/closeCodes";
-import type { Connection } from "../../../../shared/stream/connection";
-import { admissionChunk, waitOverflow } from "../../../../shared/stream/notificationAdmission";
+import { type Connection, sameKeyLimits } from "../../../../shared/stream/connection";
+import {
+  type AdmissionOutcome,
+  admissionChunk,
+  nextSingle,
+  overflowVictims,
+  type SocketWaiting,
+  type WaitOverflowParameters,
+  waitOverflow,
+} from "../../../../shared/stream/notificationAdmission";
 import type { OpenSocket } from "./delivery";
 import { billNotifications, NOTIFICATION_CU } from "./usage";
 
@@ -23,24 +33,33 @@ const MAX_WAIT_MS = 10_000;
 
 interface Waiting {
   connId: string;
+  /** The subscription it notifies: dropped, unsent and unbilled, once that is gone. */
+  subId: string;
   frame: string;
 }
 
 /** One key's notifications waiting for admission. Bound: waitOverflow's; lifetime: until sent. */
 interface KeyQueue {
-  /** Its limits object stays the same while the queue lives, so a refusal holds (admit.ts). */
+  /**
+   * Its limits object stays the same while the queue lives and the key's limits do not change, so a
+   * refusal holds (admit.ts).
+   */
   key: MeteredKey;
   items: Waiting[];
   bytes: number;
-  /** Notifications waiting per socket, so a close finds its own at once. */
-  perSocket: Map<string, number>;
+  /** What each socket has waiting, so an overflow closes the sockets with the most. */
+  perSocket: Map<string, SocketWaiting>;
   pumping: boolean;
+  /** While the last admission found the tenant's meter out of reach (fail-closed): its error's message. */
+  meterDown: string | undefined;
 }
 
 export interface GateHooks {
   env: Env;
   /** The socket with this id, while it is open. */
   socket(connId: string): OpenSocket | undefined;
+  /** Whether the subscription with this id still exists. */
+  isLive(subId: string): boolean;
   /** Closes one socket. */
   close(open: OpenSocket, close: SocketClose): void;
   /** Closes every socket of a tenant on the shard. */
@@ -53,30 +72,24 @@ export class NotificationGate {
 
   constructor(private readonly hooks: GateHooks) {}
 
-  /** Queues `frames` for `open` behind what its key has waiting, or closes it when they overflow. */
-  push(open: OpenSocket, frames: readonly string[]): void {
+  /**
+   * Queues `frames` of subscription `subId` for `open` behind what its key has waiting; when the
+   * key's queue overflows, closes the sockets with the most waiting until it fits.
+   */
+  push(open: OpenSocket, subId: string, frames: readonly string[]): void {
     const { conn } = open;
     if (frames.length === 0 || !this.hooks.socket(conn.connId)) return;
-    let queue = this.queues.get(conn.keyId);
-    if (!queue) {
-      const key = { keyId: conn.keyId, tenantId: conn.tenantId, limits: conn.limits };
-      queue = { key, items: [], bytes: 0, perSocket: new Map(), pumping: false };
-      this.queues.set(conn.keyId, queue);
-    }
+    const queue = this.queueOf(conn);
+    let bytes = 0;
     for (const frame of frames) {
-      queue.items.push({ connId: conn.connId, frame });
-      queue.bytes += frame.length;
+      queue.items.push({ connId: conn.connId, subId, frame });
+      bytes += frame.length;
     }
-    queue.perSocket.set(conn.connId, (queue.perSocket.get(conn.connId) ?? 0) + frames.length);
-    const limits = queue.key.limits;
-    const waiting = queue.items.length;
-    const close = waitOverflow({ waiting, bytes: queue.bytes, limits, cost: NOTIFICATION_CU });
-    if (close) {
-      this.forget(conn);
-      this.hooks.close(open, close);
-      return;
-    }
-    if (!queue.pumping) {
+    queue.bytes += bytes;
+    const mine = queue.perSocket.get(conn.connId) ?? { count: 0, bytes: 0 };
+    queue.perSocket.set(conn.connId, { count: mine.count + frames.length, bytes: mine.bytes + bytes });
+    this.closeOverflow(queue);
+    if (queue.items.length > 0 && !queue.pumping) {
       queue.pumping = true;
       this.hooks.waitUntil(this.pump(queue));
     }
@@ -85,9 +98,43 @@ export class NotificationGate {
   /** Drops what a closed socket had waiting. */
   forget(conn: Connection): void {
     const queue = this.queues.get(conn.keyId);
-    if (!queue?.perSocket.delete(conn.connId)) return;
-    queue.items = queue.items.filter((item) => item.connId !== conn.connId);
-    queue.bytes = queue.items.reduce((sum, item) => sum + item.frame.length, 0);
+    if (queue?.perSocket.has(conn.connId)) drop(queue, (item) => item.connId === conn.connId);
+  }
+
+  /** Takes the key's current limits (read again by the key check) for what it has waiting. */
+  refresh(conn: Connection): void {
+    const queue = this.queues.get(conn.keyId);
+    if (queue && !sameKeyLimits(queue.key.limits, conn.limits)) {
+      queue.key = { ...queue.key, limits: conn.limits };
+    }
+  }
+
+  private queueOf(conn: Connection): KeyQueue {
+    let queue = this.queues.get(conn.keyId);
+    if (!queue) {
+      const key = { keyId: conn.keyId, tenantId: conn.tenantId, limits: conn.limits };
+      queue = { key, items: [], bytes: 0, perSocket: new Map(), pumping: false, meterDown: undefined };
+      this.queues.set(conn.keyId, queue);
+    }
+    return queue;
+  }
+
+  /** Closes the sockets with the most waiting while the queue overflows. */
+  private closeOverflow(queue: KeyQueue): void {
+    const p: WaitOverflowParameters = {
+      waiting: queue.items.length,
+      bytes: queue.bytes,
+      limits: queue.key.limits,
+      cost: NOTIFICATION_CU,
+      meterDown: queue.meterDown,
+    };
+    const close = waitOverflow(p);
+    if (!close) return;
+    for (const connId of overflowVictims(queue.perSocket, p)) {
+      drop(queue, (item) => item.connId === connId);
+      const open = this.hooks.socket(connId);
+      if (open) this.hooks.close(open, close);
+    }
   }
 
   /** Admits and sends the queue's notifications in order, until none are left. */
@@ -98,25 +145,37 @@ export class NotificationGate {
     try {
       // What the rest of this delivery pushes joins the first admission.
       await Promise.resolve();
-      while (queue.items.length > 0) {
-        const waiting = queue.items.length;
-        const n = single ? 1 : admissionChunk(queue.key.limits, NOTIFICATION_CU, leaseSeconds, waiting);
-        const cost = n * NOTIFICATION_CU;
-        const { error, retryAt } = await admit({ env, key: queue.key, cost, leaseSeconds, waitUntil });
-        if (!error) {
+      for (;;) {
+        drop(queue, (item) => !this.hooks.isLive(item.subId));
+        if (queue.items.length === 0) break;
+        const n = single
+          ? 1
+          : admissionChunk(queue.key.limits, NOTIFICATION_CU, leaseSeconds, queue.items.length);
+        const { error, retryAt } = await admit({
+          env,
+          key: queue.key,
+          cost: n * NOTIFICATION_CU,
+          leaseSeconds,
+          waitUntil,
+        });
+        const outcome: AdmissionOutcome = !error
+          ? "admitted"
+          : error instanceof QuotaExceededError
+            ? "quota"
+            : "refused";
+        queue.meterDown = error instanceof MeterUnavailableError ? error.message : undefined;
+        single = nextSingle(single, outcome, n);
+        if (outcome === "admitted") {
           this.send(queue, n);
-        } else if (!(error instanceof QuotaExceededError)) {
+        } else if (outcome === "refused") {
           await sleep(Math.min(MAX_WAIT_MS, Math.max(MIN_WAIT_MS, (retryAt ?? 0) - Date.now())));
         } else if (n > 1) {
           // The month may still cover fewer than n: ask for one at a time, as under limits read
           // again (a new limits object ends admit's local refusal).
-          single = true;
           queue.key = { ...queue.key, limits: { ...queue.key.limits } };
         } else {
-          queue.items = [];
-          queue.bytes = 0;
-          queue.perSocket.clear();
-          this.hooks.closeTenant(queue.key.tenantId, quotaClose(error.message));
+          drop(queue, () => true);
+          this.hooks.closeTenant(queue.key.tenantId, quotaClose((error as Error).message));
         }
       }
     } catch (err) {
@@ -129,19 +188,19 @@ export class NotificationGate {
     }
   }
 
-  /** Sends the first `n` waiting notifications (admitted) and bills those that went out. */
+  /**
+   * Sends the first `n` waiting notifications (admitted) and bills those that went out; one whose
+   * subscription or socket has gone meanwhile is dropped unsent.
+   */
   private send(queue: KeyQueue, n: number): void {
     let sent = 0;
     let billTo: OpenSocket | undefined;
-    for (const { connId, frame } of queue.items.splice(0, n)) {
-      queue.bytes -= frame.length;
-      const left = (queue.perSocket.get(connId) ?? 1) - 1;
-      if (left > 0) queue.perSocket.set(connId, left);
-      else queue.perSocket.delete(connId);
-      const open = this.hooks.socket(connId);
-      if (!open) continue;
+    for (const item of queue.items.splice(0, n)) {
+      taken(queue, item);
+      const open = this.hooks.socket(item.connId);
+      if (!open || !this.hooks.isLive(item.subId)) continue;
       try {
-        open.ws.send(frame);
+        open.ws.send(item.frame);
       } catch {
         continue;
       }
@@ -150,6 +209,29 @@ export class NotificationGate {
     }
     if (billTo) billNotifications(this.hooks.env, billTo.conn, sent, this.hooks.waitUntil);
   }
+}
+
+/** Removes the waiting notifications `gone` matches, and counts what is left again. */
+function drop(queue: KeyQueue, gone: (item: Waiting) => boolean): void {
+  if (!queue.items.some(gone)) return;
+  queue.items = queue.items.filter((item) => !gone(item));
+  queue.bytes = 0;
+  queue.perSocket.clear();
+  for (const item of queue.items) {
+    queue.bytes += item.frame.length;
+    const mine = queue.perSocket.get(item.connId) ?? { count: 0, bytes: 0 };
+    queue.perSocket.set(item.connId, { count: mine.count + 1, bytes: mine.bytes + item.frame.length });
+  }
+}
+
+/** Counts out one notification taken off the front of the queue. */
+function taken(queue: KeyQueue, item: Waiting): void {
+  queue.bytes -= item.frame.length;
+  const mine = queue.perSocket.get(item.connId);
+  if (!mine) return;
+  mine.count--;
+  mine.bytes -= item.frame.length;
+  if (mine.count <= 0) queue.perSocket.delete(item.connId);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,8 +1,9 @@
 /**
  * @module
- * eth_subscribe and eth_unsubscribe on one connection: the plan's limits (subscriptions per socket,
- * wildcard subscriptions per tenant, held on the tenant's meter), the stored subscription, the feed
- * attached (with the events a resumed subscription missed), and the answer.
+ * eth_subscribe and eth_unsubscribe on one connection: the plan's limits as the frame's key has them
+ * now (subscriptions per socket, wildcard subscriptions per tenant, held on the tenant's meter), the
+ * stored subscription, the feed attached (with the events a resumed subscription missed), and the
+ * answer.
  */
 import type { Env } from "../../../../shared/config/env";
 import {
@@ -12,16 +13,15 @@ import {
   StreamLimitError,
 } from "../../../../shared/errors/kinds";
 import type { RpcCall } from "../../../../shared/jsonrpc/parse";
+import type { CurrentKey } from "../../../../shared/keys/resolveKey";
 import type { Connection } from "../../../../shared/stream/connection";
 import { isWildcard, parseSubscribe, parseUnsubscribe } from "../../../../shared/stream/subscribe";
 import type { FeedLink } from "./feedLink";
+import { releaseWildcard, wildcardHold } from "./holds";
 import type { Subscription, SubscriptionStore } from "./subscriptionStore";
 
 /** A call answered: its raw JSON result (a refused call throws a gateway error). */
 export type Answered = { resultRaw: string };
-
-/** A wildcard subscription whose release never comes (a shard lost in a redeploy) stops counting after a day. */
-const WILDCARD_FORGET_MS = 86_400_000;
 
 /** What the calls change: the shard's subscriptions, its feed link, and the ones set up this frame. */
 export interface SubscriptionState {
@@ -32,20 +32,29 @@ export interface SubscriptionState {
   settling: Set<Subscription>;
 }
 
-/** The subscribe and unsubscribe calls of `conn`, each answering with the result or throwing. */
+/**
+ * The subscribe and unsubscribe calls of `conn`, each answering with the result or throwing; a
+ * subscribe applies the caps of `key`, the frame's key as resolved now.
+ */
 export function subscriptionCalls(state: SubscriptionState, conn: Connection) {
   return {
-    subscribe: (call: RpcCall): Promise<Answered> => subscribe(state, conn, call),
+    subscribe: (call: RpcCall, key: CurrentKey): Promise<Answered> => subscribe(state, conn, call, key),
     unsubscribe: (call: RpcCall): Promise<Answered> => unsubscribe(state, conn, call),
   };
 }
 
-async function subscribe(state: SubscriptionState, conn: Connection, call: RpcCall): Promise<Answered> {
+async function subscribe(
+  state: SubscriptionState,
+  conn: Connection,
+  call: RpcCall,
+  key: CurrentKey,
+): Promise<Answered> {
   const { store, link, settling } = state;
   const request = parseSubscribe(call.params);
-  if (store.countOf(conn.connId) >= conn.maxSubscriptions) {
+  const { maxSubscriptions, maxWildcardSubscriptions } = key.ws;
+  if (store.countOf(conn.connId) >= maxSubscriptions) {
     throw new StreamLimitError(
-      `this plan allows ${conn.maxSubscriptions} subscriptions per WebSocket: unsubscribe one first`,
+      `this plan allows ${maxSubscriptions} subscriptions per WebSocket: unsubscribe one first`,
     );
   }
   const id = subscriptionId();
@@ -64,7 +73,7 @@ async function subscribe(state: SubscriptionState, conn: Connection, call: RpcCa
     if (wildcard) await releaseWildcard(state.env, conn, id);
   };
   if (wildcard) {
-    await holdWildcard(state.env, conn, id).catch((err: unknown) => {
+    await holdWildcard(state.env, conn, id, maxWildcardSubscriptions).catch((err: unknown) => {
       store.remove(id);
       throw err;
     });
@@ -100,7 +109,8 @@ async function unsubscribe(state: SubscriptionState, conn: Connection, call: Rpc
     throw new InvalidParamsError(`no subscription ${id.slice(0, 80)} on this connection`);
   }
   state.store.remove(id);
-  await Promise.all([
+  // The subscription is gone: a release that fails is not the client's error (the hold expires).
+  await Promise.allSettled([
     state.link.detachIfIdle(conn, state.store.size === 0),
     isWildcard(sub) ? releaseWildcard(state.env, conn, id) : undefined,
   ]);
@@ -108,24 +118,13 @@ async function unsubscribe(state: SubscriptionState, conn: Connection, call: Rpc
 }
 
 /** Counts a wildcard subscription against the tenant's plan, over all its sockets, or refuses it. */
-async function holdWildcard(env: Env, conn: Connection, id: string): Promise<void> {
-  const max = conn.maxWildcardSubscriptions;
-  const held = await env.METER.getByName(conn.tenantId).hold({
-    kind: "wildcard",
-    id: `${conn.connId}/${id}`,
-    owner: conn.connId,
-    max,
-    ttlMs: WILDCARD_FORGET_MS,
-  });
+async function holdWildcard(env: Env, conn: Connection, id: string, max: number): Promise<void> {
+  const held = await env.METER.getByName(conn.tenantId).hold(wildcardHold(conn, id, max));
   if (held) return;
   throw new StreamLimitError(
     `this plan allows ${max} wildcard subscriptions per tenant (logs without an address, newPendingTransactions): add an address filter or unsubscribe one`,
     { data: { maxWildcardSubscriptions: max } },
   );
-}
-
-function releaseWildcard(env: Env, conn: Connection, id: string): Promise<void> {
-  return env.METER.getByName(conn.tenantId).release({ kind: "wildcard", ids: [`${conn.connId}/${id}`] });
 }
 
 /** A fresh subscription id: 16 random bytes as 0x-prefixed hex. */
