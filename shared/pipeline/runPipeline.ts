@@ -12,7 +12,7 @@ import { type CacheMode, type CachePlan, keepResult, readCache, withRouted } fro
 import type { ChainConfig } from "../config/chains";
 import { type Env, settingsOf } from "../config/env";
 import type { GatewayError } from "../errors/base";
-import { toGatewayError } from "../errors/kinds";
+import { ScreeningUnavailableError, toGatewayError } from "../errors/kinds";
 import type { RpcItem } from "../jsonrpc/parse";
 import { parseItems } from "../jsonrpc/requestItems";
 import type { KeyContext } from "../keys/resolveKey";
@@ -60,10 +60,11 @@ export async function runPipeline(p: PipelineParameters): Promise<PipelineResult
     const { single, items } = parseItems(await p.read());
     const authorized = authorize(items, key, single);
     const sends = decodeSends(items, authorized, key.unscreenedSends);
+    const refused = sends ? authorized.map((r, i) => r ?? sends.refusals.get(i)) : authorized;
     const holds = () => env.METER.getByName(key.tenantId);
     const context: ForwardContext = { key, chain, secret: env.UPSTREAM_KEY, holds, waitUntil };
-    // A call the key may not make costs nothing; a decoded send, once per signature, screened out or not.
-    const costs = costsOf(items, authorized, (call) => sends?.charged.get(call) ?? unitsOf(call, context));
+    // A refused call costs nothing; a decoded send, once per signature, screened out or not.
+    const costs = costsOf(items, refused, (call) => sends?.charged.get(call) ?? unitsOf(call, context));
     const settings = settingsOf(env);
     const leaseSeconds = settings.meterLeaseMs / 1000;
     const admission = await admit({ env, key, cost: sum(costs), leaseSeconds, waitUntil });
@@ -71,7 +72,7 @@ export async function runPipeline(p: PipelineParameters): Promise<PipelineResult
     if (admission.error) return { ok: false, error: admission.error, headers };
     let answered: Answered | undefined;
     try {
-      const refusals = await screen(env, authorized, sends, context);
+      const refusals = await screen(env, refused, sends, context);
       answered = await answerAdmitted(p, context, items, refusals, settings.upstreamTimeoutMs);
       return { ok: true, single, ...answered, headers };
     } finally {
@@ -112,16 +113,26 @@ async function answerAdmitted(
   return { answers, attempts: attemptsOf(results) };
 }
 
-/** Each call's refusal: the method's, else its decoding's, else what recovering its signatures found. */
+/**
+ * Each call's refusal: the method's or its decoding's, else what recovering its signatures found.
+ * When the sanctions set cannot be read, the sends are refused and the request's other calls served.
+ */
 async function screen(
   env: Env,
-  authorized: Refusals,
+  refused: Refusals,
   sends: DecodedSends | undefined,
   { key, chain }: ForwardContext,
 ): Promise<Refusals> {
-  if (!sends) return authorized;
-  const screened = await screenTransactions(env, sends.decoded, key, chain.slug);
-  return authorized.map((refusal, i) => refusal ?? sends.refusals.get(i) ?? screened.get(i));
+  if (!sends) return refused;
+  const screened = await screenTransactions(env, sends.decoded, key, chain.slug).catch((err: unknown) => {
+    console.warn(JSON.stringify({ event: "screening_failed", error: String(err).slice(0, 200) }));
+    const error = new ScreeningUnavailableError(
+      "the sanctions list could not be read, so transactions cannot be screened; retry shortly",
+      { data: { reason: "sanctions list unavailable" } },
+    );
+    return new Map(sends.decoded.map(({ index }) => [index, error]));
+  });
+  return refused.map((refusal, i) => refusal ?? screened.get(i));
 }
 
 function sum(costs: readonly number[]): number {

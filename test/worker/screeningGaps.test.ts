@@ -429,4 +429,19 @@ describe("charged per signature recovered", () => {
     expect(cuOf("eth_sendBundle")).toBe(250);
     expect((await usageOf(f)).totals).toMatchObject({ requests: 2, cu: 3 * 250 });
   });
+  test("sends refused before admission cost nothing: a malformed one, one over a cap, one the gateway cannot screen", async () => {
+    await sanction([LISTED]);
+    const f = await fixture();
+    const raw = await signed(await funded());
+    const refusedCalls = [
+      body("eth_sendRawTransaction", ["0x00"], 1),
+      body("eth_sendBundle", [{ txs: Array(101).fill(raw), blockNumber: "0x1" }], 2),
+      body("eth_sendUserOperation", [{}, UNLISTED], 3),
+    ];
+    const res = await rpc(f, `[${refusedCalls.join(",")}]`);
+    const answers = await res.json<Reply[]>();
+    expect(answers.map((a) => a.error?.code)).toEqual([-32602, -32602, -32601]);
+    expect(res.headers.get("x-upstream-attempts")).toBeNull();
+    expect((await usageOf(f)).totals).toEqual({ requests: 3, cu: 0, errors: 3 });
+  });
 });
