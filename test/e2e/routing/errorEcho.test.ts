@@ -2,7 +2,7 @@
 // one tenant's expensive call, must not make the chain's upstreams look broken to another tenant.
 import { describe, expect, test } from "vitest";
 import {
-  admin,
+  asNewTenant,
   type FaultProxy,
   freshBalance,
   healthOf,
@@ -23,19 +23,6 @@ const proxies = useProxies();
 const ALLOWED = ["eth_chainId", "eth_blockNumber", "eth_getBlockByNumber", "eth_syncing", "eth_getBalance"];
 /** Method names a tenant chose to look like a node's failure. */
 const ECHOING = ["x_upstream", "eth_upstreamTimeout", "x_connection_unavailable", "backend_timeout_"];
-
-/** The chain as a new tenant of its own (on its own plan) calls it. */
-async function asNewTenant(chain: RoutedChain, who: string): Promise<RoutedChain> {
-  const name = `error-echo-${who}-${Date.now()}-${Math.random()}`;
-  const { id: planId } = await admin<{ id: string }>("POST", "/plans", {
-    name,
-    cuPerSecond: 10_000,
-    burstCu: 20_000,
-  });
-  const { id: tenantId } = await admin<{ id: string }>("POST", "/tenants", { name, planId });
-  const { key } = await admin<{ key: string }>("POST", `/tenants/${tenantId}/keys`, { name });
-  return { ...chain, url: chain.url.replace(/[^/]+$/, key) };
-}
 
 /**
  * Every result served 200 with a value, by at most one upstream attempt: nothing failed over. A

@@ -1,20 +1,8 @@
-import { concatHex, type Hex, parseGwei, parseTransaction, toRlp } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { concatHex, type Hex, parseTransaction, toRlp } from "viem";
 import { describe, expect, test } from "vitest";
 import { authorizationCount } from "../../../shared/screening/authorizationCount";
 import { decodeSubmission } from "../../../shared/screening/decodeSubmission";
-
-const sender = privateKeyToAccount(`0x${"11".repeat(32)}`);
-const TO = `0x${"33".repeat(20)}` as const;
-const base = { chainId: 1, nonce: 0, gas: 21_000n, maxFeePerGas: parseGwei("20"), maxPriorityFeePerGas: 1n };
-const BOGUS = {
-  address: TO,
-  chainId: 1,
-  nonce: 0,
-  r: `0x${"00".repeat(32)}`,
-  s: `0x${"00".repeat(32)}`,
-  yParity: 0,
-} as const;
+import { BOGUS, base, sender, TO } from "./txFixtures";
 
 const errorOf = (decoded: ReturnType<typeof decodeSubmission>) =>
   "error" in decoded ? decoded.error.toJsonRpc() : undefined;

@@ -1,24 +1,11 @@
-import { parseGwei, serializeTransaction } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { serializeTransaction } from "viem";
 import { describe, expect, test } from "vitest";
 import {
   decodeSubmission,
   MAX_AUTHORIZATIONS,
   MAX_SUBMITTED_TRANSACTIONS,
 } from "../../../shared/screening/decodeSubmission";
-
-const sender = privateKeyToAccount(`0x${"11".repeat(32)}`);
-const TO = `0x${"33".repeat(20)}` as const;
-const base = { chainId: 1, nonce: 0, gas: 21_000n, maxFeePerGas: parseGwei("20"), maxPriorityFeePerGas: 1n };
-/** An authorization whose signature recovers to nothing: only a cap checked before recovery passes over it. */
-const BOGUS = {
-  address: TO,
-  chainId: 1,
-  nonce: 0,
-  r: `0x${"00".repeat(32)}`,
-  s: `0x${"00".repeat(32)}`,
-  yParity: 0,
-} as const;
+import { BOGUS, base, sender, TO } from "./txFixtures";
 
 const plain = (nonce = 0) => sender.signTransaction({ ...base, nonce, to: TO, value: 1n });
 const delegating = (authorizations: number) =>
