@@ -50,6 +50,18 @@ export interface HoldParameters {
   ttlMs: number;
 }
 
+/** A hold, named by its kind and id. */
+export interface HoldRef {
+  kind: HoldKind;
+  id: string;
+}
+
+export interface RenewParameters {
+  holds: HoldRef[];
+  /** How long each renewed hold counts from now. */
+  ttlMs: number;
+}
+
 export interface ReleaseParameters {
   kind: HoldKind;
   ids?: string[];
@@ -69,5 +81,10 @@ export interface TenantMeterApi extends Rpc.DurableObjectBranded {
   hold(p: HoldParameters): boolean;
   /** Holds or renews each of `holds` as `hold` would, in one call; returns the ids it refused. */
   holdAll(holds: HoldParameters[]): string[];
+  /**
+   * Renews each of `holds` that still counts, and never takes one: returns those it did not find
+   * (released, or expired), which the caller no longer holds.
+   */
+  renewAll(p: RenewParameters): HoldRef[];
   release(p: ReleaseParameters): void;
 }

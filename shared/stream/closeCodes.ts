@@ -20,6 +20,11 @@ export const RATE_LIMITED_CODE = 4029;
 export const QUOTA_EXHAUSTED_CODE = 4030;
 /** "Try again later" (RFC 6455): the tenant's meter could not be reached on a plan that fails closed. */
 export const TRY_AGAIN_LATER_CODE = 1013;
+/**
+ * The socket's place among its plan's sockets per tenant lapsed, not renewed for 5 minutes (the
+ * tenant's meter out of reach), and other sockets took every place meanwhile (-32005, as the upgrade).
+ */
+export const PLACE_LAPSED_CODE = 4005;
 
 export const REVOKED_CLOSE: SocketClose = { code: REVOKED_CODE, reason: "API key revoked or invalid" };
 
@@ -46,4 +51,14 @@ export function quotaClose(message: string): SocketClose {
  */
 export function meterDownClose(message: string): SocketClose {
   return { code: TRY_AGAIN_LATER_CODE, reason: closeReason(message) };
+}
+
+/** The close of a socket whose place lapsed and was taken, under a plan of `maxConnections` sockets. */
+export function placeLapsedClose(maxConnections: number): SocketClose {
+  return {
+    code: PLACE_LAPSED_CODE,
+    reason: closeReason(
+      `this plan allows ${maxConnections} open WebSockets per tenant: this one's place lapsed and was taken; reconnect when one closes`,
+    ),
+  };
 }

@@ -1,7 +1,8 @@
 // An open WebSocket follows its plan as it is now, not as it was when it opened: the shard's key check
 // (its alarm, run here at once) reads each key's limits again, so a quota lowered below what the
 // month has spent closes the tenant's sockets with 4030 at their next notifications; and each
-// eth_subscribe applies the caps of the key as the frame resolves it. The other tenant is served.
+// eth_subscribe applies the stricter caps of the key as the frame resolves it (cached) and as the key
+// check last read them. The other tenant is served.
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, test } from "vitest";
@@ -45,6 +46,40 @@ test("a wildcard cap or a subscriptions cap lowered applies to the next eth_subs
   for (const s of [socket, theirs]) expect((await s.call("eth_subscribe", ["logs"])).error).toBeUndefined();
 
   await admin("PATCH", `/plans/${tenant.planId}`, { wsMaxWildcardSubscriptions: 1, wsMaxSubscriptions: 2 });
+  expect((await socket.call("eth_subscribe", ["newPendingTransactions"])).error).toEqual({
+    code: -32005,
+    message:
+      "this plan allows 1 wildcard subscriptions per tenant (logs without an address, newPendingTransactions): add an address filter or unsubscribe one",
+    data: { code: "stream_limit_exceeded", maxWildcardSubscriptions: 1 },
+  });
+  expect((await socket.call("eth_subscribe", ["newHeads"])).error).toBeUndefined();
+  expect((await socket.call("eth_subscribe", ["newHeads"])).error).toEqual({
+    code: -32005,
+    message: "this plan allows 2 subscriptions per WebSocket: unsubscribe one first",
+    data: { code: "stream_limit_exceeded" },
+  });
+  // The other tenant's plan is unchanged.
+  expect((await theirs.call("eth_subscribe", ["newPendingTransactions"])).error).toBeUndefined();
+  expect((await theirs.call("eth_subscribe", ["newHeads"])).error).toBeUndefined();
+  socket.ws.close();
+  theirs.ws.close();
+});
+
+test("a cap lowered applies to the next eth_subscribe once the key check has read it, while the frame's key is still cached with the old one", async () => {
+  const plan = { wsMaxWildcardSubscriptions: 3, wsMaxSubscriptions: 5 };
+  const [tenant, other] = await Promise.all([fixture({ capabilities: ["ws"], plan }), fixture({ plan })]);
+  const socket = await openSocket(tenant.chain, tenant.key);
+  const theirs = await openSocket(tenant.chain, other.key);
+  // These frames leave both keys, with the old caps, in this isolate's cache (15 s) and in KV (45 s).
+  for (const s of [socket, theirs]) expect((await s.call("eth_subscribe", ["logs"])).error).toBeUndefined();
+
+  // Lowered in D1 as another isolate's admin call would: this isolate's cache does not hear of it.
+  await env.DB.prepare(
+    "UPDATE plans SET ws_max_wildcard_subscriptions = 1, ws_max_subscriptions = 2 WHERE id = ?",
+  )
+    .bind(tenant.planId)
+    .run();
+  expect(await runDurableObjectAlarm(env.SHARD.getByName(`${tenant.chain}/0`))).toBe(true);
   expect((await socket.call("eth_subscribe", ["newPendingTransactions"])).error).toEqual({
     code: -32005,
     message:

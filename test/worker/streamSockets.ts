@@ -5,6 +5,8 @@ import { expect } from "vitest";
 import { BASE, transact } from "./fixtures";
 
 export interface Frame {
+  /** Set on a notification: eth_subscription, or the gateway's gateway_subscriptionEnded. */
+  method?: string;
   /** null on the error of a frame refused as a whole (its key, its size, the rate). */
   id?: number | null;
   result?: unknown;

@@ -13,7 +13,9 @@ import type {
   AcquireParameters,
   AcquireReturnType,
   HoldParameters,
+  HoldRef,
   ReleaseParameters,
+  RenewParameters,
   ReportParameters,
   TenantMeterApi,
 } from "../../../../shared/metering/meterProtocol";
@@ -189,7 +191,6 @@ export class TenantMeter extends DurableObject<Env> implements TenantMeterApi {
     if (dirty.length > 0) await this.ctx.storage.setAlarm(Date.now() + FLUSH_INTERVAL_MS);
   }
 
-  /** The tenant's row as of `now`: created full on first use, its month rolled over when a new one began. */
   /**
    * Counts one thing the tenant holds (a socket, a wildcard subscription, a filter), unless it
    * already holds `max` of that kind; holding it again renews it. A hold whose release never comes
@@ -201,12 +202,35 @@ export class TenantMeter extends DurableObject<Env> implements TenantMeterApi {
   }
 
   /**
-   * Holds or renews each of `holds` as `hold` would, in one transaction: a shard renews what its
-   * open sockets hold with one call per tenant. Returns the ids refused (expired, and the cap full).
+   * Holds or renews each of `holds` as `hold` would, in one transaction, in order: a shard takes
+   * again the places of its sockets whose holds lapsed. Returns the ids refused (the cap full).
    */
   holdAll(holds: HoldParameters[]): string[] {
     const now = Date.now();
     return this.ctx.storage.transactionSync(() => holds.filter((p) => !this.take(p, now)).map((p) => p.id));
+  }
+
+  /**
+   * Renews each of `holds` still counting, for `ttlMs` from now, and never takes one: a renewal that
+   * arrives after its release (the socket closed while it was on its way) brings nothing back. A
+   * shard renews what its open sockets hold with one call per tenant. Returns the holds not found.
+   */
+  renewAll(p: RenewParameters): HoldRef[] {
+    const now = Date.now();
+    return this.ctx.storage.transactionSync(() =>
+      p.holds.filter(
+        (h) =>
+          this.sql
+            .exec(
+              "UPDATE holds SET until = ? WHERE kind = ? AND id = ? AND until > ? RETURNING id",
+              now + p.ttlMs,
+              h.kind,
+              h.id,
+              now,
+            )
+            .toArray().length === 0,
+      ),
+    );
   }
 
   private take(p: HoldParameters, now: number): boolean {
@@ -234,6 +258,7 @@ export class TenantMeter extends DurableObject<Env> implements TenantMeterApi {
     if (p.owner !== undefined) this.sql.exec("DELETE FROM holds WHERE owner = ?", p.owner);
   }
 
+  /** The tenant's row as of `now`: created full on first use, its month rolled over when a new one began. */
   private meter(tenantId: string, limits: BucketLimits | undefined, now: number): MeterRow {
     const row = this.sql.exec<MeterRow>("SELECT * FROM meter WHERE id = 1").toArray()[0];
     if (!row) {

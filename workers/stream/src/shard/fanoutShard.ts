@@ -11,7 +11,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../../../shared/config/env";
 import { StreamLimitError, toGatewayError, UnauthorizedError } from "../../../../shared/errors/kinds";
 import { errorEntry } from "../../../../shared/jsonrpc/serialize";
-import type { SocketClose } from "../../../../shared/stream/closeCodes";
+import { placeLapsedClose, type SocketClose } from "../../../../shared/stream/closeCodes";
 import {
   type Connection,
   connectionOf,
@@ -25,7 +25,7 @@ import { slowConsumerClose } from "../../../../shared/stream/slowConsumer";
 import { deliverEvents, flushSettled, type OpenSocket } from "./delivery";
 import { FeedLink } from "./feedLink";
 import { answerFrame } from "./frames";
-import { renewHolds, socketHold } from "./holds";
+import { type Held, renewHolds, socketHold, wildcardLapsedFrame } from "./holds";
 import { checkKeys, KEY_CHECK_MS, REVOKED_CLOSE, scheduleKeyCheck } from "./keyCheck";
 import { NotificationGate } from "./notificationGate";
 import { subscriptionCalls } from "./subscriptionCalls";
@@ -79,7 +79,13 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const conn = ws.deserializeAttachment() as Connection;
-    const state = { env: this.env, store: this.store, link: this.link, settling: this.settling };
+    const state = {
+      env: this.env,
+      store: this.store,
+      link: this.link,
+      settling: this.settling,
+      forget: (c: Connection, subId: string) => this.gate.forgetSubscription(c, subId),
+    };
     const calls = subscriptionCalls(state, conn);
     try {
       const response = await answerFrame(this.env, conn, message, calls, (p) => this.ctx.waitUntil(p));
@@ -103,7 +109,8 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
 
   /**
    * Every KEY_CHECK_MS while sockets are open: closes those whose key is no longer valid, gives the
-   * others their key's current limits, and renews what they hold on their tenants' meters.
+   * others their key's current limits, and renews what they hold on their tenants' meters; a place
+   * that lapsed and was taken closes its socket (4005) or ends its wildcard subscription.
    */
   override async alarm(): Promise<void> {
     const sockets = this.sockets();
@@ -115,7 +122,8 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
     } catch (err) {
       console.warn(JSON.stringify({ event: "key_check_failed", error: String(err).slice(0, 200) }));
     }
-    await renewHolds(this.env, sockets.values(), this.store.values());
+    const lost = await renewHolds(this.env, sockets.values(), this.store.values(), (h) => this.stillHeld(h));
+    await this.endLapsed(lost);
     if (sockets.size > 0) await this.ctx.storage.setAlarm(Date.now() + KEY_CHECK_MS);
   }
 
@@ -169,6 +177,34 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
     open.ws.serializeAttachment(conn);
     this.sockets().set(conn.connId, { ws: open.ws, conn });
     this.gate.refresh(conn);
+  }
+
+  /** Whether a hold's socket is still open, and its subscription (if it is one's) still there. */
+  private stillHeld({ conn, subId }: Held): boolean {
+    return this.sockets().has(conn.connId) && (subId === undefined || this.store.has(subId));
+  }
+
+  /**
+   * Closes the sockets, and ends the wildcard subscriptions (their client told, with
+   * gateway_subscriptionEnded), whose places lapsed and were taken by others.
+   */
+  private async endLapsed(lost: Held[]) {
+    for (const { conn, subId } of lost) {
+      const open = this.sockets().get(conn.connId);
+      if (!open) continue;
+      if (subId === undefined) {
+        await this.dropConnection(open.ws, placeLapsedClose(open.conn.maxConnections));
+      } else if (this.store.has(subId)) {
+        this.store.remove(subId);
+        this.gate.forgetSubscription(open.conn, subId);
+        try {
+          open.ws.send(wildcardLapsedFrame(subId, open.conn.maxWildcardSubscriptions));
+        } catch {
+          // Already closed.
+        }
+        await this.link.detachIfIdle(open.conn, this.store.size === 0).catch(() => undefined);
+      }
+    }
   }
 
   /** Closes every socket of `tenantId` on this shard. */

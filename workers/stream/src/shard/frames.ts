@@ -2,8 +2,9 @@
  * @module
  * Answers one client frame through the same request path as HTTP (shared/pipeline/runPipeline.ts):
  * the key the socket opened with, the plan's frame size, the chain it is on; eth_subscribe and
- * eth_unsubscribe are answered by the shard's own subscriptions, eth_subscribe under the caps of the
- * key as resolved for this frame.
+ * eth_unsubscribe are answered by the shard's own subscriptions, eth_subscribe under the stricter
+ * caps of the key as resolved for this frame (cached up to 60 s) and of the socket (read from D1 by
+ * the key check every 30 s), so a lowered cap applies as soon as either has seen it.
  */
 import { ALL_CACHE } from "../../../../shared/cache/callCache";
 import { resolveChain } from "../../../../shared/config/chains";
@@ -22,10 +23,13 @@ import { responseOf } from "../../../../shared/pipeline/answers";
 import { runPipeline } from "../../../../shared/pipeline/runPipeline";
 import type { Connection } from "../../../../shared/stream/connection";
 
+/** The caps an eth_subscribe applies. */
+export type SubscriptionCaps = Pick<Connection, "maxSubscriptions" | "maxWildcardSubscriptions">;
+
 /** The shard's answers to the calls it handles itself, for the socket the frame came on. */
 export interface SubscriptionCalls {
-  /** Subscribes under `key`'s caps: the frame's key as resolved now. */
-  subscribe(call: RpcCall, key: CurrentKey): Promise<{ resultRaw: string }>;
+  /** Subscribes under `caps`: subscriptionCaps of the socket and of the frame's key. */
+  subscribe(call: RpcCall, caps: SubscriptionCaps): Promise<{ resultRaw: string }>;
   unsubscribe(call: RpcCall): Promise<{ resultRaw: string }>;
 }
 
@@ -61,15 +65,26 @@ export async function answerFrame(
     read: () => message,
     cacheMode: ALL_CACHE,
     subscriptions: {
-      // Calls are answered once authenticate has resolved the key; the socket's limits otherwise.
-      subscribe: (call) =>
-        subscriptions.subscribe(call, key ?? { ws: conn, limits: conn.limits }).catch(asError),
+      // Calls are answered once authenticate has resolved the key.
+      subscribe: (call) => subscriptions.subscribe(call, subscriptionCaps(conn, key)).catch(asError),
       unsubscribe: (call) => subscriptions.unsubscribe(call).catch(asError),
     },
     waitUntil,
   });
   if (!result.ok) throw result.error;
   return responseOf(result.single, result.answers);
+}
+
+/**
+ * The stricter of each cap of the socket (its key as the key check last read it from D1) and of the
+ * key as this frame resolved it (from a cache): whichever saw a lowered cap first applies it.
+ */
+export function subscriptionCaps(conn: SubscriptionCaps, key: CurrentKey | undefined): SubscriptionCaps {
+  const ws = key?.ws ?? conn;
+  return {
+    maxSubscriptions: Math.min(conn.maxSubscriptions, ws.maxSubscriptions),
+    maxWildcardSubscriptions: Math.min(conn.maxWildcardSubscriptions, ws.maxWildcardSubscriptions),
+  };
 }
 
 function asError(err: unknown): HereAnswer {

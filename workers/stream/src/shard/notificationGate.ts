@@ -7,7 +7,9 @@
  * the most waiting are closed (4029, or 1013 while the meter is out of reach on a plan that fails
  * closed: shared/stream/notificationAdmission.ts); a spent monthly quota closes every socket of the
  * tenant on the shard (4030, with the quota error's message). Nothing is skipped silently, except
- * the notifications of a subscription that has ended: they are dropped unsent and unbilled.
+ * the notifications of a subscription that has ended: they are dropped unsent and unbilled, once,
+ * when it ends (forgetSubscription) or its socket closes (forget), so a pump turn costs the same
+ * however many wait.
  */
 import type { Env } from "../../../../shared/config/env";
 import { settingsOf } from "../../../../shared/config/env";
@@ -45,10 +47,14 @@ interface KeyQueue {
    * refusal holds (admit.ts).
    */
   key: MeteredKey;
+  /** Those from `head` on are waiting, in order; those before it went out (cut off now and then). */
   items: Waiting[];
+  head: number;
   bytes: number;
   /** What each socket has waiting, so an overflow closes the sockets with the most. */
   perSocket: Map<string, SocketWaiting>;
+  /** How many each subscription has waiting, so an ended one without any costs nothing. */
+  perSub: Map<string, number>;
   pumping: boolean;
   /** While the last admission found the tenant's meter out of reach (fail-closed): its error's message. */
   meterDown: string | undefined;
@@ -80,16 +86,9 @@ export class NotificationGate {
     const { conn } = open;
     if (frames.length === 0 || !this.hooks.socket(conn.connId)) return;
     const queue = this.queueOf(conn);
-    let bytes = 0;
-    for (const frame of frames) {
-      queue.items.push({ connId: conn.connId, subId, frame });
-      bytes += frame.length;
-    }
-    queue.bytes += bytes;
-    const mine = queue.perSocket.get(conn.connId) ?? { count: 0, bytes: 0 };
-    queue.perSocket.set(conn.connId, { count: mine.count + frames.length, bytes: mine.bytes + bytes });
+    for (const frame of frames) added(queue, { connId: conn.connId, subId, frame });
     this.closeOverflow(queue);
-    if (queue.items.length > 0 && !queue.pumping) {
+    if (waiting(queue) > 0 && !queue.pumping) {
       queue.pumping = true;
       this.hooks.waitUntil(this.pump(queue));
     }
@@ -99,6 +98,12 @@ export class NotificationGate {
   forget(conn: Connection): void {
     const queue = this.queues.get(conn.keyId);
     if (queue?.perSocket.has(conn.connId)) drop(queue, (item) => item.connId === conn.connId);
+  }
+
+  /** Drops what subscription `subId` of `conn` had waiting: it ended (unsubscribed, or its place lapsed). */
+  forgetSubscription(conn: Connection, subId: string): void {
+    const queue = this.queues.get(conn.keyId);
+    if (queue?.perSub.has(subId)) drop(queue, (item) => item.subId === subId);
   }
 
   /** Takes the key's current limits (read again by the key check) for what it has waiting. */
@@ -113,7 +118,16 @@ export class NotificationGate {
     let queue = this.queues.get(conn.keyId);
     if (!queue) {
       const key = { keyId: conn.keyId, tenantId: conn.tenantId, limits: conn.limits };
-      queue = { key, items: [], bytes: 0, perSocket: new Map(), pumping: false, meterDown: undefined };
+      queue = {
+        key,
+        items: [],
+        head: 0,
+        bytes: 0,
+        perSocket: new Map(),
+        perSub: new Map(),
+        pumping: false,
+        meterDown: undefined,
+      };
       this.queues.set(conn.keyId, queue);
     }
     return queue;
@@ -122,7 +136,7 @@ export class NotificationGate {
   /** Closes the sockets with the most waiting while the queue overflows. */
   private closeOverflow(queue: KeyQueue): void {
     const p: WaitOverflowParameters = {
-      waiting: queue.items.length,
+      waiting: waiting(queue),
       bytes: queue.bytes,
       limits: queue.key.limits,
       cost: NOTIFICATION_CU,
@@ -145,12 +159,10 @@ export class NotificationGate {
     try {
       // What the rest of this delivery pushes joins the first admission.
       await Promise.resolve();
-      for (;;) {
-        drop(queue, (item) => !this.hooks.isLive(item.subId));
-        if (queue.items.length === 0) break;
+      while (waiting(queue) > 0) {
         const n = single
           ? 1
-          : admissionChunk(queue.key.limits, NOTIFICATION_CU, leaseSeconds, queue.items.length);
+          : admissionChunk(queue.key.limits, NOTIFICATION_CU, leaseSeconds, waiting(queue));
         const { error, retryAt } = await admit({
           env,
           key: queue.key,
@@ -182,7 +194,7 @@ export class NotificationGate {
       console.warn(JSON.stringify({ event: "notification_pump_failed", error: String(err).slice(0, 200) }));
     } finally {
       queue.pumping = false;
-      if (queue.items.length === 0 && this.queues.get(queue.key.keyId) === queue) {
+      if (waiting(queue) === 0 && this.queues.get(queue.key.keyId) === queue) {
         this.queues.delete(queue.key.keyId);
       }
     }
@@ -195,8 +207,7 @@ export class NotificationGate {
   private send(queue: KeyQueue, n: number): void {
     let sent = 0;
     let billTo: OpenSocket | undefined;
-    for (const item of queue.items.splice(0, n)) {
-      taken(queue, item);
+    for (const item of takeFront(queue, n)) {
       const open = this.hooks.socket(item.connId);
       if (!open || !this.hooks.isLive(item.subId)) continue;
       try {
@@ -211,27 +222,46 @@ export class NotificationGate {
   }
 }
 
-/** Removes the waiting notifications `gone` matches, and counts what is left again. */
-function drop(queue: KeyQueue, gone: (item: Waiting) => boolean): void {
-  if (!queue.items.some(gone)) return;
-  queue.items = queue.items.filter((item) => !gone(item));
-  queue.bytes = 0;
-  queue.perSocket.clear();
-  for (const item of queue.items) {
-    queue.bytes += item.frame.length;
-    const mine = queue.perSocket.get(item.connId) ?? { count: 0, bytes: 0 };
-    queue.perSocket.set(item.connId, { count: mine.count + 1, bytes: mine.bytes + item.frame.length });
-  }
+const waiting = (queue: KeyQueue) => queue.items.length - queue.head;
+
+/** Queues one notification at the back, and counts it in. */
+function added(queue: KeyQueue, item: Waiting): void {
+  queue.items.push(item);
+  queue.bytes += item.frame.length;
+  const mine = queue.perSocket.get(item.connId) ?? { count: 0, bytes: 0 };
+  queue.perSocket.set(item.connId, { count: mine.count + 1, bytes: mine.bytes + item.frame.length });
+  queue.perSub.set(item.subId, (queue.perSub.get(item.subId) ?? 0) + 1);
 }
 
-/** Counts out one notification taken off the front of the queue. */
-function taken(queue: KeyQueue, item: Waiting): void {
-  queue.bytes -= item.frame.length;
-  const mine = queue.perSocket.get(item.connId);
-  if (!mine) return;
-  mine.count--;
-  mine.bytes -= item.frame.length;
-  if (mine.count <= 0) queue.perSocket.delete(item.connId);
+/** Removes the waiting notifications `gone` matches, and counts what is left again. */
+function drop(queue: KeyQueue, gone: (item: Waiting) => boolean): void {
+  const left = queue.items.slice(queue.head);
+  queue.items = [];
+  queue.head = 0;
+  queue.bytes = 0;
+  queue.perSocket.clear();
+  queue.perSub.clear();
+  for (const item of left) if (!gone(item)) added(queue, item);
+}
+
+/** Takes the first `n` waiting notifications off the queue, counted out; in amortised O(n). */
+function takeFront(queue: KeyQueue, n: number): Waiting[] {
+  const front = queue.items.slice(queue.head, queue.head + n);
+  queue.head += front.length;
+  if (queue.head >= 1024 && queue.head * 2 >= queue.items.length) {
+    queue.items = queue.items.slice(queue.head);
+    queue.head = 0;
+  }
+  for (const item of front) {
+    queue.bytes -= item.frame.length;
+    const mine = queue.perSocket.get(item.connId);
+    if (mine && --mine.count <= 0) queue.perSocket.delete(item.connId);
+    else if (mine) mine.bytes -= item.frame.length;
+    const ofSub = (queue.perSub.get(item.subId) ?? 0) - 1;
+    if (ofSub > 0) queue.perSub.set(item.subId, ofSub);
+    else queue.perSub.delete(item.subId);
+  }
+  return front;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

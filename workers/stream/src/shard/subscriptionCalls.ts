@@ -1,9 +1,9 @@
 /**
  * @module
- * eth_subscribe and eth_unsubscribe on one connection: the plan's limits as the frame's key has them
- * now (subscriptions per socket, wildcard subscriptions per tenant, held on the tenant's meter), the
+ * eth_subscribe and eth_unsubscribe on one connection: the plan's caps as the frame applies them
+ * (subscriptions per socket, wildcard subscriptions per tenant, held on the tenant's meter), the
  * stored subscription, the feed attached (with the events a resumed subscription missed), and the
- * answer.
+ * answer. An ended subscription's waiting notifications are dropped at once.
  */
 import type { Env } from "../../../../shared/config/env";
 import {
@@ -13,10 +13,10 @@ import {
   StreamLimitError,
 } from "../../../../shared/errors/kinds";
 import type { RpcCall } from "../../../../shared/jsonrpc/parse";
-import type { CurrentKey } from "../../../../shared/keys/resolveKey";
 import type { Connection } from "../../../../shared/stream/connection";
 import { isWildcard, parseSubscribe, parseUnsubscribe } from "../../../../shared/stream/subscribe";
 import type { FeedLink } from "./feedLink";
+import type { SubscriptionCaps } from "./frames";
 import { releaseWildcard, wildcardHold } from "./holds";
 import type { Subscription, SubscriptionStore } from "./subscriptionStore";
 
@@ -30,15 +30,18 @@ export interface SubscriptionState {
   link: FeedLink;
   /** Subscriptions answered in the frame being handled, whose backlog goes out after the answer. */
   settling: Set<Subscription>;
+  /** Drops what an ended subscription of `conn` has waiting for admission. */
+  forget(conn: Connection, subId: string): void;
 }
 
 /**
  * The subscribe and unsubscribe calls of `conn`, each answering with the result or throwing; a
- * subscribe applies the caps of `key`, the frame's key as resolved now.
+ * subscribe applies `caps`, as the frame has them.
  */
 export function subscriptionCalls(state: SubscriptionState, conn: Connection) {
   return {
-    subscribe: (call: RpcCall, key: CurrentKey): Promise<Answered> => subscribe(state, conn, call, key),
+    subscribe: (call: RpcCall, caps: SubscriptionCaps): Promise<Answered> =>
+      subscribe(state, conn, call, caps),
     unsubscribe: (call: RpcCall): Promise<Answered> => unsubscribe(state, conn, call),
   };
 }
@@ -47,11 +50,11 @@ async function subscribe(
   state: SubscriptionState,
   conn: Connection,
   call: RpcCall,
-  key: CurrentKey,
+  caps: SubscriptionCaps,
 ): Promise<Answered> {
   const { store, link, settling } = state;
   const request = parseSubscribe(call.params);
-  const { maxSubscriptions, maxWildcardSubscriptions } = key.ws;
+  const { maxSubscriptions, maxWildcardSubscriptions } = caps;
   if (store.countOf(conn.connId) >= maxSubscriptions) {
     throw new StreamLimitError(
       `this plan allows ${maxSubscriptions} subscriptions per WebSocket: unsubscribe one first`,
@@ -70,6 +73,7 @@ async function subscribe(
   const wildcard = isWildcard(request);
   const undo = async () => {
     store.remove(id);
+    state.forget(conn, id);
     if (wildcard) await releaseWildcard(state.env, conn, id);
   };
   if (wildcard) {
@@ -109,6 +113,7 @@ async function unsubscribe(state: SubscriptionState, conn: Connection, call: Rpc
     throw new InvalidParamsError(`no subscription ${id.slice(0, 80)} on this connection`);
   }
   state.store.remove(id);
+  state.forget(conn, id);
   // The subscription is gone: a release that fails is not the client's error (the hold expires).
   await Promise.allSettled([
     state.link.detachIfIdle(conn, state.store.size === 0),
