@@ -24,6 +24,8 @@ export default defineConfig(async () => {
                 bindings: {
                   ...TEST_SECRETS,
                   UPSTREAM_TIMEOUT_MS: "3000",
+                  // The tests' nodes are on loopback (production: "public", wrangler.toml).
+                  EGRESS: "loopback",
                   // One fan-out shard per chain, so a test knows which shard holds its socket.
                   STREAM_SHARDS: "1",
                   TEST_MIGRATIONS: migrations,
@@ -31,6 +33,7 @@ export default defineConfig(async () => {
                   TEST_MINING_ANVIL_URL: inject<string>("miningAnvilUrl"),
                   TEST_LIST_URL: inject<string>("listUrl"),
                   TEST_PCHAIN_URL: inject<string>("pchainUrl"),
+                  TEST_REDIRECT_URL: inject<string>("redirectUrl"),
                 },
               },
             })),
@@ -38,7 +41,11 @@ export default defineConfig(async () => {
           test: {
             name: "worker",
             include: ["test/worker/**/*.test.ts"],
-            globalSetup: ["test/support/anvilSetup.ts", "test/support/pchainSetup.ts"],
+            globalSetup: [
+              "test/support/anvilSetup.ts",
+              "test/support/pchainSetup.ts",
+              "test/support/redirectSetup.ts",
+            ],
             setupFiles: ["test/support/applyMigrations.ts"],
             testTimeout: 20_000,
           },

@@ -11,7 +11,9 @@ export const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
  *           triggerPort?: number }} options
  */
 export async function startGateway(options) {
-  const worker = await startWorker({ configPath: resolve(ROOT, "wrangler.toml"), ...options });
+  // Local nodes (anvil, the fault proxy) are on loopback: allowed here, never in production.
+  const bindings = { EGRESS: "loopback", ...options.bindings };
+  const worker = await startWorker({ configPath: resolve(ROOT, "wrangler.toml"), ...options, bindings });
   await applyMigrations(await worker.mf.getD1Database("DB"), resolve(ROOT, "db/migrations"));
   return worker;
 }

@@ -24,6 +24,10 @@ export interface Env {
   STREAM_SHARDS?: string;
   /** HS256 secret for admin JWTs (at least 32 bytes). */
   ADMIN_JWT_SECRET: string;
+  /** The `iss` and `aud` every admin JWT must carry, and the longest `exp - iat` accepted. */
+  ADMIN_ISSUER?: string;
+  ADMIN_AUDIENCE?: string;
+  ADMIN_MAX_TOKEN_SECONDS?: string;
   /** 32 random bytes, base64: seals upstream URLs at rest. */
   UPSTREAM_KEY: string;
   MAX_BODY_BYTES?: string;
@@ -31,6 +35,8 @@ export interface Env {
   METER_LEASE_MS?: string;
   /** With no sanctions snapshot yet: "refuse" transactions (the default) or "allow" them unscreened. */
   SCREENING_WITHOUT_SNAPSHOT?: string;
+  /** Where admin-given URLs may point: "public" (default: https, public names) or "loopback" (local nodes, http). */
+  EGRESS?: string;
 }
 
 const SettingsSchema = z.object({
@@ -43,6 +49,12 @@ const SettingsSchema = z.object({
   /** Milliseconds of a tenant's rate an isolate leases at a time; 0 asks the meter on every request. */
   meterLeaseMs: z.coerce.number().int().min(0).max(1_000).default(100),
   screeningWithoutSnapshot: z.enum(["refuse", "allow"]).default("refuse"),
+  /** Where admin-given URLs may point (shared/http/egress.ts). */
+  egress: z.enum(["public", "loopback"]).default("public"),
+  adminIssuer: z.string().min(1).default("rpc-gateway-admin"),
+  adminAudience: z.string().min(1).default("rpc-gateway"),
+  /** The longest lifetime (`exp - iat`) of an admin token, in seconds. */
+  adminMaxTokenSeconds: z.coerce.number().int().positive().default(3_600),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -57,6 +69,10 @@ export function settingsOf(env: Env): Settings {
     env.UPSTREAM_TIMEOUT_MS,
     env.METER_LEASE_MS,
     env.SCREENING_WITHOUT_SNAPSHOT,
+    env.ADMIN_ISSUER,
+    env.ADMIN_AUDIENCE,
+    env.ADMIN_MAX_TOKEN_SECONDS,
+    env.EGRESS,
   ];
   if (!cached || cached.from.some((v, i) => v !== from[i])) {
     const settings = SettingsSchema.parse({
@@ -64,6 +80,10 @@ export function settingsOf(env: Env): Settings {
       upstreamTimeoutMs: from[1],
       meterLeaseMs: from[2],
       screeningWithoutSnapshot: from[3],
+      adminIssuer: from[4],
+      adminAudience: from[5],
+      adminMaxTokenSeconds: from[6],
+      egress: from[7],
     });
     cached = { from, settings };
   }

@@ -50,6 +50,8 @@ export async function sendCalls({
       method: "POST",
       headers: UPSTREAM_HEADERS,
       body,
+      // A 3xx is a failed call, never followed: an upstream must not lead the gateway elsewhere.
+      redirect: "manual",
       signal: AbortSignal.timeout(timeoutMs),
     });
     const read = await readCapped(response, maxBytes);

@@ -14,6 +14,8 @@ declare global {
       TEST_LIST_URL: string;
       /** The stand-in P-Chain API (scripts/lib/pchainServer.mjs); endpoints at `<url>/<scenario>/ext/bc/P`. */
       TEST_PCHAIN_URL: string;
+      /** Answers /redirect/<status> with that redirect to its /target; GET /count: how often /target was reached. */
+      TEST_REDIRECT_URL: string;
     }
   }
 }

@@ -11,13 +11,17 @@ const MAX_BYTES = 20 * 1024 * 1024;
 export async function readList(url: string): Promise<AddressList> {
   const res = await fetch(url, {
     headers: { accept: "text/plain, application/json" },
+    // A redirect is not followed: the list must be at the URL the admin gave.
+    redirect: "manual",
     signal: AbortSignal.timeout(TIMEOUT_MS),
   }).catch((err: unknown) => {
     throw new Error(`the list could not be fetched: ${err instanceof Error ? err.message : String(err)}`);
   });
   if (!res.ok) {
     await res.body?.cancel();
-    throw new Error(`the list answered HTTP ${res.status}`);
+    const moved =
+      res.status >= 300 && res.status < 400 ? " (a redirect, not followed: give the final URL)" : "";
+    throw new Error(`the list answered HTTP ${res.status}${moved}`);
   }
   if (Number(res.headers.get("content-length") ?? 0) > MAX_BYTES) {
     await res.body?.cancel();

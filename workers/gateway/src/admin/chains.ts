@@ -117,7 +117,7 @@ export const chainRoutes = adminRouter()
     const { url, ...body } = await validBody(c, CreateUpstream);
     const db = dbOf(c.env.DB);
     const slug = c.req.param("chain");
-    requireUpstreamUrl((await requireChain(db, slug)).kind, url);
+    requireUpstreamUrl((await requireChain(db, slug)).kind, url, c.env);
     const now = Date.now();
     const upstream = { id: randomId("ups"), chain: slug, ...body, createdAt: now, updatedAt: now };
     await commitWithAudit(
@@ -133,7 +133,7 @@ export const chainRoutes = adminRouter()
     const db = dbOf(c.env.DB);
     const slug = c.req.param("chain");
     const before = await requireUpstream(db, slug, c.req.param("id"));
-    if (url !== undefined) requireUpstreamUrl((await requireChain(db, slug)).kind, url);
+    if (url !== undefined) requireUpstreamUrl((await requireChain(db, slug)).kind, url, c.env);
     // Enabling an upstream again clears why the gateway disabled it.
     const cleared = changes.enabled === true ? { disabledReason: null } : {};
     const after = { ...before, ...changes, ...cleared, updatedAt: Date.now() };

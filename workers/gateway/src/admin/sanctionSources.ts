@@ -10,6 +10,7 @@ import { randomId } from "../../../../shared/crypto/hash";
 import { InvalidBodyError, NotFoundError } from "../../../../shared/errors/kinds";
 import { adminRouter } from "./router";
 import { CreateSanctionSource, UpdateSanctionSource } from "./schemas";
+import { requireEgressUrl } from "./upstreamUrl";
 import { validBody } from "./validate";
 
 type Source = typeof sanctionSources.$inferSelect;
@@ -30,6 +31,7 @@ export const sanctionSourceRoutes = adminRouter()
   })
   .post("/", async (c) => {
     const body = await validBody(c, CreateSanctionSource);
+    if (body.kind === "list") requireEgressUrl(body.url, c.env);
     const db = dbOf(c.env.DB);
     const source = { id: randomId("src"), ...body, createdAt: Date.now() };
     await commitWithAudit(
@@ -45,6 +47,7 @@ export const sanctionSourceRoutes = adminRouter()
     const before = await requireSource(db, c.req.param("id"));
     if (changes.url && before.kind !== "list")
       throw new InvalidBodyError("url: only a list source has a URL");
+    if (changes.url) requireEgressUrl(changes.url, c.env);
     // A new URL is a new list: the old one's addresses are not kept for it.
     const reset =
       changes.url && changes.url !== before.url ? { addresses: null, readAt: null, dropped: 0 } : {};

@@ -46,6 +46,8 @@ export class UpstreamSocket {
     if (!upstream) return;
     const response = await fetch(upstream.url, {
       headers: { upgrade: "websocket" },
+      // A redirect is a refusal, never followed (shared/http/egress.ts).
+      redirect: "manual",
       signal: AbortSignal.timeout(settingsOf(this.env).upstreamTimeoutMs),
     });
     const ws = response.webSocket;
