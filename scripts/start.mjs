@@ -61,7 +61,7 @@ try {
     keyFile: resolve(ROOT, ".wrangler/demo-key.json"),
   });
   console.log(`anvil (chain id 31337, 1 s blocks) on ${anvil.url}`);
-  console.log(`Admin token (24 h): ${token}`);
+  console.log(`Admin token (1 h, scope admin:write): ${token}`);
   console.log(`RPC URL: ${gateway.url}/v1/${chain}/${key}`);
   console.log(`WebSocket URL: ${gateway.url.replace(/^http/, "ws")}/v1/${chain}/${key}`);
   console.log(`Cron triggers (${crons.join(", ")}) fire on schedule; fire one now with:`);

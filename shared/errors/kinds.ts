@@ -94,6 +94,13 @@ export class UnauthorizedError extends GatewayError {
   readonly httpStatus = 401;
 }
 
+/** Authenticated, but the credential does not allow this (an admin token's scope or subject). */
+export class ForbiddenError extends GatewayError {
+  readonly code = "forbidden";
+  readonly rpcCode = -32016;
+  readonly httpStatus = 403;
+}
+
 /** Too many failed authentications from one client address (the AUTH_LIMITER binding). */
 export class AuthRateLimitedError extends GatewayError {
   readonly code = "auth_rate_limited";

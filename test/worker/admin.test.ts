@@ -219,7 +219,7 @@ describe("audit log", () => {
       expect(row.hash).toBe(await auditHash(prev, entry));
       prev = row.hash;
     }
-    expect(results.at(-1)).toMatchObject({ actor: "test-admin", target: f.keyId });
+    expect(results.at(-1)).toMatchObject({ actor: "admin:test-admin", target: f.keyId });
   });
 
   test("concurrent writes all land, in one unbroken chain", async () => {

@@ -42,7 +42,7 @@ test("after a purge, a kept final block is fetched from an upstream again, then 
     .bind(f.chain)
     .all<{ actor: string; action: string; after: string }>();
   expect(audit.results.find((r) => r.action === "chain.cache.purge")).toMatchObject({
-    actor: "test-admin",
+    actor: "admin:test-admin",
     after: JSON.stringify({ cacheGeneration: 1 }),
   });
 });

@@ -66,15 +66,30 @@ export function call(path: string, init?: RequestInit): Promise<Response> {
   return exports.default.fetch(new Request(`${BASE}${path}`, init));
 }
 
-export function adminToken(
-  options: { secret?: string; expiresIn?: string; sub?: string } = {},
-): Promise<string> {
-  return new SignJWT({})
+/** What adminToken() puts in a token; `null` leaves a claim out. */
+export interface AdminTokenOptions {
+  secret?: string;
+  /** Relative to now, as jose reads it ("10m", "-5m", "2h"). */
+  expiresIn?: string;
+  sub?: string;
+  scope?: string | null;
+  issuer?: string | null;
+  audience?: string | null;
+}
+
+/** An HS256 admin token the gateway accepts (the configured iss and aud, scope admin:write), unless told otherwise. */
+export function adminToken(options: AdminTokenOptions = {}): Promise<string> {
+  const scope = options.scope === undefined ? "admin:write" : options.scope;
+  const jwt = new SignJWT(scope === null ? {} : { scope })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(options.sub ?? "test-admin")
     .setIssuedAt()
-    .setExpirationTime(options.expiresIn ?? "10m")
-    .sign(new TextEncoder().encode(options.secret ?? env.ADMIN_JWT_SECRET));
+    .setExpirationTime(options.expiresIn ?? "10m");
+  const issuer = options.issuer === undefined ? (env.ADMIN_ISSUER ?? "rpc-gateway-admin") : options.issuer;
+  const audience = options.audience === undefined ? (env.ADMIN_AUDIENCE ?? "rpc-gateway") : options.audience;
+  if (issuer !== null) jwt.setIssuer(issuer);
+  if (audience !== null) jwt.setAudience(audience);
+  return jwt.sign(new TextEncoder().encode(options.secret ?? env.ADMIN_JWT_SECRET));
 }
 
 export async function admin<T = Record<string, unknown>>(
