@@ -82,15 +82,19 @@ export class ErrorWindow {
   #totals(now: number): Totals {
     const newest = Math.floor(now / BUCKET_MS);
     const totals: Totals = { calls: 0, failed: 0, gateway: 0, top: { id: undefined, failed: 0 } };
-    const byTenant = new Map<string, number>();
+    // Ranking reads this for every upstream of every request; most windows hold no tenant's failure.
+    let byTenant: Map<string, number> | undefined;
     for (const bucket of this.#buckets) {
       if (bucket.at <= newest - this.#buckets.length || bucket.at > newest) continue;
       totals.calls += bucket.ok + bucket.failed;
       totals.failed += bucket.failed;
       totals.gateway += bucket.gateway;
-      for (const { id, failed } of bucket.tenants) byTenant.set(id, (byTenant.get(id) ?? 0) + failed);
+      for (const { id, failed } of bucket.tenants) {
+        byTenant ??= new Map();
+        byTenant.set(id, (byTenant.get(id) ?? 0) + failed);
+      }
     }
-    for (const [id, failed] of byTenant) if (failed > totals.top.failed) totals.top = { id, failed };
+    for (const [id, failed] of byTenant ?? []) if (failed > totals.top.failed) totals.top = { id, failed };
     return totals;
   }
 }
