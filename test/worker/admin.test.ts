@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
 import { auditHash, GENESIS_HASH } from "../../shared/audit/log";
-import { admin, adminToken, call, fixture, rpc } from "./fixtures";
+import { admin, adminRaw, adminToken, call, fixture, rpc } from "./fixtures";
 
 const SECRET_URL = `${env.TEST_ANVIL_URL}/v2/SuperSecretProviderKey123?apikey=AnotherSecret456`;
 const chainIdBody = '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}';
@@ -11,17 +11,9 @@ const chainIdBody = '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}';
 const balanceBody =
   '{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x000000000000000000000000000000000000dEaD","latest"]}';
 
-async function raw(method: string, path: string, body?: unknown) {
-  return call(`/admin/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await adminToken()}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
 describe("validation", () => {
   test("a bad body gets 400 naming each bad field", async () => {
-    const res = await raw("POST", "/chains", { slug: "Bad Slug!", chainId: -1 });
+    const res = await adminRaw("POST", "/chains", { slug: "Bad Slug!", chainId: -1 });
     expect(res.status).toBe(400);
     const body = (await res.json()) as {
       error: { code: number; data: { code: string; fields: Record<string, string> } };
@@ -40,29 +32,32 @@ describe("validation", () => {
   });
 
   test("an unknown field is refused rather than ignored", async () => {
-    const res = await raw("POST", "/plans", { name: "p", maxBatch: 10, rateLimit: 5 });
+    const res = await adminRaw("POST", "/plans", { name: "p", maxBatch: 10, rateLimit: 5 });
     expect(res.status).toBe(400);
   });
 
   test("a tenant on a plan that does not exist gets 400 on planId", async () => {
-    const res = await raw("POST", "/tenants", { name: "t", planId: "pln_nope" });
+    const res = await adminRaw("POST", "/tenants", { name: "t", planId: "pln_nope" });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { data: { fields: { planId: "no such plan" } } } });
   });
 
   test("a chain slug that exists gets 409", async () => {
     const f = await fixture();
-    const res = await raw("POST", "/chains", { slug: f.chain, chainId: 1, name: "again" });
+    const res = await adminRaw("POST", "/chains", { slug: f.chain, chainId: 1, name: "again" });
     expect(res.status).toBe(409);
   });
 
   test("an upstream on a chain that does not exist gets 404", async () => {
-    const res = await raw("POST", "/chains/nochain/upstreams", { name: "x", url: "https://example.com" });
+    const res = await adminRaw("POST", "/chains/nochain/upstreams", {
+      name: "x",
+      url: "https://example.com",
+    });
     expect(res.status).toBe(404);
   });
 
   test("a plan may only opt into debug, trace and txpool", async () => {
-    const res = await raw("POST", "/plans", { name: "p2", namespaces: ["admin"] });
+    const res = await adminRaw("POST", "/plans", { name: "p2", namespaces: ["admin"] });
     expect(res.status).toBe(400);
   });
 });
@@ -73,7 +68,7 @@ describe("chain kinds", () => {
 
   test("usage, prices and validators are not chain slugs: their /v1 paths are endpoints", async () => {
     for (const reserved of ["usage", "prices", "validators"]) {
-      const res = await raw("POST", "/chains", { slug: reserved, chainId: 1, name: "x" });
+      const res = await adminRaw("POST", "/chains", { slug: reserved, chainId: 1, name: "x" });
       expect(res.status).toBe(400);
       const body = (await res.json()) as { error: { data: { fields: Record<string, string> } } };
       expect(body.error.data.fields.slug).toBe(
@@ -89,7 +84,7 @@ describe("chain kinds", () => {
       name: "EVM",
     });
     expect(evm).toMatchObject({ kind: "evm", chainId: 43114 });
-    const missing = await raw("POST", "/chains", { slug: slug(), name: "no id" });
+    const missing = await adminRaw("POST", "/chains", { slug: slug(), name: "no id" });
     expect(missing.status).toBe(400);
     expect(await missing.json()).toMatchObject({
       error: {
@@ -104,7 +99,7 @@ describe("chain kinds", () => {
     const { chains } = await admin<{ chains: { slug: string; kind: string }[] }>("GET", "/chains");
     expect(chains.find((c) => c.slug === p)?.kind).toBe("avalanche-p");
     // The kind is fixed: changing it could leave upstreams of the wrong sort behind.
-    expect((await raw("PATCH", `/chains/${p}`, { kind: "evm" })).status).toBe(400);
+    expect((await adminRaw("PATCH", `/chains/${p}`, { kind: "evm" })).status).toBe(400);
   });
 
   test("a P-Chain's upstreams must be P-Chain API URLs (path ending in /ext/bc/P), on create and update", async () => {
@@ -117,7 +112,7 @@ describe("chain kinds", () => {
       `${env.TEST_PCHAIN_URL}/x/ext/bc/C/rpc`,
       "wss://node.example/ext/bc/P",
     ]) {
-      const res = await raw("POST", `/chains/${p}/upstreams`, { name: "wrong", url });
+      const res = await adminRaw("POST", `/chains/${p}/upstreams`, { name: "wrong", url });
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({
         error: { data: { code: "invalid_body", fields: { url: message } } },
@@ -127,7 +122,7 @@ describe("chain kinds", () => {
       name: "node",
       url: pchainUrl,
     });
-    const moved = await raw("PATCH", `/chains/${p}/upstreams/${good.id}`, { url: env.TEST_ANVIL_URL });
+    const moved = await adminRaw("PATCH", `/chains/${p}/upstreams/${good.id}`, { url: env.TEST_ANVIL_URL });
     expect(moved.status).toBe(400);
     expect(await moved.json()).toMatchObject({ error: { data: { fields: { url: message } } } });
     const renamed = await admin("PATCH", `/chains/${p}/upstreams/${good.id}`, {
@@ -136,22 +131,28 @@ describe("chain kinds", () => {
     expect(renamed).toMatchObject({ id: good.id, enabled: true });
     // An EVM chain takes any http(s) or ws(s) URL, as before.
     const f = await fixture();
-    expect((await raw("POST", `/chains/${f.chain}/upstreams`, { name: "p", url: pchainUrl })).status).toBe(
-      201,
-    );
+    expect(
+      (await adminRaw("POST", `/chains/${f.chain}/upstreams`, { name: "p", url: pchainUrl })).status,
+    ).toBe(201);
   });
 });
 
 describe("secrets stay in", () => {
   test("an upstream URL is never returned, not by create, list, get, update, nor in the audit log", async () => {
     const f = await fixture();
-    const created = await raw("POST", `/chains/${f.chain}/upstreams`, { name: "secret", url: SECRET_URL });
+    const created = await adminRaw("POST", `/chains/${f.chain}/upstreams`, {
+      name: "secret",
+      url: SECRET_URL,
+    });
     const { id } = (await created.clone().json()) as { id: string };
     const responses = [
       created,
-      await raw("GET", `/chains/${f.chain}/upstreams`),
-      await raw("GET", `/chains/${f.chain}/upstreams/${id}`),
-      await raw("PATCH", `/chains/${f.chain}/upstreams/${id}`, { url: `${SECRET_URL}&v=2`, enabled: false }),
+      await adminRaw("GET", `/chains/${f.chain}/upstreams`),
+      await adminRaw("GET", `/chains/${f.chain}/upstreams/${id}`),
+      await adminRaw("PATCH", `/chains/${f.chain}/upstreams/${id}`, {
+        url: `${SECRET_URL}&v=2`,
+        enabled: false,
+      }),
     ];
     for (const res of responses) {
       expect(res.ok).toBe(true);
@@ -173,7 +174,7 @@ describe("secrets stay in", () => {
 
   test("a key's plaintext is returned once, at creation, and never listed", async () => {
     const f = await fixture();
-    const list = await raw("GET", `/tenants/${f.tenantId}/keys`);
+    const list = await adminRaw("GET", `/tenants/${f.tenantId}/keys`);
     const text = await list.text();
     expect(text).toContain(f.keyId);
     expect(text).not.toContain(f.key);
@@ -224,7 +225,7 @@ describe("audit log", () => {
 
   test("concurrent writes all land, in one unbroken chain", async () => {
     const names = Array.from({ length: 6 }, () => `plan-${crypto.randomUUID().slice(0, 8)}`);
-    const results = await Promise.all(names.map((name) => raw("POST", "/plans", { name })));
+    const results = await Promise.all(names.map((name) => adminRaw("POST", "/plans", { name })));
     expect(results.map((r) => r.status)).toEqual(names.map(() => 201));
     const rows = (
       await env.DB.prepare("SELECT prev_hash, hash, target FROM audit_log ORDER BY id").all<{
@@ -263,7 +264,7 @@ describe("changes take effect without a restart", () => {
 
   test("a chain's time budget and lag limit can be changed, and are audited", async () => {
     const f = await fixture();
-    const updated = await raw("PATCH", `/chains/${f.chain}`, { budgetMs: 2_500, maxLagBlocks: 12 });
+    const updated = await adminRaw("PATCH", `/chains/${f.chain}`, { budgetMs: 2_500, maxLagBlocks: 12 });
     expect(updated.status).toBe(200);
     expect(await updated.json()).toMatchObject({ slug: f.chain, budgetMs: 2_500, maxLagBlocks: 12 });
     const health = await call(`/v1/${f.chain}/${f.key}/health`);
@@ -278,9 +279,9 @@ describe("changes take effect without a restart", () => {
     expect(row?.action).toBe("chain.update");
     expect(JSON.parse(row?.before ?? "{}")).toMatchObject({ budgetMs: 10_000, maxLagBlocks: 5 });
     expect(JSON.parse(row?.after ?? "{}")).toMatchObject({ budgetMs: 2_500, maxLagBlocks: 12 });
-    const bad = await raw("PATCH", `/chains/${f.chain}`, { budgetMs: 5, chainId: 1 });
+    const bad = await adminRaw("PATCH", `/chains/${f.chain}`, { budgetMs: 5, chainId: 1 });
     expect(bad.status).toBe(400);
-    expect((await raw("PATCH", "/chains/no-such-chain", { name: "x" })).status).toBe(404);
+    expect((await adminRaw("PATCH", "/chains/no-such-chain", { name: "x" })).status).toBe(404);
   });
 });
 

@@ -2,19 +2,11 @@
 // else private) and redirects never followed. No connection is opened to a refused address.
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
-import { admin, adminToken, call, fixture, rpc } from "./fixtures";
+import { admin, adminRaw, fixture, rpc } from "./fixtures";
 
 /** A read at `latest`, which the cache never answers: it reaches an upstream. */
 const balanceBody =
   '{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x000000000000000000000000000000000000dEaD","latest"]}';
-
-async function raw(method: string, path: string, body?: unknown) {
-  return call(`/admin/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await adminToken()}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
 
 async function refusedUrl(res: Response, mention: string) {
   expect(res.status).toBe(400);
@@ -36,8 +28,14 @@ describe("admin URLs", () => {
   test("an upstream URL into a private network is refused on create and update; nothing changes", async () => {
     const f = await fixture();
     for (const [url, mention] of REFUSED) {
-      await refusedUrl(await raw("POST", `/chains/${f.chain}/upstreams`, { name: "evil", url }), mention);
-      await refusedUrl(await raw("PATCH", `/chains/${f.chain}/upstreams/${f.upstreamId}`, { url }), mention);
+      await refusedUrl(
+        await adminRaw("POST", `/chains/${f.chain}/upstreams`, { name: "evil", url }),
+        mention,
+      );
+      await refusedUrl(
+        await adminRaw("PATCH", `/chains/${f.chain}/upstreams/${f.upstreamId}`, { url }),
+        mention,
+      );
     }
     const { upstreams } = await admin<{ upstreams: { id: string }[] }>("GET", `/chains/${f.chain}/upstreams`);
     expect(upstreams.map((u) => u.id)).toEqual([f.upstreamId]);
@@ -50,7 +48,7 @@ describe("admin URLs", () => {
   test("a sanctions list URL into a private network is refused on create and update; a loopback one is taken", async () => {
     const name = `egress-${crypto.randomUUID().slice(0, 8)}`;
     for (const [url, mention] of REFUSED) {
-      await refusedUrl(await raw("POST", "/sanction-sources", { kind: "list", name, url }), mention);
+      await refusedUrl(await adminRaw("POST", "/sanction-sources", { kind: "list", name, url }), mention);
     }
     const seen = async () =>
       (
@@ -67,7 +65,7 @@ describe("admin URLs", () => {
       url: good,
     });
     for (const [url, mention] of REFUSED) {
-      await refusedUrl(await raw("PATCH", `/sanction-sources/${created.id}`, { url }), mention);
+      await refusedUrl(await adminRaw("PATCH", `/sanction-sources/${created.id}`, { url }), mention);
     }
     expect((await seen()).map((s) => s.url)).toEqual([good]);
     await admin("DELETE", `/sanction-sources/${created.id}`);

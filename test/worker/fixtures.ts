@@ -92,16 +92,21 @@ export function adminToken(options: AdminTokenOptions = {}): Promise<string> {
   return jwt.sign(new TextEncoder().encode(options.secret ?? env.ADMIN_JWT_SECRET));
 }
 
+/** An admin API request with a full-scope token, answered as it came (any status). */
+export async function adminRaw(method: string, path: string, body?: unknown): Promise<Response> {
+  return call(`/admin/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await adminToken()}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
 export async function admin<T = Record<string, unknown>>(
   method: string,
   path: string,
   body?: unknown,
 ): Promise<T> {
-  const res = await call(`/admin/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await adminToken()}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const res = await adminRaw(method, path, body);
   const json = res.status === 204 ? null : await res.json();
   if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(json)}`);
   return json as T;

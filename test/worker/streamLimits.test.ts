@@ -14,6 +14,33 @@ async function mine(blocks: number): Promise<number> {
   return Number(await anvil("eth_blockNumber"));
 }
 
+type Socket = Awaited<ReturnType<typeof openSocket>>;
+
+/**
+ * With one wildcard subscription held on each socket and the tenant's caps lowered to 1 wildcard and
+ * 2 per socket: the tenant's next wildcard is refused, one more newHeads fits, the one after is
+ * refused; the other tenant, on its unchanged plan, is served. Closes both sockets.
+ */
+async function expectLoweredCaps(socket: Socket, theirs: Socket): Promise<void> {
+  expect((await socket.call("eth_subscribe", ["newPendingTransactions"])).error).toEqual({
+    code: -32005,
+    message:
+      "this plan allows 1 wildcard subscriptions per tenant (logs without an address, newPendingTransactions): add an address filter or unsubscribe one",
+    data: { code: "stream_limit_exceeded", maxWildcardSubscriptions: 1 },
+  });
+  expect((await socket.call("eth_subscribe", ["newHeads"])).error).toBeUndefined();
+  expect((await socket.call("eth_subscribe", ["newHeads"])).error).toEqual({
+    code: -32005,
+    message: "this plan allows 2 subscriptions per WebSocket: unsubscribe one first",
+    data: { code: "stream_limit_exceeded" },
+  });
+  // The other tenant's plan is unchanged.
+  expect((await theirs.call("eth_subscribe", ["newPendingTransactions"])).error).toBeUndefined();
+  expect((await theirs.call("eth_subscribe", ["newHeads"])).error).toBeUndefined();
+  socket.ws.close();
+  theirs.ws.close();
+}
+
 test("a plan's quota lowered below what is spent closes its tenant's sockets with 4030 after the key check; the other tenant is served", async () => {
   const [tenant, other] = await Promise.all([fixture({ capabilities: ["ws"] }), fixture()]);
   const socket = await openSocket(tenant.chain, tenant.key);
@@ -46,23 +73,7 @@ test("a wildcard cap or a subscriptions cap lowered applies to the next eth_subs
   for (const s of [socket, theirs]) expect((await s.call("eth_subscribe", ["logs"])).error).toBeUndefined();
 
   await admin("PATCH", `/plans/${tenant.planId}`, { wsMaxWildcardSubscriptions: 1, wsMaxSubscriptions: 2 });
-  expect((await socket.call("eth_subscribe", ["newPendingTransactions"])).error).toEqual({
-    code: -32005,
-    message:
-      "this plan allows 1 wildcard subscriptions per tenant (logs without an address, newPendingTransactions): add an address filter or unsubscribe one",
-    data: { code: "stream_limit_exceeded", maxWildcardSubscriptions: 1 },
-  });
-  expect((await socket.call("eth_subscribe", ["newHeads"])).error).toBeUndefined();
-  expect((await socket.call("eth_subscribe", ["newHeads"])).error).toEqual({
-    code: -32005,
-    message: "this plan allows 2 subscriptions per WebSocket: unsubscribe one first",
-    data: { code: "stream_limit_exceeded" },
-  });
-  // The other tenant's plan is unchanged.
-  expect((await theirs.call("eth_subscribe", ["newPendingTransactions"])).error).toBeUndefined();
-  expect((await theirs.call("eth_subscribe", ["newHeads"])).error).toBeUndefined();
-  socket.ws.close();
-  theirs.ws.close();
+  await expectLoweredCaps(socket, theirs);
 });
 
 test("a cap lowered applies to the next eth_subscribe once the key check has read it, while the frame's key is still cached with the old one", async () => {
@@ -80,21 +91,5 @@ test("a cap lowered applies to the next eth_subscribe once the key check has rea
     .bind(tenant.planId)
     .run();
   expect(await runDurableObjectAlarm(env.SHARD.getByName(`${tenant.chain}/0`))).toBe(true);
-  expect((await socket.call("eth_subscribe", ["newPendingTransactions"])).error).toEqual({
-    code: -32005,
-    message:
-      "this plan allows 1 wildcard subscriptions per tenant (logs without an address, newPendingTransactions): add an address filter or unsubscribe one",
-    data: { code: "stream_limit_exceeded", maxWildcardSubscriptions: 1 },
-  });
-  expect((await socket.call("eth_subscribe", ["newHeads"])).error).toBeUndefined();
-  expect((await socket.call("eth_subscribe", ["newHeads"])).error).toEqual({
-    code: -32005,
-    message: "this plan allows 2 subscriptions per WebSocket: unsubscribe one first",
-    data: { code: "stream_limit_exceeded" },
-  });
-  // The other tenant's plan is unchanged.
-  expect((await theirs.call("eth_subscribe", ["newPendingTransactions"])).error).toBeUndefined();
-  expect((await theirs.call("eth_subscribe", ["newHeads"])).error).toBeUndefined();
-  socket.ws.close();
-  theirs.ws.close();
+  await expectLoweredCaps(socket, theirs);
 });
