@@ -28,6 +28,11 @@ export interface Env {
   ADMIN_ISSUER?: string;
   ADMIN_AUDIENCE?: string;
   ADMIN_MAX_TOKEN_SECONDS?: string;
+  /**
+   * Operators' public keys for admin JWTs, a JWKS (`{"keys":[...]}`): EdDSA (Ed25519) or ES256 JWKs,
+   * each with its `kid` and `alg`. A token names its key by `kid`.
+   */
+  ADMIN_KEYS?: string;
   /** 32 random bytes, base64: seals upstream URLs at rest. */
   UPSTREAM_KEY: string;
   MAX_BODY_BYTES?: string;

@@ -1,7 +1,7 @@
 /**
  * @module
- * What a verified admin token may do, without I/O: its lifetime, its subject and its scope. The
- * signature, algorithm, issuer, audience and expiry are checked by jose before any of this runs.
+ * What an admin token may do, without I/O: which key verifies it, its lifetime, its subject and its
+ * scope. The signature, algorithm, issuer, audience and expiry are checked by jose in between.
  */
 import type { JWTPayload } from "jose";
 import { ForbiddenError, UnauthorizedError } from "../../../../../shared/errors/kinds";
@@ -63,27 +63,70 @@ export function checkScope(payload: JWTPayload, method: string): void {
   );
 }
 
-const REFUSALS: Record<string, string> = {
-  ERR_JWT_EXPIRED: "it has expired",
-  ERR_JOSE_ALG_NOT_ALLOWED: "its algorithm is not HS256",
-  ERR_JWS_SIGNATURE_VERIFICATION_FAILED: "its signature does not match the admin secret",
-};
+/** How a token is to be verified: the key, the one algorithm it is pinned to, and who holds it (for messages). */
+export interface Verifier<K> {
+  key: K;
+  alg: string;
+  signer: string;
+}
 
-/** What was wrong with a token jose refused. */
-function reasonOf(err: unknown): string {
+/** Header members that carry or point to a key of the token's own choosing; a token with any of them is refused. */
+const EMBEDDED_KEY_MEMBERS = ["jwk", "jku", "x5u", "x5c"];
+
+/**
+ * The verifier for a token with this protected header: the registered key its `kid` names (and that
+ * key's algorithm only), or, without a `kid`, the HS256 secret if one is configured. A token that
+ * embeds its own key, names an unregistered `kid`, or has no `kid` where no secret is set gets 401.
+ */
+export function pickVerifier<K>(
+  header: Record<string, unknown>,
+  keys: ReadonlyMap<string, Verifier<K>>,
+  secret: Verifier<K> | undefined,
+): Verifier<K> {
+  const embedded = EMBEDDED_KEY_MEMBERS.find((member) => member in header);
+  if (embedded) {
+    throw new UnauthorizedError(
+      `invalid admin token: its header carries "${embedded}"; admin tokens are verified only with keys registered in ADMIN_KEYS`,
+    );
+  }
+  if (header.kid !== undefined) {
+    const key = typeof header.kid === "string" ? keys.get(header.kid) : undefined;
+    if (!key) {
+      throw new UnauthorizedError(
+        "invalid admin token: its kid is not a registered admin key (ADMIN_KEYS); the key may have been removed",
+      );
+    }
+    return key;
+  }
+  if (!secret) {
+    throw new UnauthorizedError(
+      "invalid admin token: it has no kid; admin tokens must name a registered key (ADMIN_KEYS) by kid",
+    );
+  }
+  return secret;
+}
+
+/** What was wrong with a token jose refused, given the verifier it was checked against. */
+function reasonOf(err: unknown, verifier?: Verifier<unknown>): string {
   const { code, claim, reason } = (err ?? {}) as { code?: string; claim?: string; reason?: string };
-  if (code === "ERR_JWT_EXPIRED" && claim === "iat") return "it was issued too long ago";
+  if (code === "ERR_JWT_EXPIRED") return claim === "iat" ? "it was issued too long ago" : "it has expired";
   if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED") {
     return reason === "missing"
       ? `it has no ${claim} claim`
       : `its ${claim} claim is not one this gateway accepts`;
   }
-  return (code && REFUSALS[code]) || "it is not a well-formed JWT";
+  if (verifier && code === "ERR_JOSE_ALG_NOT_ALLOWED") {
+    return `its algorithm is not ${verifier.alg}, the one ${verifier.signer} is pinned to`;
+  }
+  if (verifier && code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED") {
+    return `its signature does not match ${verifier.signer}`;
+  }
+  return "it is not a well-formed JWT";
 }
 
 /** Why jose refused a token, in words a client can act on (401). */
-export function refusalOf(err: unknown): UnauthorizedError {
+export function refusalOf(err: unknown, verifier?: Verifier<unknown>): UnauthorizedError {
   return new UnauthorizedError(
-    `invalid admin token: ${reasonOf(err)}; it must be an HS256 JWT signed with the admin secret, with the configured iss and aud, a scope, and exp within the maximum lifetime of iat`,
+    `invalid admin token: ${reasonOf(err, verifier)}; it must be a JWT signed by a registered admin key named by its kid (EdDSA or ES256) or, without a kid, HS256 with the admin secret, with the configured iss and aud, a scope, and exp within the maximum lifetime of iat`,
   );
 }
