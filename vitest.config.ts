@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 export const TEST_SECRETS = {
   ADMIN_JWT_SECRET: "test-admin-secret-0123456789abcdef0123456789abcdef",
   UPSTREAM_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+  AUDIT_KEY: "a1:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=",
 };
 
 export default defineConfig(async () => {

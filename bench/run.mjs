@@ -297,7 +297,11 @@ async function main() {
   const anvil = await startAnvil({ chainId: 31337, blockTime: 1 });
   stops.push(anvil.stop);
   const secret = randomBytes(32).toString("hex");
-  const bindings = { ADMIN_JWT_SECRET: secret, UPSTREAM_KEY: randomBytes(32).toString("base64") };
+  const bindings = {
+    ADMIN_JWT_SECRET: secret,
+    UPSTREAM_KEY: randomBytes(32).toString("base64"),
+    AUDIT_KEY: randomBytes(32).toString("base64"),
+  };
   const gatewayOn = (name, extra = {}) =>
     freePort().then((port) =>
       startGateway({

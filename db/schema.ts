@@ -145,19 +145,30 @@ export const upstreams = sqliteTable(
   (t) => [index("upstreams_chain_idx").on(t.chain)],
 );
 
-/** Append-only; each row's hash covers the previous row's hash, so edits and deletions show. */
-export const auditLog = sqliteTable("audit_log", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  at: integer("at", { mode: "number" }).notNull(),
-  actor: text("actor").notNull(),
-  action: text("action").notNull(),
-  target: text("target").notNull(),
-  before: text("before", { mode: "json" }),
-  after: text("after", { mode: "json" }),
-  /** Unique, so two writers racing on the same tail cannot both append. */
-  prevHash: text("prev_hash").notNull().unique(),
-  hash: text("hash").notNull(),
-});
+/**
+ * Append-only, in chains (`admin`, `screening`), each numbered from 1 by its anchor Durable Object,
+ * the chain's only writer (shared/audit). Each row's `hash` is its link: an HMAC with the AUDIT_KEY
+ * key `key_id` over the row and `prev_hash`, the link before it. Rows from before keyed links have
+ * no `key_id` and a plain SHA-256 link.
+ */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    chain: text("chain").notNull().default("admin"),
+    seq: integer("seq").notNull().default(0),
+    at: integer("at", { mode: "number" }).notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    target: text("target").notNull(),
+    before: text("before", { mode: "json" }),
+    after: text("after", { mode: "json" }),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+    keyId: text("key_id"),
+  },
+  (t) => [index("audit_log_chain_seq").on(t.chain, t.seq)],
+);
 
 /**
  * Usage per UTC day, tenant, key, chain and method family, as totals. The tenant's Durable Object

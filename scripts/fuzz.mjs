@@ -50,7 +50,11 @@ async function startSystem() {
     port: await freePort(),
     triggerPort: await freePort(),
     persistRoot: false,
-    bindings: { ADMIN_JWT_SECRET: secret, UPSTREAM_KEY: randomBytes(32).toString("base64") },
+    bindings: {
+      ADMIN_JWT_SECRET: secret,
+      UPSTREAM_KEY: randomBytes(32).toString("base64"),
+      AUDIT_KEY: randomBytes(32).toString("base64"),
+    },
     // Its own bundle, so a fuzz run and other runs in the tree do not overwrite each other's.
     outDir: resolve(ROOT, ".wrangler/fuzz/build"),
   });

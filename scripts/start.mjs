@@ -1,7 +1,7 @@
 // npm start: a local anvil as the upstream of chain `local`, the gateway in workerd with local
 // D1/KV (persisted under .wrangler/state), a seeded demo tenant, and the URLs to use.
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { unstable_readConfig } from "wrangler";
 import { startAnvil } from "./lib/anvil.mjs";
@@ -11,12 +11,21 @@ import { seedDemo } from "./lib/seed.mjs";
 import { adminToken } from "./lib/token.mjs";
 
 const devVars = resolve(ROOT, ".dev.vars");
+/** Local secrets, made once and kept in .dev.vars; a secret added since an earlier run is appended. */
+const LOCAL_SECRETS = {
+  ADMIN_JWT_SECRET: () => randomBytes(32).toString("hex"),
+  UPSTREAM_KEY: () => randomBytes(32).toString("base64"),
+  AUDIT_KEY: () => `a1:${randomBytes(32).toString("base64")}`,
+};
 if (!existsSync(devVars)) {
   writeFileSync(
     devVars,
-    `# Local secrets, made by npm start. Never used in production: set them with wrangler secret put.\n` +
-      `ADMIN_JWT_SECRET=${randomBytes(32).toString("hex")}\nUPSTREAM_KEY=${randomBytes(32).toString("base64")}\n`,
+    "# Local secrets, made by npm start. Never used in production: set them with wrangler secret put.\n",
   );
+}
+for (const [name, make] of Object.entries(LOCAL_SECRETS)) {
+  if (!new RegExp(`^${name}=`, "m").test(readFileSync(devVars, "utf8")))
+    appendFileSync(devVars, `${name}=${make()}\n`);
 }
 const secret = /^ADMIN_JWT_SECRET=(.*)$/m.exec(readFileSync(devVars, "utf8"))?.[1]?.trim();
 if (!secret) throw new Error(".dev.vars has no ADMIN_JWT_SECRET");

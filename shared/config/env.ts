@@ -4,6 +4,7 @@
  * Durable Objects appear as the interfaces they answer, never as their classes.
  */
 import { z } from "zod";
+import type { AuditAnchorApi } from "../audit/anchorProtocol";
 import type { TenantMeterApi } from "../metering/meterProtocol";
 import type { ChainFeedApi, FanoutShardApi } from "../stream/protocol";
 
@@ -33,8 +34,12 @@ export interface Env {
    * each with its `kid` and `alg`. A token names its key by `kid`.
    */
   ADMIN_KEYS?: string;
-  /** 32 random bytes, base64: seals upstream URLs at rest. */
+  /** Seals upstream URLs at rest: a key ring, newest first (`k2:<base64>,k1:<base64>`; shared/crypto/keyRing.ts). */
   UPSTREAM_KEY: string;
+  /** Links the audit log's rows (HMAC-SHA-256): a key ring like UPSTREAM_KEY. */
+  AUDIT_KEY: string;
+  /** The audit log's anchors, one per chain, outside D1 (shared/audit). */
+  AUDIT: DurableObjectNamespace<AuditAnchorApi>;
   MAX_BODY_BYTES?: string;
   UPSTREAM_TIMEOUT_MS?: string;
   METER_LEASE_MS?: string;

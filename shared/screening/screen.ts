@@ -9,8 +9,7 @@
  * default), refused; a plan that flags sends it on.
  */
 
-import { dbOf } from "../../db/client";
-import { commitWithAudit } from "../audit/log";
+import { recordScreening } from "../audit/log";
 import { type Env, settingsOf } from "../config/env";
 import type { GatewayError } from "../errors/base";
 import { InvalidParamsError, SanctionedTransactionError, ScreeningUnavailableError } from "../errors/kinds";
@@ -70,24 +69,20 @@ async function screenOne(
   // Anything but an explicit "flag" blocks.
   const block = key.screening !== "flag";
   const reason = `the transaction's ${hit.role} ${hit.address} is on the sanctions list`;
-  const recorded = await commitWithAudit(
-    dbOf(env.DB),
-    {
-      actor: `key:${key.keyId}`,
-      action: block ? "transaction.refused" : "transaction.flagged",
-      target: tx.hash,
-      after: {
-        tenantId: key.tenantId,
-        keyId: key.keyId,
-        chain,
-        txHash: tx.hash,
-        address: hit.address,
-        role: hit.role,
-        snapshotVersion: sanctions.version,
-      },
+  const recorded = await recordScreening(env, {
+    actor: `key:${key.keyId}`,
+    action: block ? "transaction.refused" : "transaction.flagged",
+    target: tx.hash,
+    after: {
+      tenantId: key.tenantId,
+      keyId: key.keyId,
+      chain,
+      txHash: tx.hash,
+      address: hit.address,
+      role: hit.role,
+      snapshotVersion: sanctions.version,
     },
-    [],
-  ).then(
+  }).then(
     () => true,
     (err) => {
       console.error(
@@ -96,11 +91,12 @@ async function screenOne(
       return false;
     },
   );
-  // A flagged transaction is sent only once its record is written; a refusal stands either way.
-  if (!block && !recorded) {
-    return new ScreeningUnavailableError("the flagged transaction could not be recorded; retry", {
-      data: { reason: "audit log unavailable" },
-    });
+  // A decision is acted on only once its record is written: no refusal or flag goes unrecorded.
+  if (!recorded) {
+    return new ScreeningUnavailableError(
+      `the screening decision on this transaction could not be recorded; nothing was sent, retry`,
+      { data: { reason: "audit log unavailable" } },
+    );
   }
   if (!block) return undefined;
   return new SanctionedTransactionError(`transaction refused: ${reason}`, {

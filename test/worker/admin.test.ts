@@ -2,7 +2,8 @@
 // take effect without a restart.
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
-import { auditHash, GENESIS_HASH } from "../../shared/audit/log";
+import { GENESIS_LINK, keyedLink } from "../../shared/audit/link";
+import { keyRingOf } from "../../shared/crypto/keyRing";
 import { admin, adminRaw, adminToken, call, fixture, rpc } from "./fixtures";
 
 const SECRET_URL = `${env.TEST_ANVIL_URL}/v2/SuperSecretProviderKey123?apikey=AnotherSecret456`;
@@ -183,13 +184,17 @@ describe("secrets stay in", () => {
 });
 
 describe("audit log", () => {
-  test("every write appends a row, each hashing the one before", async () => {
+  test("every write appends a row to the admin chain, each linked by HMAC to the one before", async () => {
     const before =
       (await env.DB.prepare("SELECT count(*) AS n FROM audit_log").first<{ n: number }>())?.n ?? 0;
     const f = await fixture(); // plan, tenant, key, chain, upstream: 5 writes
     await admin("PATCH", `/chains/${f.chain}/upstreams/${f.upstreamId}`, { name: "renamed" });
     await admin("DELETE", `/keys/${f.keyId}`);
-    const { results } = await env.DB.prepare("SELECT * FROM audit_log ORDER BY id").all<{
+    const { results } = await env.DB.prepare(
+      "SELECT * FROM audit_log WHERE chain = 'admin' ORDER BY seq",
+    ).all<{
+      chain: string;
+      seq: number;
       at: number;
       actor: string;
       action: string;
@@ -198,6 +203,7 @@ describe("audit log", () => {
       after: string | null;
       prev_hash: string;
       hash: string;
+      key_id: string;
     }>();
     expect(results.length - before).toBe(7);
     expect(results.slice(-7).map((r) => r.action)).toEqual([
@@ -209,15 +215,17 @@ describe("audit log", () => {
       "upstream.update",
       "key.revoke",
     ]);
-    let prev = GENESIS_HASH;
-    for (const row of results) {
-      expect(row.prev_hash).toBe(prev);
-      const entry = {
+    const key = keyRingOf("AUDIT_KEY", env.AUDIT_KEY).current;
+    let prev = GENESIS_LINK;
+    for (const [i, row] of results.entries()) {
+      expect(row).toMatchObject({ seq: i + 1, prev_hash: prev, key_id: "a1" });
+      const linked = {
         ...row,
+        prevHash: row.prev_hash,
         before: row.before && JSON.parse(row.before),
         after: row.after && JSON.parse(row.after),
       };
-      expect(row.hash).toBe(await auditHash(prev, entry));
+      expect(row.hash).toBe(await keyedLink(key, linked));
       prev = row.hash;
     }
     expect(results.at(-1)).toMatchObject({ actor: "admin:test-admin", target: f.keyId });
@@ -228,12 +236,17 @@ describe("audit log", () => {
     const results = await Promise.all(names.map((name) => adminRaw("POST", "/plans", { name })));
     expect(results.map((r) => r.status)).toEqual(names.map(() => 201));
     const rows = (
-      await env.DB.prepare("SELECT prev_hash, hash, target FROM audit_log ORDER BY id").all<{
+      await env.DB.prepare(
+        "SELECT seq, prev_hash, hash FROM audit_log WHERE chain = 'admin' ORDER BY seq",
+      ).all<{
+        seq: number;
         prev_hash: string;
         hash: string;
       }>()
     ).results;
-    for (let i = 1; i < rows.length; i++) expect(rows[i]?.prev_hash).toBe(rows[i - 1]?.hash);
+    for (let i = 1; i < rows.length; i++) {
+      expect(rows[i]).toMatchObject({ seq: i + 1, prev_hash: rows[i - 1]?.hash });
+    }
   });
 });
 

@@ -107,6 +107,7 @@ app.onError((err, c) => {
 });
 
 export { ChainFeed, FanoutShard, Stream } from "../../stream/src/index";
+export { AuditAnchor } from "./audit/auditAnchor";
 export { TenantMeter } from "./meter/tenantMeter";
 
 export default {

@@ -77,7 +77,7 @@ async function disable(env: Env, chain: ChainConfig, id: string, reason: string)
   const disabledReason = `disabled by the probe job at ${new Date().toISOString()}: ${reason}`;
   const where = and(eq(upstreams.id, id), eq(upstreams.chain, chain.slug));
   await commitWithAudit(
-    db,
+    env,
     {
       actor: ACTOR,
       action: "upstream.disable",

@@ -2,6 +2,7 @@
 
 import type { Env } from "../../../../shared/config/env";
 import { adminAuth } from "../middleware/adminAuth";
+import { auditRoutes } from "./audit";
 import { chainRoutes } from "./chains";
 import { complianceRoutes } from "./compliance";
 import { jobRoutes } from "./jobs";
@@ -21,4 +22,5 @@ export const admin = adminRouter()
   .route("/jobs", jobRoutes)
   .route("/price-feeds", priceFeedRoutes)
   .route("/sanction-sources", sanctionSourceRoutes)
-  .route("/compliance", complianceRoutes);
+  .route("/compliance", complianceRoutes)
+  .route("/audit", auditRoutes);

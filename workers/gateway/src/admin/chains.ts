@@ -54,7 +54,7 @@ export const chainRoutes = adminRouter()
     const db = dbOf(c.env.DB);
     const chain = { ...body, createdAt: Date.now() };
     await commitWithAudit(
-      db,
+      c.env,
       { actor: c.get("actor"), action: "chain.create", target: chain.slug, after: chain },
       [db.insert(chains).values(chain)],
     );
@@ -67,7 +67,7 @@ export const chainRoutes = adminRouter()
     const before = await requireChain(db, c.req.param("chain"));
     const after = { ...before, ...changes };
     await commitWithAudit(
-      db,
+      c.env,
       { actor: c.get("actor"), action: "chain.update", target: before.slug, before, after },
       [db.update(chains).set(changes).where(eq(chains.slug, before.slug))],
     );
@@ -79,7 +79,7 @@ export const chainRoutes = adminRouter()
     const before = await requireChain(db, c.req.param("chain"));
     const cacheGeneration = before.cacheGeneration + 1;
     await commitWithAudit(
-      db,
+      c.env,
       {
         actor: c.get("actor"),
         action: "chain.cache.purge",
@@ -121,7 +121,7 @@ export const chainRoutes = adminRouter()
     const now = Date.now();
     const upstream = { id: randomId("ups"), chain: slug, ...body, createdAt: now, updatedAt: now };
     await commitWithAudit(
-      db,
+      c.env,
       { actor: c.get("actor"), action: "upstream.create", target: upstream.id, after: upstream },
       [db.insert(upstreams).values({ ...upstream, urlSealed: await seal(url, c.env.UPSTREAM_KEY) })],
     );
@@ -139,7 +139,7 @@ export const chainRoutes = adminRouter()
     const after = { ...before, ...changes, ...cleared, updatedAt: Date.now() };
     const sealed = url === undefined ? {} : { urlSealed: await seal(url, c.env.UPSTREAM_KEY) };
     await commitWithAudit(
-      db,
+      c.env,
       {
         actor: c.get("actor"),
         action: "upstream.update",
@@ -162,7 +162,7 @@ export const chainRoutes = adminRouter()
     const slug = c.req.param("chain");
     const before = await requireUpstream(db, slug, c.req.param("id"));
     await commitWithAudit(
-      db,
+      c.env,
       { actor: c.get("actor"), action: "upstream.delete", target: before.id, before },
       [db.delete(upstreams).where(eq(upstreams.id, before.id))],
     );

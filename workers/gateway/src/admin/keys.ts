@@ -31,7 +31,7 @@ export const keyRoutes = adminRouter()
     const { hash, key: before } = await requireKey(db, c.req.param("id"));
     const after = { ...before, ...changes };
     await commitWithAudit(
-      db,
+      c.env,
       { actor: c.get("actor"), action: "key.update", target: before.id, before, after },
       [db.update(apiKeys).set(changes).where(eq(apiKeys.id, before.id))],
     );
@@ -44,7 +44,7 @@ export const keyRoutes = adminRouter()
     if (before.revokedAt !== null) return c.json(before);
     const after = { ...before, revokedAt: Date.now() };
     await commitWithAudit(
-      db,
+      c.env,
       { actor: c.get("actor"), action: "key.revoke", target: before.id, before, after },
       [db.update(apiKeys).set({ revokedAt: after.revokedAt }).where(eq(apiKeys.id, before.id))],
     );

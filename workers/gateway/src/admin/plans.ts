@@ -28,7 +28,7 @@ export const planRoutes = adminRouter()
     const plan = { id: randomId("pln"), ...body, createdAt: Date.now() };
     const db = dbOf(c.env.DB);
     await commitWithAudit(
-      db,
+      c.env,
       { actor: c.get("actor"), action: "plan.create", target: plan.id, after: plan },
       [db.insert(plans).values(plan)],
     );
@@ -41,7 +41,7 @@ export const planRoutes = adminRouter()
     const before = await requirePlan(db, c.req.param("id"));
     const after = { ...before, ...changes };
     await commitWithAudit(
-      db,
+      c.env,
       { actor: c.get("actor"), action: "plan.update", target: before.id, before, after },
       [db.update(plans).set(changes).where(eq(plans.id, before.id))],
     );

@@ -24,7 +24,7 @@ export const priceFeedRoutes = adminRouter()
     const db = dbOf(c.env.DB);
     const feed = { id: randomId("feed"), ...body, createdAt: Date.now() };
     await commitWithAudit(
-      db,
+      c.env,
       { actor: c.get("actor"), action: "price_feed.create", target: feed.id, after: feed },
       [db.insert(priceFeeds).values(feed)],
     );
@@ -36,7 +36,7 @@ export const priceFeedRoutes = adminRouter()
     const before = await requireFeed(db, c.req.param("id"));
     const after = { ...before, ...changes };
     await commitWithAudit(
-      db,
+      c.env,
       { actor: c.get("actor"), action: "price_feed.update", target: before.id, before, after },
       [db.update(priceFeeds).set(changes).where(eq(priceFeeds.id, before.id))],
     );
@@ -46,7 +46,7 @@ export const priceFeedRoutes = adminRouter()
     const db = dbOf(c.env.DB);
     const before = await requireFeed(db, c.req.param("id"));
     await commitWithAudit(
-      db,
+      c.env,
       { actor: c.get("actor"), action: "price_feed.delete", target: before.id, before },
       [db.delete(priceFeeds).where(eq(priceFeeds.id, before.id))],
     );

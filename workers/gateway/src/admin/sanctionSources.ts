@@ -35,7 +35,7 @@ export const sanctionSourceRoutes = adminRouter()
     const db = dbOf(c.env.DB);
     const source = { id: randomId("src"), ...body, createdAt: Date.now() };
     await commitWithAudit(
-      db,
+      c.env,
       { actor: c.get("actor"), action: "sanction_source.create", target: source.id, after: source },
       [db.insert(sanctionSources).values(source)],
     );
@@ -53,7 +53,7 @@ export const sanctionSourceRoutes = adminRouter()
       changes.url && changes.url !== before.url ? { addresses: null, readAt: null, dropped: 0 } : {};
     const after = { ...before, ...changes, ...reset };
     await commitWithAudit(
-      db,
+      c.env,
       {
         actor: c.get("actor"),
         action: "sanction_source.update",
@@ -74,7 +74,7 @@ export const sanctionSourceRoutes = adminRouter()
     const db = dbOf(c.env.DB);
     const before = await requireSource(db, c.req.param("id"));
     await commitWithAudit(
-      db,
+      c.env,
       { actor: c.get("actor"), action: "sanction_source.delete", target: before.id, before: view(before) },
       [db.delete(sanctionSources).where(eq(sanctionSources.id, before.id))],
     );

@@ -239,6 +239,9 @@ export const UpdateSanctionSource = z
 
 const instant = z.iso.datetime({ offset: true }).or(z.iso.date());
 
+/** Query of the audit verification: the rows written from `from` on (default: every row). */
+export const AuditVerifyQuery = z.strictObject({ from: instant.optional() });
+
 /** Query of the compliance report: a period, the last 30 days by default. */
 export const ComplianceQuery = z
   .strictObject({ from: instant.optional(), to: instant.optional() })

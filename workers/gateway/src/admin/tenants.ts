@@ -50,7 +50,7 @@ export const tenantRoutes = adminRouter()
     await checkPlanField(db, body.planId);
     const tenant = { id: randomId("tnt"), ...body, status: "active" as const, createdAt: Date.now() };
     await commitWithAudit(
-      db,
+      c.env,
       { actor: c.get("actor"), action: "tenant.create", target: tenant.id, after: tenant },
       [db.insert(tenants).values(tenant)],
     );
@@ -64,7 +64,7 @@ export const tenantRoutes = adminRouter()
     if (changes.planId) await checkPlanField(db, changes.planId);
     const after = { ...before, ...changes };
     await commitWithAudit(
-      db,
+      c.env,
       { actor: c.get("actor"), action: "tenant.update", target: before.id, before, after },
       [db.update(tenants).set(changes).where(eq(tenants.id, before.id))],
     );
@@ -111,9 +111,11 @@ export const tenantRoutes = adminRouter()
       createdAt: Date.now(),
       revokedAt: null,
     };
-    await commitWithAudit(db, { actor: c.get("actor"), action: "key.create", target: key.id, after: key }, [
-      db.insert(apiKeys).values({ ...key, hash }),
-    ]);
+    await commitWithAudit(
+      c.env,
+      { actor: c.get("actor"), action: "key.create", target: key.id, after: key },
+      [db.insert(apiKeys).values({ ...key, hash })],
+    );
     // A miss remembered for this hash (someone tried the key before it existed) must not refuse it.
     await forgetKeys(c.env, [{ hash }]);
     return c.json({ ...key, key: plaintext }, 201);

@@ -4,6 +4,7 @@
  * scope. The signature, algorithm, issuer, audience and expiry are checked by jose in between.
  */
 import type { JWTPayload } from "jose";
+import { LONE_SURROGATE } from "../../../../../shared/audit/wellFormed";
 import { ForbiddenError, UnauthorizedError } from "../../../../../shared/errors/kinds";
 
 /** `admin:read` allows GET and HEAD; `admin:write` allows every method (it includes reading). */
@@ -37,6 +38,9 @@ export function actorOf(payload: JWTPayload): string {
   const sub = payload.sub;
   if (typeof sub !== "string" || sub.trim() === "") {
     throw new UnauthorizedError("invalid admin token: it must carry a non-empty sub claim (who is acting)");
+  }
+  if (LONE_SURROGATE.test(sub)) {
+    throw new UnauthorizedError("invalid admin token: its sub claim is not well-formed Unicode text");
   }
   const reserved = RESERVED_SUBJECTS.find((prefix) => sub.toLowerCase().startsWith(prefix));
   if (reserved) {
