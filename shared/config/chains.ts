@@ -1,15 +1,17 @@
 /**
  * @module
  * Chain slug -> the chain and its enabled upstreams, through memory -> KV -> D1. KV holds upstream
- * URLs sealed; only isolate memory holds them open. Changes reach every isolate within 60 s. The
+ * URLs sealed (with the UPSTREAM_KEY ring, bound to their row); only isolate memory holds them open.
+ * Changes reach every isolate within 60 s. The
  * JSON-RPC paths (HTTP, WebSocket, health) take a chain only through `resolveRpcChain`, which turns
  * away chains that are not EVM.
  */
 import { and, eq } from "drizzle-orm";
 import { dbOf } from "../../db/client";
 import { chains, upstreams } from "../../db/schema";
+import { type KeyRing, keyRingOf } from "../crypto/keyRing";
 import { open } from "../crypto/secretBox";
-import { ChainNotFoundError } from "../errors/kinds";
+import { ChainNotFoundError, InternalError } from "../errors/kinds";
 import { secretsOf } from "../errors/redact";
 import { TtlCache } from "../isolate/ttlCache";
 import type { Env } from "./env";
@@ -68,13 +70,19 @@ export const chainCacheKey = (slug: string) => `chain:v5:${slug}`;
 export const forgetChain = (env: Env, slug: string) =>
   invalidate(env.CONFIG_KV, chainMemory, chainCacheKey(slug));
 
+/** The ring that seals upstream URLs: UPSTREAM_KEY, newest key first. Throws when it is unset or malformed. */
+export const upstreamKeyRing = (env: Env): KeyRing => keyRingOf("UPSTREAM_KEY", env.UPSTREAM_KEY);
+
+/** The additional data an upstream's sealed URL is bound to: its row, so the value opens nowhere else. */
+export const upstreamAad = (upstreamId: string) => `upstreams:${upstreamId}`;
+
 export function resolveChain(env: Env, slug: string, waitUntil: (p: Promise<unknown>) => void) {
   return readThrough<StoredChain, ChainConfig>({
     kv: env.CONFIG_KV,
     key: chainCacheKey(slug),
     memory: chainMemory,
     load: () => loadChain(env.DB, slug),
-    hydrate: (stored) => openChain(stored, env.UPSTREAM_KEY),
+    hydrate: (stored) => openChain(stored, env),
     waitUntil,
   });
 }
@@ -115,10 +123,21 @@ async function loadChain(d1: D1Database, slug: string): Promise<StoredChain | nu
   return { ...stored, upstreams: rows };
 }
 
-async function openChain({ upstreams, ...chain }: StoredChain, key: string): Promise<ChainConfig> {
+/**
+ * Opens each upstream URL. One that does not open (a key missing from the ring, a value moved from
+ * another row) is left out and logged by id; a chain none of whose upstreams open is an error.
+ */
+async function openChain({ upstreams, ...chain }: StoredChain, env: Env): Promise<ChainConfig> {
+  const failures: { upstreamId: string; error: string }[] = [];
   const opened = await Promise.all(
     upstreams.map(async ({ id, urlSealed, capabilities, oldestBlock }) => {
-      const url = await open(urlSealed, key);
+      let url: string;
+      try {
+        url = await open(urlSealed, upstreamKeyRing(env), upstreamAad(id));
+      } catch (err) {
+        failures.push({ upstreamId: id, error: (err as Error).message });
+        return undefined;
+      }
       const { maxResponseBytes } = chain;
       return {
         id,
@@ -130,5 +149,15 @@ async function openChain({ upstreams, ...chain }: StoredChain, key: string): Pro
       };
     }),
   );
-  return { ...chain, upstreams: opened };
+  if (failures.length > 0) {
+    console.error(JSON.stringify({ event: "upstream_url_unopened", chain: chain.slug, failures }));
+  }
+  const usable = opened.filter((u) => u !== undefined);
+  if (upstreams.length > 0 && usable.length === 0) {
+    throw new InternalError(
+      "the gateway cannot open this chain's upstream URLs (UPSTREAM_KEY lacks the key they are sealed with, or they were altered): an operator must fix it; try again later",
+      { data: { chain: chain.slug } },
+    );
+  }
+  return { ...chain, upstreams: usable };
 }

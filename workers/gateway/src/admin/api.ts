@@ -12,6 +12,7 @@ import { priceFeedRoutes } from "./priceFeeds";
 import { adminRouter } from "./router";
 import { sanctionSourceRoutes } from "./sanctionSources";
 import { tenantRoutes } from "./tenants";
+import { upstreamRoutes } from "./upstreamsReseal";
 
 export const admin = adminRouter()
   .use(adminAuth({ secret: (env: Env) => env.ADMIN_JWT_SECRET }))
@@ -19,6 +20,7 @@ export const admin = adminRouter()
   .route("/tenants", tenantRoutes)
   .route("/keys", keyRoutes)
   .route("/chains", chainRoutes)
+  .route("/upstreams", upstreamRoutes)
   .route("/jobs", jobRoutes)
   .route("/price-feeds", priceFeedRoutes)
   .route("/sanction-sources", sanctionSourceRoutes)

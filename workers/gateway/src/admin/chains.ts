@@ -6,7 +6,8 @@ import { and, eq } from "drizzle-orm";
 import { type Db, dbOf } from "../../../../db/client";
 import { chains, upstreams } from "../../../../db/schema";
 import { commitWithAudit } from "../../../../shared/audit/log";
-import { forgetChain, resolveRpcChain } from "../../../../shared/config/chains";
+import { forgetChain, resolveRpcChain, upstreamAad, upstreamKeyRing } from "../../../../shared/config/chains";
+import type { Env } from "../../../../shared/config/env";
 import { randomId } from "../../../../shared/crypto/hash";
 import { seal } from "../../../../shared/crypto/secretBox";
 import { NotFoundError } from "../../../../shared/errors/kinds";
@@ -44,6 +45,10 @@ async function requireUpstream(db: Db, slug: string, id: string) {
   if (!found) throw new NotFoundError(`no upstream ${id} on chain ${slug}`);
   return found;
 }
+
+/** The URL sealed with the newest UPSTREAM_KEY key, bound to its upstream's row. */
+const sealUrl = (env: Env, upstreamId: string, url: string) =>
+  seal(url, upstreamKeyRing(env), upstreamAad(upstreamId));
 
 export const chainRoutes = adminRouter()
   .get("/", async (c) =>
@@ -123,7 +128,7 @@ export const chainRoutes = adminRouter()
     await commitWithAudit(
       c.env,
       { actor: c.get("actor"), action: "upstream.create", target: upstream.id, after: upstream },
-      [db.insert(upstreams).values({ ...upstream, urlSealed: await seal(url, c.env.UPSTREAM_KEY) })],
+      [db.insert(upstreams).values({ ...upstream, urlSealed: await sealUrl(c.env, upstream.id, url) })],
     );
     await forgetChain(c.env, slug);
     return c.json(upstream, 201);
@@ -137,7 +142,7 @@ export const chainRoutes = adminRouter()
     // Enabling an upstream again clears why the gateway disabled it.
     const cleared = changes.enabled === true ? { disabledReason: null } : {};
     const after = { ...before, ...changes, ...cleared, updatedAt: Date.now() };
-    const sealed = url === undefined ? {} : { urlSealed: await seal(url, c.env.UPSTREAM_KEY) };
+    const sealed = url === undefined ? {} : { urlSealed: await sealUrl(c.env, before.id, url) };
     await commitWithAudit(
       c.env,
       {
