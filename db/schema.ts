@@ -4,7 +4,16 @@
  * KV and isolate caches. Secrets never sit here in clear: keys as SHA-256 hashes, upstream URLs sealed.
  */
 import { sql } from "drizzle-orm";
-import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 const timestamp = (name: string) =>
   integer(name, { mode: "number" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
@@ -279,6 +288,8 @@ export const sanctionSources = sqliteTable("sanction_sources", {
   scannedTo: integer("scanned_to"),
   /** Why the last attempt failed; null when it succeeded. */
   lastError: text("last_error"),
+  /** list: the SHA-256 (hex) its body must have; null: any body. */
+  sha256: text("sha256"),
   createdAt: timestamp("created_at"),
 });
 
@@ -298,6 +309,41 @@ export const sanctionsSnapshots = sqliteTable(
     sources: text("sources", { mode: "json" }).$type<unknown[]>().notNull(),
   },
   (t) => [index("sanctions_snapshots_at_idx").on(t.at)],
+);
+
+/**
+ * Sets the job held back because they remove more than SANCTIONS_MAX_SHRINK of the current version's
+ * addresses: at most one `pending` (a partial unique index), until an admin approves or rejects it or
+ * a later run replaces or clears it. `addresses` is kept while pending, emptied once decided.
+ */
+export const sanctionsPending = sqliteTable(
+  "sanctions_pending",
+  {
+    id: text("id").primaryKey(),
+    at: integer("at", { mode: "number" }).notNull(),
+    status: text("status", { enum: ["pending", "approved", "rejected", "replaced", "cleared"] })
+      .notNull()
+      .default("pending"),
+    /** The version it was measured against (the one in force when it was held). */
+    baseVersion: integer("base_version").notNull(),
+    hash: text("hash").notNull(),
+    size: integer("size").notNull(),
+    addresses: text("addresses", { mode: "json" }).$type<string[]>().notNull(),
+    added: integer("added").notNull(),
+    removed: integer("removed").notNull(),
+    /** removed / the base version's size. */
+    share: real("share").notNull(),
+    sources: text("sources", { mode: "json" }).$type<unknown[]>().notNull(),
+    decidedAt: integer("decided_at", { mode: "number" }),
+    /** The admin (admin:<sub>) or `cron:sanctions` that approved, rejected, replaced or cleared it. */
+    decidedBy: text("decided_by"),
+    /** approved: the version it was published as. */
+    version: integer("version"),
+  },
+  (t) => [
+    uniqueIndex("sanctions_pending_one").on(t.status).where(sql`${t.status} = 'pending'`),
+    index("sanctions_pending_at_idx").on(t.at),
+  ],
 );
 
 /**

@@ -40,6 +40,10 @@ export interface Env {
   AUDIT_KEY: string;
   /** The audit log's anchors, one per chain, outside D1 (shared/audit). */
   AUDIT: DurableObjectNamespace<AuditAnchorApi>;
+  /** A sanctions snapshot that removes more than this share of the addresses waits for an admin (0-1). */
+  SANCTIONS_MAX_SHRINK?: string;
+  /** The largest sanctions list body read, in bytes. */
+  SANCTIONS_MAX_LIST_BYTES?: string;
   MAX_BODY_BYTES?: string;
   UPSTREAM_TIMEOUT_MS?: string;
   METER_LEASE_MS?: string;
@@ -65,6 +69,13 @@ const SettingsSchema = z.object({
   adminAudience: z.string().min(1).default("rpc-gateway"),
   /** The longest lifetime (`exp - iat`) of an admin token, in seconds. */
   adminMaxTokenSeconds: z.coerce.number().int().positive().default(3_600),
+  /** The share of addresses a new sanctions snapshot may remove before it waits for an admin. */
+  sanctionsMaxShrink: z.coerce.number().min(0).max(1).default(0.1),
+  sanctionsMaxListBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -83,6 +94,8 @@ export function settingsOf(env: Env): Settings {
     env.ADMIN_AUDIENCE,
     env.ADMIN_MAX_TOKEN_SECONDS,
     env.EGRESS,
+    env.SANCTIONS_MAX_SHRINK,
+    env.SANCTIONS_MAX_LIST_BYTES,
   ];
   if (!cached || cached.from.some((v, i) => v !== from[i])) {
     const settings = SettingsSchema.parse({
@@ -94,6 +107,8 @@ export function settingsOf(env: Env): Settings {
       adminAudience: from[5],
       adminMaxTokenSeconds: from[6],
       egress: from[7],
+      sanctionsMaxShrink: from[8],
+      sanctionsMaxListBytes: from[9],
     });
     cached = { from, settings };
   }

@@ -3,18 +3,19 @@
  * Hourly: reads every enabled sanctions source (lists at URLs, the Chainalysis oracle's events),
  * keeps each source's last good addresses, and publishes their union. A new version is made only
  * when the set changes: its SHA-256, size and diff against the previous version go to D1, the set to
- * KV for the gateway. A source that fails contributes its last good data and is reported; with no
- * source holding any data, nothing is published (never "nobody is sanctioned").
+ * KV for the gateway; a set removing more than SANCTIONS_MAX_SHRINK of the addresses is held for an
+ * admin instead (sanctions/recordVersion.ts). A source that fails contributes its last good data and
+ * is reported; with no source holding any data, nothing is published (never "nobody is sanctioned").
  */
-import { desc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { dbOf } from "../../../../db/client";
 import { sanctionSources, sanctionsSnapshots } from "../../../../db/schema";
-import type { Env } from "../../../../shared/config/env";
 import { JOB_SCHEDULE } from "../../../../shared/jobs/schedule";
-import { diff, listHash, union } from "../../../../shared/sanctions/list";
+import { union } from "../../../../shared/sanctions/list";
 import { publishSanctions } from "../../../../shared/screening/sanctionsSet";
 import type { Job } from "../runs";
-import { type Refreshed, refreshSource } from "../sanctions/refreshSource";
+import { recordVersion } from "../sanctions/recordVersion";
+import { refreshSource } from "../sanctions/refreshSource";
 
 export const sanctions: Job = {
   name: "sanctions",
@@ -59,40 +60,17 @@ export const sanctions: Job = {
     }
     const version = await recordVersion(env, addresses, reports);
     await publishSanctions(env.CONFIG_KV, version.published);
-    Object.assign(counts, { size: addresses.length, added: version.added, removed: version.removed });
+    if (version.problem) problems.push(version.problem);
+    const { pending } = version;
+    Object.assign(counts, {
+      size: version.published.addresses.length,
+      added: version.added,
+      removed: version.removed,
+      pending: pending ? 1 : 0,
+      ...(pending
+        ? { pendingSize: pending.size, pendingAdded: pending.added, pendingRemoved: pending.removed }
+        : {}),
+    });
     return { counts: { ...counts, version: version.published.version }, problems };
   },
 };
-
-/** A new version in D1 when the set's hash changed; the current version either way. */
-async function recordVersion(env: Env, addresses: string[], reports: Refreshed[]) {
-  const db = dbOf(env.DB);
-  const hash = await listHash(addresses);
-  const latest = await db
-    .select()
-    .from(sanctionsSnapshots)
-    .orderBy(desc(sanctionsSnapshots.version))
-    .limit(1)
-    .get();
-  let current = latest;
-  let changes = { added: [] as string[], removed: [] as string[] };
-  if (latest?.hash !== hash) {
-    changes = diff(latest?.addresses ?? [], addresses);
-    const row = {
-      at: Date.now(),
-      hash,
-      size: addresses.length,
-      addresses,
-      ...changes,
-      sources: reports.map((r) => r.report),
-    };
-    current = await db.insert(sanctionsSnapshots).values(row).returning().get();
-  }
-  const published = {
-    version: current?.version as number,
-    hash,
-    at: new Date(current?.at as number).toISOString(),
-    addresses,
-  };
-  return { published, added: changes.added.length, removed: changes.removed.length };
-}

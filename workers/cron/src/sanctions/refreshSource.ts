@@ -63,7 +63,8 @@ export async function refreshSource(env: Env, source: Source): Promise<Refreshed
   if (source.kind === "list") {
     if (!source.url) return failed("no url configured");
     try {
-      return await succeeded(await readList(source.url));
+      const options = { maxBytes: settingsOf(env).sanctionsMaxListBytes, sha256: source.sha256 };
+      return await succeeded(await readList(source.url, options));
     } catch (err) {
       return failed(message(err));
     }

@@ -11,6 +11,7 @@ import { planRoutes } from "./plans";
 import { priceFeedRoutes } from "./priceFeeds";
 import { adminRouter } from "./router";
 import { sanctionSourceRoutes } from "./sanctionSources";
+import { sanctionsPendingRoutes } from "./sanctionsPending";
 import { tenantRoutes } from "./tenants";
 import { upstreamRoutes } from "./upstreamsReseal";
 
@@ -24,5 +25,6 @@ export const admin = adminRouter()
   .route("/jobs", jobRoutes)
   .route("/price-feeds", priceFeedRoutes)
   .route("/sanction-sources", sanctionSourceRoutes)
+  .route("/sanctions", sanctionsPendingRoutes)
   .route("/compliance", complianceRoutes)
   .route("/audit", auditRoutes);

@@ -1,6 +1,7 @@
 /**
  * /admin/v1/compliance/report?from=&to=: for a period, the sanctions snapshots made (version, hash,
- * size, what each added and removed), the transactions screening refused or flagged, the admin actions, and whether the audit log's chains verify from
+ * size, what each added and removed) and the set held for approval, if any; the transactions
+ * screening refused or flagged, the admin actions, and whether the audit log's chains verify from
  * the period's start to their newest row (each walk starts at the anchor's last checkpoint before
  * the period, not at row one). The rows listed are the rows that walk verified, nothing read beside it.
  */
@@ -9,6 +10,7 @@ import { type Db, dbOf } from "../../../../db/client";
 import { sanctionsSnapshots } from "../../../../db/schema";
 import { verifyAuditSince } from "../../../../shared/audit/check";
 import type { StoredRow } from "../../../../shared/audit/rows";
+import { pendingView, readPending } from "../../../../shared/stores/sanctionsPending";
 import { adminRouter } from "./router";
 import { ComplianceQuery } from "./schemas";
 import { validQuery } from "./validate";
@@ -32,11 +34,12 @@ export const complianceRoutes = adminRouter().get("/report", async (c) => {
   const from = query.from ? Date.parse(query.from) : to - DEFAULT_DAYS * 86_400_000;
   const db = dbOf(c.env.DB);
   const rows: StoredRow[] = [];
-  const [{ snapshots, current }, chain] = await Promise.all([
+  const [{ snapshots, current }, chain, pending] = await Promise.all([
     readSnapshots(db, from, to),
     verifyAuditSince(c.env, from, (row) => {
       if (row.at <= to) rows.push(row);
     }),
+    readPending(db),
   ]);
   rows.sort((a, b) => a.at - b.at);
   const transactions = (action: string) =>
@@ -50,6 +53,8 @@ export const complianceRoutes = adminRouter().get("/report", async (c) => {
       current: current
         ? { version: current.version, at: iso(current.at), hash: current.hash, size: current.size }
         : null,
+      /** A set held for approval (it shrinks past SANCTIONS_MAX_SHRINK); `current` stays in force. */
+      pending: pending ? pendingView(pending) : null,
       snapshots: snapshots.map((s) => ({ ...s, at: iso(s.at) })),
     },
     refusedTransactions: transactions("transaction.refused"),

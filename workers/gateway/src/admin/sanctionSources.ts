@@ -1,6 +1,7 @@
 /**
  * /admin/v1/sanction-sources: where the sanctions job reads addresses from (lists at URLs, the
- * Chainalysis oracle on a chain), with each source's last read: size, when, and why it last failed.
+ * Chainalysis oracle on a chain), with each source's last read: size, when, and why it last failed. A
+ * list may pin the SHA-256 of its body (`sha256`): any other body fails that source.
  */
 import { eq } from "drizzle-orm";
 import { type Db, dbOf } from "../../../../db/client";
@@ -47,6 +48,8 @@ export const sanctionSourceRoutes = adminRouter()
     const before = await requireSource(db, c.req.param("id"));
     if (changes.url && before.kind !== "list")
       throw new InvalidBodyError("url: only a list source has a URL");
+    if (changes.sha256 !== undefined && before.kind !== "list")
+      throw new InvalidBodyError("sha256: only a list source has a body to pin");
     if (changes.url) requireEgressUrl(changes.url, c.env);
     // A new URL is a new list: the old one's addresses are not kept for it.
     const reset =

@@ -215,9 +215,21 @@ const listUrl = z
   .url()
   .refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL");
 
-/** A sanctions list at a URL, or the Chainalysis oracle's events on a chain. */
+/** The SHA-256 a list's body must have (64 hex digits), kept lower-case. */
+const listSha256 = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, "64 hex digits: the SHA-256 of the list's body")
+  .transform((hex) => hex.toLowerCase());
+
+/** A sanctions list at a URL (its body optionally pinned by SHA-256), or the Chainalysis oracle's events on a chain. */
 export const CreateSanctionSource = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("list"), name, url: listUrl, enabled: z.boolean().default(true) }),
+  z.strictObject({
+    kind: z.literal("list"),
+    name,
+    url: listUrl,
+    sha256: listSha256.optional(),
+    enabled: z.boolean().default(true),
+  }),
   z.strictObject({
     kind: z.literal("oracle"),
     name,
@@ -233,6 +245,8 @@ export const UpdateSanctionSource = z
   .strictObject({
     name: name.optional(),
     url: listUrl.optional(),
+    /** null: unpin. */
+    sha256: listSha256.nullable().optional(),
     enabled: z.boolean().optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "nothing to change");
