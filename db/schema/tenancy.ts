@@ -1,0 +1,88 @@
+/**
+ * @module
+ * Plans, tenants and their API keys (stored only as SHA-256 hashes).
+ */
+import { sql } from "drizzle-orm";
+import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { timestamp } from "./columns";
+
+export const plans = sqliteTable("plans", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  maxBatch: integer("max_batch").notNull().default(100),
+  /** Opt-in namespaces, JSON array of "debug" | "trace" | "txpool". */
+  namespaces: text("namespaces", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  /** Compute units a tenant may spend per second, and at once (the token bucket's size). */
+  cuPerSecond: integer("cu_per_second").notNull().default(500),
+  burstCu: integer("burst_cu").notNull().default(1_000),
+  /** Compute units per calendar month (UTC). */
+  monthlyCu: integer("monthly_cu").notNull().default(30_000_000),
+  /** When the rate limiter cannot be reached and the current lease is spent: refuse or serve. */
+  onMeterDown: text("on_meter_down", { enum: ["closed", "open"] })
+    .notNull()
+    .default("closed"),
+  /** Widest eth_getLogs block range one call may ask for; the gateway splits it into chunks. */
+  logsMaxBlockRange: integer("logs_max_block_range").notNull().default(100_000),
+  /** WebSockets a tenant may hold open at once, over all its keys and chains. */
+  wsMaxConnections: integer("ws_max_connections").notNull().default(100),
+  /** eth_subscribe subscriptions one WebSocket may hold. */
+  wsMaxSubscriptions: integer("ws_max_subscriptions").notNull().default(100),
+  /** Largest frame a client may send over a WebSocket, in bytes. */
+  wsMaxMessageBytes: integer("ws_max_message_bytes").notNull().default(131_072),
+  /**
+   * Wildcard subscriptions a tenant may hold at once, over all its sockets: `logs` with no address
+   * and `newPendingTransactions` (each is matched against every event of the chain).
+   */
+  wsMaxWildcardSubscriptions: integer("ws_max_wildcard_subscriptions").notNull().default(10),
+  /** Filters (eth_newFilter and the like) a tenant may hold at once. */
+  maxFilters: integer("max_filters").notNull().default(100),
+  /** A transaction touching a sanctioned address: refused (block) or sent and recorded (flag). */
+  screening: text("screening", { enum: ["block", "flag"] })
+    .notNull()
+    .default("block"),
+  /**
+   * Send methods the gateway cannot decode (mev_sendBundle, eth_sendUserOperation...) that this plan
+   * may use unscreened: JSON array of method names. Any other is refused.
+   */
+  unscreenedSends: text("unscreened_sends", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  createdAt: timestamp("created_at"),
+});
+
+export const tenants = sqliteTable(
+  "tenants",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => plans.id),
+    status: text("status", { enum: ["active", "suspended"] })
+      .notNull()
+      .default("active"),
+    createdAt: timestamp("created_at"),
+  },
+  (t) => [
+    index("tenants_plan_idx").on(t.planId),
+    check("tenants_status_check", sql`${t.status} in ('active','suspended')`),
+  ],
+);
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    name: text("name").notNull().default(""),
+    /** The first characters of the key, shown to help people tell keys apart. */
+    prefix: text("prefix").notNull(),
+    /** SHA-256 of the whole key, hex. */
+    hash: text("hash").notNull().unique(),
+    createdAt: timestamp("created_at"),
+    revokedAt: integer("revoked_at", { mode: "number" }),
+    /** A cap on this key's CU per second below its plan's; null: the plan's rate. */
+    cuPerSecond: integer("cu_per_second"),
+  },
+  (t) => [index("api_keys_tenant_idx").on(t.tenantId)],
+);
