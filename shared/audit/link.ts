@@ -39,36 +39,25 @@ function hmacKey(key: RingKey): Promise<CryptoKey> {
   return imported;
 }
 
+/** What a row says, in the order its link covers it. */
+const contentOf = (row: LinkedRow) => [
+  row.at,
+  row.actor,
+  row.action,
+  row.target,
+  row.before ?? null,
+  row.after ?? null,
+];
+
 /** The keyed link of a row: HMAC over its chain, seq, key id, previous link and content. */
 export async function keyedLink(key: RingKey, row: LinkedRow): Promise<string> {
-  const text = JSON.stringify([
-    row.chain,
-    row.seq,
-    key.id,
-    row.prevHash,
-    row.at,
-    row.actor,
-    row.action,
-    row.target,
-    row.before ?? null,
-    row.after ?? null,
-  ]);
+  const text = JSON.stringify([row.chain, row.seq, key.id, row.prevHash, ...contentOf(row)]);
   return toHex(await crypto.subtle.sign("HMAC", await hmacKey(key), encoder.encode(text)));
 }
 
 /** The link rows had before keyed links: SHA-256 over the previous link and the row. */
 export function legacyLink(row: LinkedRow): Promise<string> {
-  return sha256Hex(
-    JSON.stringify([
-      row.prevHash,
-      row.at,
-      row.actor,
-      row.action,
-      row.target,
-      row.before ?? null,
-      row.after ?? null,
-    ]),
-  );
+  return sha256Hex(JSON.stringify([row.prevHash, ...contentOf(row)]));
 }
 
 /** The link a stored row must carry, or why it cannot be checked. */

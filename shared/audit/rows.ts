@@ -12,7 +12,8 @@ export interface StoredRow extends LinkedRow {
   keyId: string | null;
 }
 
-interface RawRow {
+/** A row of `audit_log` as D1 returns it. */
+export interface AuditLogRow {
   id: number;
   chain: string;
   seq: number;
@@ -56,7 +57,7 @@ export async function rowsAfter(
   cursor: RowCursor,
   limit: number,
 ): Promise<StoredRow[]> {
-  const { results } = await db.prepare(SELECT).bind(chain, cursor.seq, cursor.id, limit).all<RawRow>();
+  const { results } = await db.prepare(SELECT).bind(chain, cursor.seq, cursor.id, limit).all<AuditLogRow>();
   return results.map((r) => ({
     id: r.id,
     chain: r.chain,

@@ -12,7 +12,7 @@ import { type NodeFailure, normalizeHttpFailure, normalizeRpcError } from "../er
 import { redact } from "../errors/redact";
 import { parseReplies } from "../jsonrpc/replies";
 import { requestEntry } from "../jsonrpc/serialize";
-import { DEFAULT_MAX_RESPONSE_BYTES, readCapped } from "./readCapped";
+import { DEFAULT_MAX_RESPONSE_BYTES, readCapped } from "../http/readCapped";
 
 const UPSTREAM_HEADERS = { "content-type": "application/json" };
 

@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
 import { GENESIS_LINK, keyedLink } from "../../shared/audit/link";
+import type { AuditLogRow } from "../../shared/audit/rows";
 import { keyRingOf } from "../../shared/crypto/keyRing";
 import { admin, adminRaw, adminToken, call, fixture, rpc } from "./fixtures";
 
@@ -192,19 +193,7 @@ describe("audit log", () => {
     await admin("DELETE", `/keys/${f.keyId}`);
     const { results } = await env.DB.prepare(
       "SELECT * FROM audit_log WHERE chain = 'admin' ORDER BY seq",
-    ).all<{
-      chain: string;
-      seq: number;
-      at: number;
-      actor: string;
-      action: string;
-      target: string;
-      before: string | null;
-      after: string | null;
-      prev_hash: string;
-      hash: string;
-      key_id: string;
-    }>();
+    ).all<AuditLogRow>();
     expect(results.length - before).toBe(7);
     expect(results.slice(-7).map((r) => r.action)).toEqual([
       "plan.create",

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { base64url, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { beforeAll, describe, expect, test } from "vitest";
 import worker from "../../workers/gateway/src/index";
-import { adminToken, BASE } from "./fixtures";
+import { adminToken, BASE, writtenUnder } from "./fixtures";
 
 type Env = Parameters<typeof worker.fetch>[1];
 type ErrorBody = { error?: { message: string; data: { code: string } } };
@@ -82,15 +82,10 @@ async function createPlan(target: Env, token: string) {
   const name = `key-${crypto.randomUUID().slice(0, 8)}`;
   const res = await send(target, token, "POST", "/plans", { name });
   const body = (await res.json()) as ErrorBody & { id?: string };
-  const plans = await env.DB.prepare("SELECT count(*) AS n FROM plans WHERE name = ?")
-    .bind(name)
-    .first<{ n: number }>();
-  const audit = await env.DB.prepare("SELECT actor FROM audit_log WHERE after LIKE ?")
-    .bind(`%"${name}"%`)
-    .all<{ actor: string }>();
+  const written = await writtenUnder(name);
   const listing = await send(envWith([]), await adminToken({ scope: "admin:read" }), "GET", "/plans");
   const listed = ((await listing.json()) as { plans: { name: string }[] }).plans.some((p) => p.name === name);
-  return { res, body, planRows: plans?.n ?? 0, listed, auditActors: audit.results.map((r) => r.actor) };
+  return { res, body, listed, ...written };
 }
 
 async function expectRefused(target: Env, token: string, status: 401 | 403 | 500, message: RegExp) {

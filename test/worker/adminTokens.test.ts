@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { base64url, SignJWT } from "jose";
 import { describe, expect, test } from "vitest";
-import { adminToken, call } from "./fixtures";
+import { adminToken, call, writtenUnder } from "./fixtures";
 
 const secretKey = () => new TextEncoder().encode(env.ADMIN_JWT_SECRET);
 const now = () => Math.floor(Date.now() / 1000);
@@ -37,13 +37,7 @@ async function createPlan(token: string) {
     body: JSON.stringify({ name }),
   });
   const body = (await res.json()) as { id?: string; error?: { message: string; data: { code: string } } };
-  const plans = await env.DB.prepare("SELECT count(*) AS n FROM plans WHERE name = ?")
-    .bind(name)
-    .first<{ n: number }>();
-  const audit = await env.DB.prepare("SELECT actor FROM audit_log WHERE after LIKE ?")
-    .bind(`%"${name}"%`)
-    .all<{ actor: string }>();
-  return { res, body, planRows: plans?.n ?? 0, auditActors: audit.results.map((r) => r.actor) };
+  return { res, body, ...(await writtenUnder(name)) };
 }
 
 async function expectRefused(token: string, status: 401 | 403, message: RegExp) {

@@ -7,6 +7,7 @@ import { type Hex, keccak256, parseGwei } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { legacyLink } from "../../shared/audit/link";
+import type { AuditLogRow } from "../../shared/audit/rows";
 import { admin, adminRaw, adminToken, call, fireCron, fixture, resetSanctions, rpc } from "./fixtures";
 
 interface ChainCheck {
@@ -18,20 +19,7 @@ interface ChainCheck {
   broken?: { seq: number; id: number | null; reason: string };
 }
 
-interface Row {
-  id: number;
-  chain: string;
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  target: string;
-  before: string | null;
-  after: string | null;
-  prev_hash: string;
-  hash: string;
-  key_id: string | null;
-}
+type Row = AuditLogRow;
 
 const verify = async (from?: string) => {
   const report = await admin<{ verified: boolean; chains: ChainCheck[]; strays?: { rows: number } }>(

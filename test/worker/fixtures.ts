@@ -199,3 +199,14 @@ export async function usageOf(f: Fixture) {
   if (res.status !== 200) throw new Error(`GET /v1/usage answered ${res.status}: ${await res.text()}`);
   return res.json<{ totals: { requests: number; cu: number; errors: number }; rows: UsageRowSeen[] }>();
 }
+
+/** What a plan creation under `name` left behind: plan rows with that name, and the actors of audit rows naming it. */
+export async function writtenUnder(name: string): Promise<{ planRows: number; auditActors: string[] }> {
+  const plans = await env.DB.prepare("SELECT count(*) AS n FROM plans WHERE name = ?")
+    .bind(name)
+    .first<{ n: number }>();
+  const audit = await env.DB.prepare("SELECT actor FROM audit_log WHERE after LIKE ?")
+    .bind(`%"${name}"%`)
+    .all<{ actor: string }>();
+  return { planRows: plans?.n ?? 0, auditActors: audit.results.map((r) => r.actor) };
+}

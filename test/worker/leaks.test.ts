@@ -1,7 +1,8 @@
 // No upstream URL or credential in any response or log line, whatever happens upstream.
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, type MockInstance, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
 import { fixture, rpc } from "./fixtures";
+import { forbidInLogs } from "./logWatch";
 
 const SECRET = "ProviderKey0123456789";
 
@@ -9,17 +10,7 @@ async function everything(res: Response) {
   return `${res.status} ${JSON.stringify([...res.headers])} ${await res.text()}`;
 }
 
-let logs: MockInstance[];
-beforeEach(() => {
-  logs = (["log", "info", "warn", "error", "debug"] as const).map((level) => vi.spyOn(console, level));
-});
-const logged = () => logs.flatMap((spy) => spy.mock.calls.flat()).join("\n");
-afterEach(() => {
-  const lines = logged();
-  expect(lines).not.toContain(SECRET);
-  expect(lines).not.toContain("127.0.0.1");
-  vi.restoreAllMocks();
-});
+const logged = forbidInLogs(() => [SECRET, "127.0.0.1"]);
 
 describe("upstream URLs never leak", () => {
   test("an upstream refusing connections: 502 with a gateway error, no URL", async () => {

@@ -3,9 +3,10 @@
 // a sealed value moved to another row does not open, and a legacy v1 value opens and is re-sealed.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, expect, type MockInstance, test, vi } from "vitest";
+import { afterEach, expect, test, vi } from "vitest";
 import worker from "../../workers/gateway/src/index";
 import { adminToken, BASE, type Fixture, fixture } from "./fixtures";
+import { forbidInLogs } from "./logWatch";
 
 /** Key 1 is the tests' UPSTREAM_KEY: a bare value, so its id is "k0". */
 const KEY1 = env.UPSTREAM_KEY;
@@ -93,18 +94,9 @@ function later(ms: number) {
   vi.setSystemTime(Date.now() + ms);
 }
 
-let logs: MockInstance[];
-beforeEach(() => {
-  logs = (["log", "info", "warn", "error", "debug"] as const).map((level) => vi.spyOn(console, level));
-});
-const logged = () => logs.flatMap((spy) => spy.mock.calls.flat()).join("\n");
+const logged = forbidInLogs(() => [env.TEST_ANVIL_URL, "127.0.0.1", KEY1, KEY2, KEY3]);
 afterEach(() => {
-  const lines = logged();
-  for (const secret of [env.TEST_ANVIL_URL, "127.0.0.1", KEY1, KEY2, KEY3]) {
-    expect(lines).not.toContain(secret);
-  }
   vi.useRealTimers();
-  vi.restoreAllMocks();
 });
 
 test("seal with key 1, add key 2, re-seal (audited), remove key 1: every chain is still served", async () => {

@@ -6,7 +6,7 @@
  */
 import { toHex } from "../../../../shared/crypto/hash";
 import { type AddressList, parseList } from "../../../../shared/sanctions/list";
-import { readCapped } from "./readBody";
+import { readCappedBytes } from "../../../../shared/http/readCapped";
 
 const TIMEOUT_MS = 15_000;
 
@@ -32,7 +32,8 @@ export async function readList(url: string, options: ReadListOptions): Promise<A
       res.status >= 300 && res.status < 400 ? " (a redirect, not followed: give the final URL)" : "";
     throw new Error(`the list answered HTTP ${res.status}${moved}`);
   }
-  const body = await readCapped(res, options.maxBytes);
+  const body = await readCappedBytes(res, options.maxBytes);
+  if (!body) throw new Error(`list body over ${options.maxBytes} bytes`);
   if (options.sha256) {
     const actual = toHex(await crypto.subtle.digest("SHA-256", body));
     if (actual !== options.sha256.toLowerCase()) {
