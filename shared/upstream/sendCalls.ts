@@ -10,9 +10,9 @@ import type { JsonRpcErrorObject } from "../errors/base";
 import { ResponseTooLargeError, UpstreamTimeoutError, UpstreamUnavailableError } from "../errors/kinds";
 import { type NodeFailure, normalizeHttpFailure, normalizeRpcError } from "../errors/normalize";
 import { redact } from "../errors/redact";
+import { DEFAULT_MAX_RESPONSE_BYTES, readCapped } from "../http/readCapped";
 import { parseReplies } from "../jsonrpc/replies";
 import { requestEntry } from "../jsonrpc/serialize";
-import { DEFAULT_MAX_RESPONSE_BYTES, readCapped } from "../http/readCapped";
 
 const UPSTREAM_HEADERS = { "content-type": "application/json" };
 
