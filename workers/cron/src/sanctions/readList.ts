@@ -5,8 +5,8 @@
  * list: the source keeps its last good data.
  */
 import { toHex } from "../../../../shared/crypto/hash";
-import { type AddressList, parseList } from "../../../../shared/sanctions/list";
 import { readCappedBytes } from "../../../../shared/http/readCapped";
+import { type AddressList, parseList } from "../../../../shared/sanctions/list";
 
 const TIMEOUT_MS = 15_000;
 
