@@ -203,3 +203,64 @@ export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   return new InternalError("internal error; the request was not completed, try again", { cause: err });
 }
+
+/*
+ * A key's own rules (its allowlists and JWT requirement): 403, the ForbiddenError JSON-RPC code, and a
+ * `data.code` that names the rule, so a client can tell which list to change.
+ */
+
+/** The request's Origin is not in the key's allowedOrigins, or it sends none. */
+export class OriginNotAllowedError extends GatewayError {
+  readonly code = "origin_not_allowed";
+  readonly rpcCode = -32016;
+  readonly httpStatus = 403;
+}
+
+/** The client address is not in the key's allowedIps, or is unknown. */
+export class IpNotAllowedError extends GatewayError {
+  readonly code = "ip_not_allowed";
+  readonly rpcCode = -32016;
+  readonly httpStatus = 403;
+}
+
+/** The method is not in the key's allowedMethods (names or namespaces). */
+export class MethodNotAllowedForKeyError extends GatewayError {
+  readonly code = "method_not_allowed_for_key";
+  readonly rpcCode = -32016;
+  readonly httpStatus = 403;
+}
+
+/** The call touches a contract not in the key's allowedContracts, or names none. */
+export class ContractNotAllowedError extends GatewayError {
+  readonly code = "contract_not_allowed";
+  readonly rpcCode = -32016;
+  readonly httpStatus = 403;
+}
+
+/** The chain is not in the key's allowedChains. */
+export class ChainNotAllowedError extends GatewayError {
+  readonly code = "chain_not_allowed";
+  readonly rpcCode = -32016;
+  readonly httpStatus = 403;
+}
+
+/** The key or its plan requires a tenant JWT and the request carries none. */
+export class JwtRequiredError extends GatewayError {
+  readonly code = "jwt_required";
+  readonly rpcCode = -32016;
+  readonly httpStatus = 403;
+}
+
+/** A tenant JWT that does not verify (signature, algorithm, kid, claims, not yet valid). */
+export class JwtInvalidError extends GatewayError {
+  readonly code = "jwt_invalid";
+  readonly rpcCode = -32016;
+  readonly httpStatus = 403;
+}
+
+/** A tenant JWT past its `exp`. */
+export class JwtExpiredError extends GatewayError {
+  readonly code = "jwt_expired";
+  readonly rpcCode = -32016;
+  readonly httpStatus = 403;
+}
