@@ -83,6 +83,17 @@ export const apiKeys = sqliteTable(
     revokedAt: integer("revoked_at", { mode: "number" }),
     /** A cap on this key's CU per second below its plan's; null: the plan's rate. */
     cuPerSecond: integer("cu_per_second"),
+    /**
+     * Allowlists (shared/keys/keyRules.ts), JSON arrays stored normalised; null: no rule of that kind.
+     * Kinds combine with AND, the entries of one kind with OR.
+     */
+    allowedOrigins: text("allowed_origins", { mode: "json" }).$type<string[]>(),
+    allowedIps: text("allowed_ips", { mode: "json" }).$type<string[]>(),
+    allowedMethods: text("allowed_methods", { mode: "json" }).$type<string[]>(),
+    allowedContracts: text("allowed_contracts", { mode: "json" }).$type<string[]>(),
+    allowedChains: text("allowed_chains", { mode: "json" }).$type<string[]>(),
+    /** SHA-256 of the key's secret, hex; a request presenting the secret skips the allowlists. Null: none. */
+    secretHash: text("secret_hash"),
   },
   (t) => [index("api_keys_tenant_idx").on(t.tenantId)],
 );

@@ -1,5 +1,6 @@
 /** What an API key grants: its tenant, plan and limits, as resolveKey.ts returns and the key caches hold it. */
 import type { KeyLimits } from "../metering/limits";
+import type { KeyRules } from "./keyRules";
 
 export interface KeyContext {
   keyId: string;
@@ -24,4 +25,11 @@ export interface KeyContext {
   screening: "block" | "flag";
   /** Send methods the gateway cannot decode that this plan may use unscreened. */
   unscreenedSends: string[];
+  /**
+   * The key's allowlists, only those set; absent when the key has none, so an unrestricted key's
+   * request checks nothing.
+   */
+  rules?: KeyRules;
+  /** SHA-256 (hex) of the key's secret, when it has one: a request presenting the secret skips `rules`. */
+  secretHash?: string;
 }

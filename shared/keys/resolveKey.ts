@@ -14,14 +14,15 @@ import { TtlCache } from "../isolate/ttlCache";
 import { forgetCached, forgetInMemory, readKey, remembered } from "./keyCache";
 import type { KeyContext } from "./keyContext";
 import { keyShape } from "./keyFormat";
+import type { KeyRules } from "./keyRules";
 
 export type { KeyContext } from "./keyContext";
 
 /** Key -> its SHA-256, so a hot key is hashed once per isolate. Bound: 10,000; lifetime: HASH_TTL_MS. */
 const hashes = new TtlCache<string>(10_000);
 const HASH_TTL_MS = 10 * 60_000;
-/** Versioned: an entry cached by an older deployment, without the newer plan fields, is never read. */
-export const keyCacheKey = (hash: string) => `key:v6:${hash}`;
+/** Versioned: an entry cached by an older deployment, without the newer fields (v7: rules, secretHash), is never read. */
+export const keyCacheKey = (hash: string) => `key:v7:${hash}`;
 
 export interface ResolveKeyOptions {
   /**
@@ -92,6 +93,15 @@ const WS_COLUMNS = {
   maxWildcardSubscriptions: plans.wsMaxWildcardSubscriptions,
 };
 
+/** The key's allowlist columns, named as in KeyRules. */
+const RULES_COLUMNS = {
+  allowedOrigins: apiKeys.allowedOrigins,
+  allowedIps: apiKeys.allowedIps,
+  allowedMethods: apiKeys.allowedMethods,
+  allowedContracts: apiKeys.allowedContracts,
+  allowedChains: apiKeys.allowedChains,
+};
+
 async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null> {
   const row = await dbOf(d1)
     .select({
@@ -106,13 +116,25 @@ async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null>
       maxFilters: plans.maxFilters,
       screening: plans.screening,
       unscreenedSends: plans.unscreenedSends,
+      lists: RULES_COLUMNS,
+      secretHash: apiKeys.secretHash,
     })
     .from(apiKeys)
     .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
     .innerJoin(plans, eq(plans.id, tenants.planId))
     .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt), eq(tenants.status, "active")))
     .get();
-  return row ?? null;
+  if (!row) return null;
+  const { lists, secretHash, ...context } = row;
+  const rules = rulesOf(lists);
+  // Fields left out, not undefined: a key without rules carries no `rules` at all.
+  return { ...context, ...(rules && { rules }), ...(secretHash !== null && { secretHash }) };
+}
+
+/** The lists that are set (neither null nor empty: no rule, as keyRules.ts reads them), or undefined. */
+function rulesOf(lists: { [K in keyof typeof RULES_COLUMNS]: string[] | null }): KeyRules | undefined {
+  const set = Object.entries(lists).filter(([, list]) => list !== null && list.length > 0);
+  return set.length > 0 ? (Object.fromEntries(set) as KeyRules) : undefined;
 }
 
 /** D1 binds at most 100 parameters per statement. */

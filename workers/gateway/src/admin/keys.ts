@@ -1,16 +1,16 @@
 /**
- * /admin/v1/keys/:id: a key's own CU cap, and revocation. A change applies here at once and
- * everywhere within 60 s.
+ * /admin/v1/keys/:id: a key's own CU cap and allowlists, its secret, and revocation. A change applies
+ * here at once and everywhere within 60 s.
  */
 import { eq } from "drizzle-orm";
 import { type Db, dbOf } from "../../../../db/client";
 import { apiKeys } from "../../../../db/schema";
 import { commitWithAudit } from "../../../../shared/audit/log";
-import { NotFoundError } from "../../../../shared/errors/kinds";
+import { ConflictError, NotFoundError } from "../../../../shared/errors/kinds";
 import { forgetKeys } from "../../../../shared/keys/resolveKey";
 import { adminRouter } from "./router";
 import { UpdateKey } from "./schemas";
-import { publicKeyColumns } from "./tenants";
+import { checkedRules, newKeySecret, publicKeyColumns } from "./tenants";
 import { validBody } from "./validate";
 
 async function requireKey(db: Db, id: string) {
@@ -26,7 +26,7 @@ async function requireKey(db: Db, id: string) {
 
 export const keyRoutes = adminRouter()
   .patch("/:id", async (c) => {
-    const changes = await validBody(c, UpdateKey);
+    const changes = checkedRules(await validBody(c, UpdateKey));
     const db = dbOf(c.env.DB);
     const { hash, key: before } = await requireKey(db, c.req.param("id"));
     const after = { ...before, ...changes };
@@ -37,6 +37,27 @@ export const keyRoutes = adminRouter()
     );
     await forgetKeys(c.env, [{ hash }]);
     return c.json(after);
+  })
+  // A new secret, returned once; the old one stops working. The audit row says only that it changed.
+  .post("/:id/secret", async (c) => {
+    const db = dbOf(c.env.DB);
+    const { hash, key: before } = await requireKey(db, c.req.param("id"));
+    if (before.revokedAt !== null) throw new ConflictError(`key ${before.id} is revoked: create a new key`);
+    const { secret, secretHash } = await newKeySecret();
+    const after = { ...before, hasSecret: true };
+    await commitWithAudit(
+      c.env,
+      {
+        actor: c.get("actor"),
+        action: "key.secret",
+        target: before.id,
+        before,
+        after: { ...after, secretChanged: true },
+      },
+      [db.update(apiKeys).set({ secretHash }).where(eq(apiKeys.id, before.id))],
+    );
+    await forgetKeys(c.env, [{ hash }]);
+    return c.json({ ...after, secret }, 201);
   })
   .delete("/:id", async (c) => {
     const db = dbOf(c.env.DB);

@@ -74,14 +74,34 @@ export const UpdateTenant = z
 
 const keyName = z.string().trim().max(100);
 
+/** A key's allowlist (issue 19), by shape; tenants.ts checks its entries. [] would allow nothing. */
+const ruleList = (empty: string) =>
+  z.array(z.string().max(300)).min(1, `an empty list would allow nothing: ${empty}`).max(200).nullish();
+const newRuleList = ruleList("leave the field out for no rule");
+const changedRuleList = ruleList("send null to remove the rule");
+
 export const CreateKey = z.strictObject({
   name: keyName.default(""),
   /** A cap below the plan's CU per second; null: the plan's. */
   cuPerSecond: cuPerSecond.nullable().default(null),
+  allowedOrigins: newRuleList,
+  allowedIps: newRuleList,
+  allowedMethods: newRuleList,
+  allowedContracts: newRuleList,
+  allowedChains: newRuleList,
 });
 
+/** A list set to null removes that rule. */
 export const UpdateKey = z
-  .strictObject({ name: keyName.optional(), cuPerSecond: cuPerSecond.nullable().optional() })
+  .strictObject({
+    name: keyName.optional(),
+    cuPerSecond: cuPerSecond.nullable().optional(),
+    allowedOrigins: changedRuleList,
+    allowedIps: changedRuleList,
+    allowedMethods: changedRuleList,
+    allowedContracts: changedRuleList,
+    allowedChains: changedRuleList,
+  })
   .refine((u) => Object.keys(u).length > 0, "nothing to change");
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a UTC day as YYYY-MM-DD");

@@ -1,11 +1,15 @@
-/** /admin/v1/tenants and their keys. A key's plaintext is returned once, at creation; D1 keeps its hash. */
-import { eq } from "drizzle-orm";
+/**
+ * /admin/v1/tenants and their keys. A key's plaintext and its secret are returned once, at creation;
+ * D1 keeps their hashes.
+ */
+import { eq, sql } from "drizzle-orm";
 import { type Db, dbOf } from "../../../../db/client";
 import { apiKeys, plans, tenants } from "../../../../db/schema";
 import { commitWithAudit } from "../../../../shared/audit/log";
-import { randomId, sha256Hex } from "../../../../shared/crypto/hash";
+import { randomId, sha256Hex, toBase64Url } from "../../../../shared/crypto/hash";
 import { InvalidBodyError, NotFoundError } from "../../../../shared/errors/kinds";
 import { newApiKey } from "../../../../shared/keys/keyFormat";
+import { type KeyRules, normalizeRules, problemsOf } from "../../../../shared/keys/keyRules";
 import { forgetKeys } from "../../../../shared/keys/resolveKey";
 import { usageView } from "../../../../shared/metering/usageView";
 import { adminRouter } from "./router";
@@ -13,8 +17,16 @@ import { CreateKey, CreateTenant, UpdateTenant, UsageQuery } from "./schemas";
 import { validBody, validQuery } from "./validate";
 
 const KEY_PREFIX_LENGTH = 12;
+/** A key secret: this prefix, then 32 random bytes in base64url (43 characters). */
+export const KEY_SECRET_PREFIX = "rpcsk_";
 
-/** The fields of a key that any API may show: never the hash, never the plaintext. */
+/** A fresh key secret, and the SHA-256 (hex) that D1 keeps of it. */
+export async function newKeySecret(): Promise<{ secret: string; secretHash: string }> {
+  const secret = `${KEY_SECRET_PREFIX}${toBase64Url(crypto.getRandomValues(new Uint8Array(32)))}`;
+  return { secret, secretHash: await sha256Hex(secret) };
+}
+
+/** The fields of a key that any API may show: never the hashes, never the plaintext or the secret. */
 export const publicKeyColumns = {
   id: apiKeys.id,
   tenantId: apiKeys.tenantId,
@@ -23,7 +35,51 @@ export const publicKeyColumns = {
   createdAt: apiKeys.createdAt,
   revokedAt: apiKeys.revokedAt,
   cuPerSecond: apiKeys.cuPerSecond,
+  allowedOrigins: apiKeys.allowedOrigins,
+  allowedIps: apiKeys.allowedIps,
+  allowedMethods: apiKeys.allowedMethods,
+  allowedContracts: apiKeys.allowedContracts,
+  allowedChains: apiKeys.allowedChains,
+  /** Keys made before key secrets have none until POST /keys/:id/secret. */
+  hasSecret: sql<boolean>`${apiKeys.secretHash} is not null`.mapWith(Boolean),
 };
+
+const RULE_FIELDS = [
+  "allowedOrigins",
+  "allowedIps",
+  "allowedMethods",
+  "allowedContracts",
+  "allowedChains",
+] as const;
+type RuleLists = { [F in (typeof RULE_FIELDS)[number]]?: string[] | null };
+
+/**
+ * The body with its allowlists normalised (normalizeRules), nulls kept. When problemsOf finds fault,
+ * a 400 whose data.fields names each bad entry (`allowedIps[1]`) or list, as validate.ts does.
+ */
+export function checkedRules<T extends RuleLists>(body: T): T {
+  const given = RULE_FIELDS.filter((field) => body[field]);
+  const rules = Object.fromEntries(given.map((field) => [field, body[field]])) as KeyRules;
+  const problems = problemsOf(rules);
+  if (problems.length > 0) {
+    const fields: Record<string, string> = {};
+    for (const problem of problems) {
+      // Each reads `allowedIps[2]: not an IP address or CIDR, ...` (keyRules.ts).
+      const at = problem.indexOf(": ");
+      fields[at > 0 ? problem.slice(0, at) : "(body)"] = at > 0 ? problem.slice(at + 2) : problem;
+    }
+    throw new InvalidBodyError("invalid body: see data.fields", { data: { fields } });
+  }
+  const normal = normalizeRules(rules);
+  return { ...body, ...Object.fromEntries(given.map((field) => [field, normal[field] ?? null])) };
+}
+
+/** A new key's lists: each as given (checked, normalised), or null. */
+const listsOf = (body: RuleLists) =>
+  Object.fromEntries(RULE_FIELDS.map((f) => [f, body[f] ?? null])) as Record<
+    keyof RuleLists,
+    string[] | null
+  >;
 
 async function requireTenant(db: Db, id: string) {
   const tenant = await db.select().from(tenants).where(eq(tenants.id, id)).get();
@@ -96,12 +152,13 @@ export const tenantRoutes = adminRouter()
     return c.json({ keys });
   })
   .post("/:id/keys", async (c) => {
-    const body = await validBody(c, CreateKey);
+    const body = checkedRules(await validBody(c, CreateKey));
     const db = dbOf(c.env.DB);
     const tenantId = c.req.param("id");
     await requireTenant(db, tenantId);
     const plaintext = newApiKey();
     const hash = await sha256Hex(plaintext);
+    const { secret, secretHash } = await newKeySecret();
     const key = {
       id: randomId("key"),
       tenantId,
@@ -110,13 +167,19 @@ export const tenantRoutes = adminRouter()
       prefix: plaintext.slice(0, KEY_PREFIX_LENGTH),
       createdAt: Date.now(),
       revokedAt: null,
+      ...listsOf(body),
     };
     await commitWithAudit(
       c.env,
-      { actor: c.get("actor"), action: "key.create", target: key.id, after: key },
-      [db.insert(apiKeys).values({ ...key, hash })],
+      {
+        actor: c.get("actor"),
+        action: "key.create",
+        target: key.id,
+        after: { ...key, hasSecret: true, secretChanged: true },
+      },
+      [db.insert(apiKeys).values({ ...key, hash, secretHash })],
     );
     // A miss remembered for this hash (someone tried the key before it existed) must not refuse it.
     await forgetKeys(c.env, [{ hash }]);
-    return c.json({ ...key, key: plaintext }, 201);
+    return c.json({ ...key, hasSecret: true, key: plaintext, secret }, 201);
   });
