@@ -15,6 +15,7 @@ import type { GatewayError } from "../errors/base";
 import { ScreeningUnavailableError, toGatewayError } from "../errors/kinds";
 import type { RpcItem } from "../jsonrpc/parse";
 import { parseItems } from "../jsonrpc/requestItems";
+import type { CompiledRules } from "../keys/keyRules";
 import type { KeyContext } from "../keys/resolveKey";
 import { admit } from "../metering/admit";
 import { costsOf, usageOf } from "../metering/calls";
@@ -31,8 +32,11 @@ import { answerHere, type Calls, combineResults, forwardedOf, planForwarding, un
 
 export interface PipelineParameters {
   env: Env;
-  /** The key and chain of the request (HTTP: the key it carries; a WebSocket: the one it opened with). */
-  authenticate: () => Promise<{ key: KeyContext; chain: ChainConfig }>;
+  /**
+   * The key and chain of the request (HTTP: the key it carries; a WebSocket: the one it opened with),
+   * and the key's lists its calls must meet, when they apply (shared/keys/keyGate.ts).
+   */
+  authenticate: () => Promise<{ key: KeyContext; chain: ChainConfig; rules?: CompiledRules }>;
   /** The request body (read within its size limit), or the frame's text. */
   read: () => string | Promise<string>;
   cacheMode: CacheMode;
@@ -56,9 +60,9 @@ export async function runPipeline(p: PipelineParameters): Promise<PipelineResult
   const { env, waitUntil } = p;
   let headers: Record<string, string> = {};
   try {
-    const { key, chain } = await p.authenticate();
+    const { key, chain, rules } = await p.authenticate();
     const { single, items } = parseItems(await p.read());
-    const authorized = authorize(items, key, single);
+    const authorized = authorize(items, key, single, rules);
     const sends = decodeSends(items, authorized, key.unscreenedSends);
     const refused = sends ? authorized.map((r, i) => r ?? sends.refusals.get(i)) : authorized;
     const holds = () => env.METER.getByName(key.tenantId);

@@ -26,18 +26,27 @@ export interface Connection {
    * again with the caps above by the shard's key check (workers/stream/src/shard/keyCheck.ts).
    */
   limits: KeyLimits;
+  /** The upgrade presented the key's secret: the key's lists do not apply to this socket's frames. */
+  secretShown?: true;
 }
 
 const HEADER = "x-stream-connection";
 
 /** The upgrade request the gateway hands to the stream entrypoint. */
-export function upgradeFor(request: Request, key: KeyContext, keyHash: string, chain: string): Request {
+export function upgradeFor(
+  request: Request,
+  key: KeyContext,
+  keyHash: string,
+  chain: string,
+  secretShown: boolean,
+): Request {
   const conn: Omit<Connection, "connId" | "shard"> = {
     keyHash,
     keyId: key.keyId,
     tenantId: key.tenantId,
     chain,
     ...limitsOf(key),
+    ...(secretShown ? { secretShown: true as const } : {}),
   };
   const headers = new Headers(request.headers);
   headers.set(HEADER, JSON.stringify(conn));

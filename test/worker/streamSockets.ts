@@ -17,9 +17,9 @@ export interface Frame {
 export type Socket = Awaited<ReturnType<typeof openSocket>>;
 
 /** A socket on `chain` with `key`; with STREAM_SHARDS 1 every socket of a chain shares one shard. */
-export async function openSocket(chain: string, key: string) {
+export async function openSocket(chain: string, key: string, headers: Record<string, string> = {}) {
   const res = await exports.default.fetch(
-    new Request(`${BASE}/v1/${chain}/${key}`, { headers: { upgrade: "websocket" } }),
+    new Request(`${BASE}/v1/${chain}/${key}`, { headers: { upgrade: "websocket", ...headers } }),
   );
   expect(res.status).toBe(101);
   const ws = res.webSocket as WebSocket;

@@ -20,6 +20,7 @@ import { admin } from "./admin/api";
 import { UsageQuery } from "./admin/schemas";
 import { validQuery } from "./admin/validate";
 import { authenticate } from "./auth/authenticate";
+import { allowedOrigin } from "./auth/preflight";
 import { refusalHeadersMiddleware } from "./auth/refusalHeaders";
 import { metered } from "./data/metered";
 import { allPrices, onePrice } from "./data/prices";
@@ -38,7 +39,7 @@ app.use(requestId());
 app.use(
   "/v1/*",
   cors({
-    origin: "*",
+    origin: allowedOrigin,
     allowMethods: ["POST", "GET", "OPTIONS"],
     allowHeaders: ["content-type", "x-api-key", "authorization", "cache-control"],
     exposeHeaders: EXPOSED_HEADERS,

@@ -6,6 +6,7 @@
 import { ALL_CACHE, type CacheMode } from "../../../../shared/cache/callCache";
 import { resolveRpcChain } from "../../../../shared/config/chains";
 import { type Env, settingsOf } from "../../../../shared/config/env";
+import { gateRequest, requestFacts } from "../../../../shared/keys/keyGate";
 import { runPipeline } from "../../../../shared/pipeline/runPipeline";
 import { authenticate } from "../auth/authenticate";
 import { refusalHeaders } from "../auth/refusalHeaders";
@@ -34,7 +35,8 @@ export async function handleRpc({
     env,
     authenticate: async () => {
       const key = await authenticate({ env, headers: request.headers, pathKey: route.key, waitUntil });
-      return { key, chain: await resolveRpcChain(env, route.chain, waitUntil) };
+      const chain = await resolveRpcChain(env, route.chain, waitUntil);
+      return { key, chain, rules: await gateRequest(key, requestFacts(request.headers, chain.slug)) };
     },
     read: () => readBody(request, settingsOf(env).maxBodyBytes),
     cacheMode: cacheModeOf(request.headers),

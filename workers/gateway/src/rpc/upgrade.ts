@@ -1,13 +1,14 @@
 /**
  * @module
- * GET /v1/:chain[/:key] with `Upgrade: websocket`: the key and chain are checked here, as for HTTP,
- * and the upgrade goes to the stream entrypoint through the STREAM service binding. A refused
+ * GET /v1/:chain[/:key] with `Upgrade: websocket`: the key and chain are checked here, as for HTTP
+ * (with the key's origin, address and chain lists, unless the key secret is shown), and the upgrade goes to the stream entrypoint through the STREAM service binding. A refused
  * upgrade gets the same JSON-RPC error body and status as an HTTP request would.
  */
 
 import { resolveRpcChain } from "../../../../shared/config/chains";
 import type { Env } from "../../../../shared/config/env";
 import { toGatewayError } from "../../../../shared/errors/kinds";
+import { gateRequest, requestFacts } from "../../../../shared/keys/keyGate";
 import { hashOf } from "../../../../shared/keys/resolveKey";
 import { upgradeFor } from "../../../../shared/stream/connection";
 import { authenticate } from "../auth/authenticate";
@@ -27,7 +28,9 @@ export async function handleUpgrade(
     const key = await authenticate({ env, headers: request.headers, pathKey: route.key, waitUntil });
     const hash = await hashOf(extractKey(route.key, request.headers) as string);
     const chain = await resolveRpcChain(env, route.chain, waitUntil);
-    return await env.STREAM.fetch(upgradeFor(request, key, hash, chain.slug));
+    const facts = requestFacts(request.headers, chain.slug);
+    await gateRequest(key, facts);
+    return await env.STREAM.fetch(upgradeFor(request, key, hash, chain.slug, facts.secret !== null));
   } catch (err) {
     const error = toGatewayError(err);
     return errorResponse(error, { "content-type": "application/json", ...refusalHeaders(error) });

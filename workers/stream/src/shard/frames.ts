@@ -17,6 +17,7 @@ import {
 } from "../../../../shared/errors/kinds";
 import type { RpcCall } from "../../../../shared/jsonrpc/parse";
 import { utf8Exceeds, utf8Length } from "../../../../shared/jsonrpc/utf8Length";
+import { compileRules } from "../../../../shared/keys/keyRules";
 import { type CurrentKey, type KeyContext, resolveKeyHash } from "../../../../shared/keys/resolveKey";
 import type { HereAnswer } from "../../../../shared/methods/hooks";
 import { responseOf } from "../../../../shared/pipeline/answers";
@@ -60,7 +61,9 @@ export async function answerFrame(
       key = await resolveKeyHash(env, conn.keyHash, waitUntil);
       const chain = await resolveChain(env, conn.chain, waitUntil);
       if (!chain) throw new ChainNotFoundError(`chain "${conn.chain}" is no longer served`);
-      return { key, chain };
+      // The key's lists as they are now; a socket opened with the key secret is exempt.
+      const rules = key.rules && !conn.secretShown ? compileRules(key.rules) : undefined;
+      return { key, chain, rules };
     },
     read: () => message,
     cacheMode: ALL_CACHE,
