@@ -8,6 +8,8 @@
 // A second gateway that asks the tenant's meter on every request (METER_LEASE_MS "0", the naive
 // variant) joins the same alternation, and so does the floor (bench/floor: parse, forward, parse the
 // reply, nothing else): metered_vs_bare, naive_do_vs_bare, floor_vs_bare (bench/metering.mjs).
+// With the baseline, the same tenant through a key with allowlists joins too: restricted_vs_gateway
+// (bench/restricted.mjs).
 //
 // Then one connection each, for the latency a lone client feels.
 //
@@ -51,6 +53,7 @@ import { startWorker } from "../scripts/lib/worker.mjs";
 import { cacheSeconds, runCacheScenarios } from "./cache.mjs";
 import { FRESH_STREAM, freshCall, isResult, streamOptions } from "./calls.mjs";
 import { meteringRatios, NAIVE_BINDINGS, overLimitSeconds, ROOMY_LIMITS, runOverLimit } from "./metering.mjs";
+import { restrictedKeyUrl, restrictedRatios } from "./restricted.mjs";
 import { routingSeconds, runRoutingScenarios } from "./routing.mjs";
 import { runWsScenarios, WS_LIMITS, wsSeconds } from "./ws.mjs";
 
@@ -84,7 +87,7 @@ const WS = ONLY === "" || ONLY === "ws";
  * Workers driven with the uncacheable stream: the bare one and the gateway (the floor and the naive
  * gateway too for metering), or the gateway alone, warmed up before routing.
  */
-const LOADED = BASELINE || METERING ? 2 + (METERING ? 2 : 0) : ROUTING ? 1 : 0;
+const LOADED = BASELINE || METERING ? 2 + (METERING ? 2 : 0) + (BASELINE ? 1 : 0) : ROUTING ? 1 : 0;
 
 /** Stops what was started (anvil, the Workers, fault proxies), then exits. */
 const stops = [];
@@ -284,6 +287,7 @@ async function baseline(targets, { unloaded }) {
       (unloaded ? `; with one connection: ${ratios.gateway_p50_added_ms_1conn} ms` : ""),
   );
   if (targets.naive_do) Object.assign(ratios, meteringRatios(scenarios));
+  if (targets.restricted) Object.assign(ratios, restrictedRatios(scenarios));
   for (const [name, s] of Object.entries(scenarios)) {
     if (s.errors > 0) {
       const statuses = s.failed_statuses ? ` (HTTP ${JSON.stringify(s.failed_statuses)})` : "";
@@ -338,18 +342,20 @@ async function main() {
   // Every gateway's tenant gets limits far above the load: the throughput scenarios measure what
   // metering costs, not refusals.
   const seed = async (url) => {
-    const { key, chain } = await seedDemo({
+    const { key, chain, tenantId } = await seedDemo({
       gatewayUrl: url,
       token,
       upstreamUrl: anvil.url,
       limits: { ...ROOMY_LIMITS, ...WS_LIMITS },
     });
-    return { key, chain, rpcUrl: `${url}/v1/${chain}/${key}` };
+    return { key, chain, tenantId, rpcUrl: `${url}/v1/${chain}/${key}` };
   };
-  const { key, chain, rpcUrl } = await seed(gateway.url);
+  const { key, chain, rpcUrl, tenantId } = await seed(gateway.url);
   const targets = {};
   if (bare) targets.bare = bare.url;
   targets.gateway = rpcUrl;
+  if (BASELINE)
+    targets.restricted = await restrictedKeyUrl({ gatewayUrl: gateway.url, token, tenantId, chain });
   if (floor) targets.floor = floor.url;
   if (naive) targets.naive_do = (await seed(naive.url)).rpcUrl;
   for (const [name, url] of Object.entries(targets)) await smokeTest(name, url);
