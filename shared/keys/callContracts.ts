@@ -36,11 +36,31 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Whether `object` has a key that a node decoding JSON without regard to case (Go's encoding/json:
+ * geth, Erigon) would read as `name`, other than `name` itself: `{"to":A,"To":B}` would pass here
+ * as A and run against B there.
+ */
+function hasLookAlike(object: Record<string, unknown>, name: string): boolean {
+  for (const key of Object.keys(object)) if (key !== name && key.toLowerCase() === name) return true;
+  return false;
+}
+
+/** Whether `value` is an object holding any of `names` (lower-case), in any case. */
+function holdsAny(value: unknown, names: readonly string[]): boolean {
+  if (!isObject(value)) return false;
+  return Object.keys(value).some((key) => names.includes(key.toLowerCase()));
+}
+
+const OVERRIDES = "with state or block overrides (they would run other code at an allowed address)";
+const OVERRIDE_KEYS = ["stateoverrides", "blockoverrides", "stateoverride", "blockoverride"];
+
 /** The `to` of each call object; missing when one has none. */
 function callTargets(calls: readonly unknown[]): CallContracts {
   const addresses: string[] = [];
   for (const call of calls) {
     if (!isObject(call)) return { missing: "with a call that is not an object" };
+    if (hasLookAlike(call, "to")) return { missing: "with a second to key in another case" };
     const to = call.to;
     if (to === undefined || to === null) return { missing: CREATION };
     if (typeof to !== "string") return { missing: "with a to that is not an address" };
@@ -52,6 +72,7 @@ function callTargets(calls: readonly unknown[]): CallContracts {
 /** A log filter's `address`: a string or a non-empty array of strings. */
 function filterAddresses(filter: unknown): CallContracts {
   if (!isObject(filter)) return { missing: NO_FILTER_ADDRESS };
+  if (hasLookAlike(filter, "address")) return { missing: "with a second address key in another case" };
   const address = filter.address;
   if (typeof address === "string") return { addresses: [address], field: "address" };
   if (address === undefined || address === null) return { missing: NO_FILTER_ADDRESS };
@@ -88,6 +109,7 @@ function simulatedCalls(params: unknown): CallContracts {
   if (!Array.isArray(blocks)) return { missing: "without a list of blockStateCalls" };
   const calls: unknown[] = [];
   for (const block of blocks) {
+    if (holdsAny(block, OVERRIDE_KEYS)) return { missing: OVERRIDES };
     const inner = isObject(block) ? block.calls : undefined;
     if (inner === undefined) continue;
     if (!Array.isArray(inner)) return { missing: "with calls that is not a list" };
@@ -102,16 +124,34 @@ function tracedCalls(params: unknown): CallContracts {
   return callTargets(pairs.map((pair) => (Array.isArray(pair) ? pair[0] : undefined)));
 }
 
-const oneCall: Reader = (params) => callTargets([first(params)]);
+/** Nothing given: absent, null, or an empty object. */
+const isEmpty = (value: unknown) => value == null || (isObject(value) && Object.keys(value).length === 0);
+
+/**
+ * A call object first, and after its first `plain` params (the block, trace types) nothing that
+ * changes what runs: eth_call's state and block overrides, or a tracer config (at `config`) with
+ * `stateOverrides`/`blockOverrides`.
+ */
+function overridable(plain: number, config?: number): Reader {
+  return (params) => {
+    if (Array.isArray(params)) {
+      for (let i = plain; i < params.length; i++) {
+        const extra = params[i];
+        if (i === config ? holdsAny(extra, OVERRIDE_KEYS) : !isEmpty(extra)) return { missing: OVERRIDES };
+      }
+    }
+    return callTargets([first(params)]);
+  };
+}
 const logFilter: Reader = (params) => filterAddresses(first(params));
 
 /** Readers by lower-case method name (sends are read through shared/screening/submissions.ts). */
 const READERS: Readonly<Record<string, Reader>> = {
-  eth_call: oneCall,
-  eth_estimategas: oneCall,
-  eth_createaccesslist: oneCall,
-  debug_tracecall: oneCall,
-  trace_call: oneCall,
+  eth_call: overridable(2),
+  eth_estimategas: overridable(2),
+  eth_createaccesslist: overridable(2),
+  debug_tracecall: overridable(2, 2),
+  trace_call: overridable(3),
   eth_simulatev1: simulatedCalls,
   trace_callmany: tracedCalls,
   eth_getlogs: logFilter,

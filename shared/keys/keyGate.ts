@@ -16,8 +16,8 @@ export interface RequestFacts {
   origin: string | null;
   /** The client's address as Cloudflare gives it (CF-Connecting-IP), or null. */
   ip: string | null;
-  /** The chain's slug. */
-  chain: string;
+  /** The chain's slug; null for the endpoints that serve no chain (usage, prices, validators). */
+  chain: string | null;
   /** The key secret it presents (`x-api-key-secret`, or the password of basic auth), or null. */
   secret: string | null;
 }
@@ -46,7 +46,7 @@ export function basicCredentials(auth: string): { user: string; password: string
 }
 
 /** The facts of a request to `chain`. */
-export function requestFacts(headers: Headers, chain: string): RequestFacts {
+export function requestFacts(headers: Headers, chain: string | null): RequestFacts {
   return {
     origin: headers.get("origin"),
     ip: headers.get("cf-connecting-ip"),

@@ -208,10 +208,11 @@ function ipRefusal(ip: string | null): GatewayError {
  */
 export function checkRequest(
   rules: CompiledRules,
-  request: { origin: string | null; ip: string | null; chain: string },
+  request: { origin: string | null; ip: string | null; chain: string | null },
 ): GatewayError | undefined {
   const { chains, ips, origins } = rules;
-  if (chains && !chains.has(request.chain)) {
+  // A request to no chain (usage, prices, validators) meets every rule but the chain's.
+  if (chains && request.chain !== null && !chains.has(request.chain)) {
     return new ChainNotAllowedError(
       `chain ${clip(request.chain)} is not allowed for this key: add it to the key's allowedChains`,
       { data: { chain: clip(request.chain) } },

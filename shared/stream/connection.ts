@@ -26,8 +26,19 @@ export interface Connection {
    * again with the caps above by the shard's key check (workers/stream/src/shard/keyCheck.ts).
    */
   limits: KeyLimits;
-  /** The upgrade presented the key's secret: the key's lists do not apply to this socket's frames. */
-  secretShown?: true;
+  /** The upgrade's Origin and client address (each cut to 256 characters), held to the key's lists on every frame. */
+  origin?: string;
+  ip?: string;
+  /** The key's secret hash when the upgrade presented the secret: frames skip the lists while it is still the key's. */
+  secretHash?: string;
+}
+
+/** What a socket's upgrade showed of itself, for the key's lists. */
+export interface UpgradeFacts {
+  origin: string | null;
+  ip: string | null;
+  /** The key's secret hash, if the upgrade presented the right secret. */
+  secretHash: string | undefined;
 }
 
 const HEADER = "x-stream-connection";
@@ -38,15 +49,18 @@ export function upgradeFor(
   key: KeyContext,
   keyHash: string,
   chain: string,
-  secretShown: boolean,
+  facts: UpgradeFacts,
 ): Request {
+  const clip = (text: string | null) => (text === null ? undefined : text.slice(0, 256));
   const conn: Omit<Connection, "connId" | "shard"> = {
     keyHash,
     keyId: key.keyId,
     tenantId: key.tenantId,
     chain,
     ...limitsOf(key),
-    ...(secretShown ? { secretShown: true as const } : {}),
+    origin: clip(facts.origin),
+    ip: clip(facts.ip),
+    secretHash: facts.secretHash,
   };
   const headers = new Headers(request.headers);
   headers.set(HEADER, JSON.stringify(conn));

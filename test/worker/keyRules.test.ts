@@ -7,7 +7,7 @@ import { type Hex, keccak256, parseGwei } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, test } from "vitest";
 import { admin, anvil, BASE, type Fixture, fixture, rpc } from "./fixtures";
-import { openSocket } from "./streamSockets";
+import { openSocket, type Socket } from "./streamSockets";
 
 const A = "0x00000000000000000000000000000000000000aa";
 const B = "0x00000000000000000000000000000000000000bb";
@@ -244,5 +244,67 @@ describe("WebSocket", () => {
       result: expect.any(String),
     });
     socket.ws.close(1000);
+  });
+});
+
+describe("every endpoint that takes the key", () => {
+  test("usage, prices and health hold the key to its origin, address and chain lists", async () => {
+    const [f, other] = [await fixture(), await fixture()];
+    const k = await keyWith(f, { allowedOrigins: ["https://app.example.com"], allowedChains: [f.chain] });
+    const get = (path: string, headers: Record<string, string>) =>
+      exports.default.fetch(new Request(`${BASE}${path}`, { headers: { "x-api-key": k.key, ...headers } }));
+    const evil = { origin: "https://evil.io" };
+    const app = { origin: "https://app.example.com" };
+    for (const path of ["/v1/usage", "/v1/prices", `/v1/${f.chain}/health`]) {
+      const refused = await get(path, evil);
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject(refusal("origin_not_allowed"));
+      expect((await get(path, app)).status).not.toBe(403);
+    }
+    const elsewhere = await get(`/v1/${other.chain}/health`, app);
+    expect(elsewhere.status).toBe(403);
+    expect(await elsewhere.json()).toMatchObject(refusal("chain_not_allowed"));
+  });
+});
+
+describe("state overrides", () => {
+  test("eth_call with a state override is refused for a key with contracts; without overrides it is served", async () => {
+    const f = await fixture();
+    const k = await keyWith(f, { allowedContracts: [A] });
+    const body = (params: unknown[]) => JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_call", params });
+    const overridden = await post(
+      f.chain,
+      k.key,
+      body([{ to: A, data: "0x" }, "latest", { [A]: { code: "0x00" } }]),
+    );
+    expect(overridden.status).toBe(403);
+    expect(overridden.body).toMatchObject(refusal("contract_not_allowed"));
+    expect((await post(f.chain, k.key, body([{ to: A, data: "0x" }, "latest"]))).status).toBe(200);
+  });
+});
+
+describe("WebSocket sockets opened before a change", () => {
+  test("lists set after the upgrade apply to the next frame; a rotated secret no longer exempts the socket", async () => {
+    const f = await fixture();
+    const k = await keyWith(f, {});
+    const open = await openSocket(f.chain, k.key, { origin: "https://evil.io" });
+    const shown = await openSocket(f.chain, k.key, {
+      origin: "https://evil.io",
+      "x-api-key-secret": k.secret,
+    });
+    expect(await open.call("eth_chainId")).toMatchObject({ result: "0x7a69" });
+    await admin("PATCH", `/keys/${k.id}`, { allowedOrigins: ["https://app.example.com"] });
+    // The frame is refused as a whole (id null), as for a key that no longer holds; the socket stays.
+    const refusedWhole = async (socket: Socket) => {
+      const before = socket.frames.length;
+      socket.ws.send('{"jsonrpc":"2.0","id":9,"method":"eth_chainId"}');
+      return socket.until((frame) => socket.frames.indexOf(frame) >= before && frame.id === null);
+    };
+    expect(await refusedWhole(open)).toMatchObject(refusal("origin_not_allowed"));
+    expect(await shown.call("eth_chainId")).toMatchObject({ result: "0x7a69" });
+    await admin("POST", `/keys/${k.id}/secret`);
+    expect(await refusedWhole(shown)).toMatchObject(refusal("origin_not_allowed"));
+    open.ws.close(1000);
+    shown.ws.close(1000);
   });
 });

@@ -255,3 +255,45 @@ describe("what contracts do not cover", () => {
     expect(checkCall(both, { method: "eth_getLogs", params: [{ address: USDC }] })).toBeUndefined();
   });
 });
+
+describe("what would run other code at an allowed address, or read as another address on a node", () => {
+  const call = { to: USDC, data: "0x" };
+  test.each([
+    ["eth_call with state overrides", "eth_call", [call, "latest", { [USDC]: { code: "0x00" } }]],
+    ["eth_call with block overrides", "eth_call", [call, "latest", null, { number: "0x1" }]],
+    [
+      "eth_estimateGas with state overrides",
+      "eth_estimateGas",
+      [call, "latest", { [USDC]: { balance: "0x1" } }],
+    ],
+    ["eth_createAccessList with overrides", "eth_createAccessList", [call, "latest", { [OTHER]: {} }]],
+    [
+      "debug_traceCall with stateOverrides",
+      "debug_traceCall",
+      [call, "latest", { stateOverrides: { [USDC]: {} } }],
+    ],
+    [
+      "debug_traceCall with StateOverrides",
+      "debug_traceCall",
+      [call, "latest", { StateOverrides: { [USDC]: {} } }],
+    ],
+    ["trace_call with a fourth param", "trace_call", [call, ["trace"], "latest", { [USDC]: {} }]],
+    [
+      "eth_simulateV1 with stateOverrides",
+      "eth_simulateV1",
+      [{ blockStateCalls: [{ stateOverrides: { [USDC]: { code: "0x00" } }, calls: [call] }] }, "latest"],
+    ],
+    ["a second To key", "eth_call", [{ to: USDC, To: OTHER }, "latest"]],
+    ["a second Address key", "eth_getLogs", [{ address: USDC, Address: OTHER }]],
+  ])("%s is refused", (_, method, params) => {
+    expect(code(method, params)).toBe("contract_not_allowed");
+  });
+
+  test.each([
+    ["eth_call with an empty override object", "eth_call", [call, "latest", {}]],
+    ["debug_traceCall with a tracer", "debug_traceCall", [call, "latest", { tracer: "callTracer" }]],
+    ["trace_call with its block", "trace_call", [call, ["trace"], "latest"]],
+  ])("%s is allowed", (_, method, params) => {
+    expect(code(method, params)).toBeUndefined();
+  });
+});

@@ -20,6 +20,7 @@ import { admin } from "./admin/api";
 import { UsageQuery } from "./admin/schemas";
 import { validQuery } from "./admin/validate";
 import { authenticate } from "./auth/authenticate";
+import { gate } from "./auth/gate";
 import { allowedOrigin } from "./auth/preflight";
 import { refusalHeadersMiddleware } from "./auth/refusalHeaders";
 import { metered } from "./data/metered";
@@ -55,14 +56,14 @@ const health = (c: Context<AppEnv>, key: string | undefined) =>
     chain: c.req.param("chain") as string,
     key,
   });
-/** The API key in `x-api-key` or `Authorization: Bearer`, checked as for JSON-RPC. */
-const keyOf = (c: Context<AppEnv>) =>
-  authenticate({
-    env: c.env,
-    headers: c.req.raw.headers,
-    pathKey: undefined,
-    waitUntil: (p) => c.executionCtx.waitUntil(p),
-  });
+/** The API key in `x-api-key` or `Authorization: Bearer`, checked as for JSON-RPC, with its origin and address lists. */
+async function keyOf(c: Context<AppEnv>): Promise<KeyContext> {
+  const headers = c.req.raw.headers;
+  const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+  const key = await authenticate({ env: c.env, headers, pathKey: undefined, waitUntil });
+  await gate(c.env, key, headers, null);
+  return key;
+}
 /** Serves an endpoint for its fixed CU, charged to `key` (data/metered.ts). */
 const meter = (c: Context<AppEnv>, key: KeyContext, endpoint: Endpoint, serve: () => Promise<unknown>) =>
   metered({ env: c.env, key, endpoint, chain: "", waitUntil: (p) => c.executionCtx.waitUntil(p), serve });

@@ -6,9 +6,9 @@
 import { ALL_CACHE, type CacheMode } from "../../../../shared/cache/callCache";
 import { resolveRpcChain } from "../../../../shared/config/chains";
 import { type Env, settingsOf } from "../../../../shared/config/env";
-import { gateRequest, requestFacts } from "../../../../shared/keys/keyGate";
 import { runPipeline } from "../../../../shared/pipeline/runPipeline";
 import { authenticate } from "../auth/authenticate";
+import { gate } from "../auth/gate";
 import { refusalHeaders } from "../auth/refusalHeaders";
 import { readBody } from "./readBody";
 import { baseHeaders, respond } from "./respond";
@@ -36,7 +36,8 @@ export async function handleRpc({
     authenticate: async () => {
       const key = await authenticate({ env, headers: request.headers, pathKey: route.key, waitUntil });
       const chain = await resolveRpcChain(env, route.chain, waitUntil);
-      return { key, chain, rules: await gateRequest(key, requestFacts(request.headers, chain.slug)) };
+      const { rules } = await gate(env, key, request.headers, chain.slug);
+      return { key, chain, rules };
     },
     read: () => readBody(request, settingsOf(env).maxBodyBytes),
     cacheMode: cacheModeOf(request.headers),

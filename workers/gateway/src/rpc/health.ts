@@ -1,7 +1,8 @@
 /**
  * @module
  * GET /v1/:chain/health (key in x-api-key or Authorization, or /v1/:chain/:key/health): the
- * chain's upstreams as this isolate sees them, for the endpoint's fixed CU. Probes first, so a cold
+ * chain's upstreams as this isolate sees them, for the endpoint's fixed CU, under the key's origin,
+ * address and chain lists. Probes first, so a cold
  * isolate reports real data.
  */
 
@@ -10,6 +11,7 @@ import type { Env } from "../../../../shared/config/env";
 import { healthReport } from "../../../../shared/routing/healthReport";
 import { probeChain } from "../../../../shared/routing/probe";
 import { authenticate } from "../auth/authenticate";
+import { gate } from "../auth/gate";
 import { metered } from "../data/metered";
 
 export interface HandleHealthParameters {
@@ -23,6 +25,7 @@ export interface HandleHealthParameters {
 export async function handleHealth({ request, env, waitUntil, chain, key }: HandleHealthParameters) {
   const context = await authenticate({ env, headers: request.headers, pathKey: key, waitUntil });
   const config = await resolveRpcChain(env, chain, waitUntil);
+  await gate(env, context, request.headers, config.slug);
   return metered({
     env,
     key: context,

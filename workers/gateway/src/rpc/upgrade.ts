@@ -8,11 +8,11 @@
 import { resolveRpcChain } from "../../../../shared/config/chains";
 import type { Env } from "../../../../shared/config/env";
 import { toGatewayError } from "../../../../shared/errors/kinds";
-import { gateRequest, requestFacts } from "../../../../shared/keys/keyGate";
 import { hashOf } from "../../../../shared/keys/resolveKey";
 import { upgradeFor } from "../../../../shared/stream/connection";
 import { authenticate } from "../auth/authenticate";
 import { extractKey } from "../auth/extractKey";
+import { gate } from "../auth/gate";
 import { refusalHeaders } from "../auth/refusalHeaders";
 import { errorResponse } from "./respond";
 import type { RpcRoute } from "./route";
@@ -28,9 +28,13 @@ export async function handleUpgrade(
     const key = await authenticate({ env, headers: request.headers, pathKey: route.key, waitUntil });
     const hash = await hashOf(extractKey(route.key, request.headers) as string);
     const chain = await resolveRpcChain(env, route.chain, waitUntil);
-    const facts = requestFacts(request.headers, chain.slug);
-    await gateRequest(key, facts);
-    return await env.STREAM.fetch(upgradeFor(request, key, hash, chain.slug, facts.secret !== null));
+    const { facts } = await gate(env, key, request.headers, chain.slug);
+    const shown = {
+      origin: facts.origin,
+      ip: facts.ip,
+      secretHash: facts.secret === null ? undefined : key.secretHash,
+    };
+    return await env.STREAM.fetch(upgradeFor(request, key, hash, chain.slug, shown));
   } catch (err) {
     const error = toGatewayError(err);
     return errorResponse(error, { "content-type": "application/json", ...refusalHeaders(error) });
