@@ -140,8 +140,11 @@ function rulesOf(lists: { [K in keyof typeof RULES_COLUMNS]: string[] | null }):
 /** D1 binds at most 100 parameters per statement. */
 const HASHES_PER_QUERY = 90;
 
-/** What an open WebSocket applies of its key: the plan's rate, quota and WebSocket caps, the key's own cap. */
-export type CurrentKey = Pick<KeyContext, "limits" | "ws">;
+/**
+ * What an open WebSocket applies of its key: the plan's rate, quota and WebSocket caps, the key's own
+ * cap, and its lists and secret.
+ */
+export type CurrentKey = Pick<KeyContext, "limits" | "ws" | "rules" | "secretHash">;
 
 /**
  * Of these key hashes, those still valid now, with their current limits, read from D1 itself (no
@@ -154,7 +157,13 @@ export async function currentKeys(
   const current = new Map<string, CurrentKey>();
   for (let i = 0; i < hashes.length; i += HASHES_PER_QUERY) {
     const rows = await dbOf(d1)
-      .select({ hash: apiKeys.hash, limits: LIMITS_COLUMNS, ws: WS_COLUMNS })
+      .select({
+        hash: apiKeys.hash,
+        limits: LIMITS_COLUMNS,
+        ws: WS_COLUMNS,
+        lists: RULES_COLUMNS,
+        secretHash: apiKeys.secretHash,
+      })
       .from(apiKeys)
       .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
       .innerJoin(plans, eq(plans.id, tenants.planId))
@@ -165,7 +174,10 @@ export async function currentKeys(
           eq(tenants.status, "active"),
         ),
       );
-    for (const { hash, ...key } of rows) current.set(hash, key);
+    for (const { hash, lists, secretHash, ...key } of rows) {
+      const rules = rulesOf(lists);
+      current.set(hash, { ...key, ...(rules && { rules }), ...(secretHash !== null && { secretHash }) });
+    }
   }
   return current;
 }

@@ -28,6 +28,13 @@ export const PLACE_LAPSED_CODE = 4005;
 
 export const REVOKED_CLOSE: SocketClose = { code: REVOKED_CODE, reason: "API key revoked or invalid" };
 
+/** The key's allowlists, changed since the upgrade, no longer allow the socket or one of its subscriptions. */
+export const LISTS_CODE = 4003;
+export const LISTS_CLOSE: SocketClose = {
+  code: LISTS_CODE,
+  reason: "the API key's allowlists no longer allow this socket or a subscription: reconnect",
+};
+
 /** Longest close reason the WebSocket protocol carries, in bytes. */
 export const MAX_REASON_BYTES = 123;
 

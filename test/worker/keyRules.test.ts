@@ -2,7 +2,8 @@
 // or contract a key does not allow is refused with 403 naming the rule (a batch refuses only the
 // items that break one), the key secret skips them, and another tenant's key is still served.
 // Over HTTP, at the WebSocket upgrade and on its frames, and in the CORS preflight.
-import { exports } from "cloudflare:workers";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { type Hex, keccak256, parseGwei } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, test } from "vitest";
@@ -306,5 +307,34 @@ describe("WebSocket sockets opened before a change", () => {
     expect(await refusedWhole(shown)).toMatchObject(refusal("origin_not_allowed"));
     open.ws.close(1000);
     shown.ws.close(1000);
+  });
+});
+
+describe("the shard's key check", () => {
+  test("a socket whose subscription the key's new lists no longer allow is closed with 4003; one they allow stays", async () => {
+    const f = await fixture();
+    const k = await keyWith(f, {});
+    const toB = await openSocket(f.chain, k.key);
+    const toA = await openSocket(f.chain, k.key);
+    const unrestricted = await openSocket(f.chain, f.key);
+    expect(await toB.call("eth_subscribe", ["logs", { address: B }])).toMatchObject({
+      result: expect.any(String),
+    });
+    expect(await toA.call("eth_subscribe", ["logs", { address: A }])).toMatchObject({
+      result: expect.any(String),
+    });
+    expect(await unrestricted.call("eth_subscribe", ["logs", { address: B }])).toMatchObject({
+      result: expect.any(String),
+    });
+    await admin("PATCH", `/keys/${k.id}`, { allowedContracts: [A] });
+    expect(await runDurableObjectAlarm(env.SHARD.getByName(`${f.chain}/0`))).toBe(true);
+    expect(await toB.closed).toEqual({
+      code: 4003,
+      reason: "the API key's allowlists no longer allow this socket or a subscription: reconnect",
+    });
+    expect(await toA.call("eth_chainId")).toMatchObject({ result: "0x7a69" });
+    expect(await unrestricted.call("eth_chainId")).toMatchObject({ result: "0x7a69" });
+    toA.ws.close(1000);
+    unrestricted.ws.close(1000);
   });
 });

@@ -115,9 +115,10 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
   override async alarm(): Promise<void> {
     const sockets = this.sockets();
     try {
-      for (const { open, current } of await checkKeys(this.env, sockets.values())) {
-        if (current) this.refresh(open, current);
-        else await this.dropConnection(open.ws, REVOKED_CLOSE);
+      const subscriptionsOf = (connId: string) => [...this.store.values()].filter((s) => s.connId === connId);
+      for (const checked of await checkKeys(this.env, sockets.values(), subscriptionsOf)) {
+        if (checked.close) await this.dropConnection(checked.open.ws, checked.close);
+        else this.refresh(checked.open, checked.current);
       }
     } catch (err) {
       console.warn(JSON.stringify({ event: "key_check_failed", error: String(err).slice(0, 200) }));

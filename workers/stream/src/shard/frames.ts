@@ -17,12 +17,12 @@ import {
 } from "../../../../shared/errors/kinds";
 import type { RpcCall } from "../../../../shared/jsonrpc/parse";
 import { utf8Exceeds, utf8Length } from "../../../../shared/jsonrpc/utf8Length";
-import { type CompiledRules, checkRequest, compileRules } from "../../../../shared/keys/keyRules";
 import { type CurrentKey, type KeyContext, resolveKeyHash } from "../../../../shared/keys/resolveKey";
 import type { HereAnswer } from "../../../../shared/methods/hooks";
 import { responseOf } from "../../../../shared/pipeline/answers";
 import { runPipeline } from "../../../../shared/pipeline/runPipeline";
 import type { Connection } from "../../../../shared/stream/connection";
+import { socketRules } from "../../../../shared/stream/socketRules";
 
 /** The caps an eth_subscribe applies. */
 export type SubscriptionCaps = Pick<Connection, "maxSubscriptions" | "maxWildcardSubscriptions">;
@@ -61,7 +61,10 @@ export async function answerFrame(
       key = await resolveKeyHash(env, conn.keyHash, waitUntil);
       const chain = await resolveChain(env, conn.chain, waitUntil);
       if (!chain) throw new ChainNotFoundError(`chain "${conn.chain}" is no longer served`);
-      return { key, chain, rules: socketRules(conn, key) };
+      // The key's lists as they are now: a list set after the upgrade applies to this frame.
+      const lists = socketRules(conn, key);
+      if ("refusal" in lists) throw lists.refusal;
+      return { key, chain, rules: lists.rules };
     },
     read: () => message,
     cacheMode: ALL_CACHE,
@@ -74,23 +77,6 @@ export async function answerFrame(
   });
   if (!result.ok) throw result.error;
   return responseOf(result.single, result.answers);
-}
-
-/**
- * The key's lists as they are now, for a frame of `conn`: its origin, address and chain held to
- * them again (a list set after the upgrade applies), then returned for its calls. A socket opened
- * with the key's secret skips them while that secret is still the key's.
- */
-function socketRules(conn: Connection, key: KeyContext): CompiledRules | undefined {
-  if (!key.rules || (conn.secretHash !== undefined && conn.secretHash === key.secretHash)) return undefined;
-  const rules = compileRules(key.rules);
-  const refusal = checkRequest(rules, {
-    origin: conn.origin ?? null,
-    ip: conn.ip ?? null,
-    chain: conn.chain,
-  });
-  if (refusal) throw refusal;
-  return rules;
 }
 
 /**
