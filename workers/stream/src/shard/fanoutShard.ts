@@ -115,7 +115,19 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
   override async alarm(): Promise<void> {
     const sockets = this.sockets();
     try {
-      const subscriptionsOf = (connId: string) => [...this.store.values()].filter((s) => s.connId === connId);
+      // Grouped once per check, and only if a socket's key has lists: not one scan of every subscription per socket.
+      let byConn: Map<string, Subscription[]> | undefined;
+      const subscriptionsOf = (connId: string) => {
+        if (!byConn) {
+          byConn = new Map();
+          for (const sub of this.store.values()) {
+            const list = byConn.get(sub.connId);
+            if (list) list.push(sub);
+            else byConn.set(sub.connId, [sub]);
+          }
+        }
+        return byConn.get(connId) ?? [];
+      };
       for (const checked of await checkKeys(this.env, sockets.values(), subscriptionsOf)) {
         if (checked.close) await this.dropConnection(checked.open.ws, checked.close);
         else this.refresh(checked.open, checked.current);
