@@ -3,7 +3,7 @@
  * Plans, tenants and their API keys (stored only as SHA-256 hashes).
  */
 import { sql } from "drizzle-orm";
-import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { timestamp } from "./columns";
 
 export const plans = sqliteTable("plans", {
@@ -45,6 +45,8 @@ export const plans = sqliteTable("plans", {
    * may use unscreened: JSON array of method names. Any other is refused.
    */
   unscreenedSends: text("unscreened_sends", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  /** Every key of the plan's tenants needs a tenant-signed JWT (shared/keys/tenantJwt.ts) with each request. */
+  requireJwt: integer("require_jwt", { mode: "boolean" }).notNull().default(false),
   createdAt: timestamp("created_at"),
 });
 
@@ -94,6 +96,35 @@ export const apiKeys = sqliteTable(
     allowedChains: text("allowed_chains", { mode: "json" }).$type<string[]>(),
     /** SHA-256 of the key's secret, hex; a request presenting the secret skips the allowlists. Null: none. */
     secretHash: text("secret_hash"),
+    /** This key needs a tenant-signed JWT with each request (as does every key of a plan that requires one). */
+    requireJwt: integer("require_jwt", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [index("api_keys_tenant_idx").on(t.tenantId)],
+);
+
+/**
+ * A tenant's public keys for the JWTs it signs for its users (shared/keys/tenantJwt.ts): each named by
+ * `kid`, unique within the tenant, and pinned to one algorithm. Only active keys verify tokens.
+ */
+export const tenantJwtKeys = sqliteTable(
+  "tenant_jwt_keys",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    kid: text("kid").notNull(),
+    alg: text("alg", { enum: ["RS256", "ES256", "EdDSA"] }).notNull(),
+    /** The public JWK, only the members its key type needs. */
+    jwk: text("jwk", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    status: text("status", { enum: ["active", "disabled"] })
+      .notNull()
+      .default("active"),
+    createdAt: timestamp("created_at"),
+    disabledAt: integer("disabled_at", { mode: "number" }),
+  },
+  (t) => [
+    uniqueIndex("tenant_jwt_keys_kid_idx").on(t.tenantId, t.kid),
+    check("tenant_jwt_keys_status_check", sql`${t.status} in ('active','disabled')`),
+  ],
 );

@@ -1,4 +1,5 @@
 /** What an API key grants: its tenant, plan and limits, as resolveKey.ts returns and the key caches hold it. */
+import type { JwkAlg } from "../crypto/publicJwk";
 import type { KeyLimits } from "../metering/limits";
 import type { KeyRules } from "./keyRules";
 
@@ -32,4 +33,23 @@ export interface KeyContext {
   rules?: KeyRules;
   /** SHA-256 (hex) of the key's secret, when it has one: a request presenting the secret skips `rules`. */
   secretHash?: string;
+  /**
+   * Tenant-signed JWTs: whether this key needs one (its own or its plan's requireJwt), and the
+   * tenant's active keys that verify them. Absent when neither applies.
+   */
+  jwt?: KeyJwt;
+}
+
+/** A tenant's public key for the JWTs it signs, pinned to one algorithm. */
+export interface JwtKey {
+  /** Its row: a key deleted and registered again under the same kid is another key. */
+  id: string;
+  kid: string;
+  alg: JwkAlg;
+  jwk: Record<string, string>;
+}
+
+export interface KeyJwt {
+  required: boolean;
+  keys: JwtKey[];
 }

@@ -1,14 +1,17 @@
 /**
  * @module
- * A key's allowlists at the door of a request (HTTP, or a WebSocket upgrade): its origin, client
- * address and chain, unless it presents the key's secret, which skips every list (server-side use of
- * a key that also ships in a browser). What passes carries the rules its calls must still meet
- * (methods, contracts). A key without lists costs one field read.
+ * A key's allowlists and tenant JWTs at the door of a request (HTTP, or a WebSocket upgrade): its
+ * origin, client address and chain, unless it presents the key's secret, which skips every list
+ * (server-side use of a key that also ships in a browser); and its JWT, which narrows the key and
+ * which a key or plan may require. What passes carries the rules its calls must still meet (methods,
+ * contracts). A key without lists or JWT settings costs a few field reads.
  */
 import { sha256Hex } from "../crypto/hash";
 import { UnauthorizedError } from "../errors/kinds";
+import { bearerJwt, jwtRequired, type TokenClaims, tokenLimits, tokenRules } from "./jwtPolicy";
 import type { KeyContext } from "./keyContext";
 import { type CompiledRules, checkRequest, compileRules } from "./keyRules";
+import { verifyTenantJwt } from "./tenantJwt";
 
 /** What a request shows of itself that the rules read. */
 export interface RequestFacts {
@@ -20,6 +23,8 @@ export interface RequestFacts {
   chain: string | null;
   /** The key secret it presents (`x-api-key-secret`, or the password of basic auth), or null. */
   secret: string | null;
+  /** The tenant-signed JWT it presents (`Authorization: Bearer <jwt>`), or null. */
+  jwt: string | null;
 }
 
 /** The secret in `x-api-key-secret`, or the password of `Authorization: Basic` (the key is the user). */
@@ -52,26 +57,47 @@ export function requestFacts(headers: Headers, chain: string | null): RequestFac
     ip: headers.get("cf-connecting-ip"),
     chain,
     secret: presentedSecret(headers),
+    jwt: bearerJwt(headers),
   };
 }
 
+/** What passes the door: the rules the request's calls must meet, and the key as the request's JWT narrows it. */
+export interface Passed {
+  /** Undefined when no list applies (none set, or the key secret shown, and no JWT lists). */
+  rules: CompiledRules | undefined;
+  key: KeyContext;
+  /** The request's verified JWT, if it sent one. */
+  token?: TokenClaims;
+}
+
 /**
- * Checks the request's origin, address and chain against `key`'s lists. Returns the rules its calls
- * must meet, or undefined when none apply (no lists, or the right secret). A wrong secret is a 401;
- * a broken rule throws its refusal (403).
+ * Checks the request against `key`: its secret, if shown (a wrong one is a 401); its JWT, if sent,
+ * or the key's need of one; then its origin, address and chain against the key's lists (skipped
+ * with the secret) and the JWT's. A broken rule throws its refusal (403).
  */
-export async function gateRequest(key: KeyContext, facts: RequestFacts): Promise<CompiledRules | undefined> {
-  if (facts.secret !== null) {
-    if (!key.secretHash || (await sha256Hex(facts.secret)) !== key.secretHash) {
-      throw new UnauthorizedError(
-        "the key secret does not match this key: send the secret made with the key",
-      );
-    }
-    return undefined;
-  }
-  if (!key.rules) return undefined;
-  const rules = compileRules(key.rules);
-  const refusal = checkRequest(rules, facts);
+export async function gateRequest(key: KeyContext, facts: RequestFacts): Promise<Passed> {
+  const secretShown = facts.secret !== null && (await secretMatches(key, facts.secret));
+  const token = facts.jwt === null ? undefined : await verifyTenantJwt(key, facts.jwt);
+  if (!token && !secretShown && key.jwt?.required) throw jwtRequired();
+  const rules = secretShown || !key.rules ? undefined : compileRules(key.rules);
+  if (!token) return { rules: checked(rules, facts), key };
+  const limits = tokenLimits(key.limits, token);
+  return {
+    rules: checked(tokenRules(rules, token), facts),
+    key: limits === key.limits ? key : { ...key, limits },
+    token,
+  };
+}
+
+function checked(rules: CompiledRules | undefined, facts: RequestFacts): CompiledRules | undefined {
+  const refusal = rules && checkRequest(rules, facts);
   if (refusal) throw refusal;
   return rules;
+}
+
+async function secretMatches(key: KeyContext, secret: string): Promise<true> {
+  if (!key.secretHash || (await sha256Hex(secret)) !== key.secretHash) {
+    throw new UnauthorizedError("the key secret does not match this key: send the secret made with the key");
+  }
+  return true;
 }

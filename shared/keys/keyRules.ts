@@ -47,6 +47,10 @@ export interface CompiledRules {
   /** Lower-case. */
   readonly contracts?: ReadonlySet<string>;
   readonly chains?: ReadonlySet<string>;
+  /** Set on a JWT's lists (shared/keys/jwtPolicy.ts): refusals then name the token's claim, not the key's list. */
+  readonly jwt?: true;
+  /** Rules that must hold too (a JWT's lists are ANDed with the key's). */
+  readonly and?: CompiledRules;
 }
 
 const METHOD_ENTRY = /^[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*$/;
@@ -213,9 +217,12 @@ export function checkRequest(
   const { chains, ips, origins } = rules;
   // A request to no chain (usage, prices, validators) meets every rule but the chain's.
   if (chains && request.chain !== null && !chains.has(request.chain)) {
+    const chain = clip(request.chain);
     return new ChainNotAllowedError(
-      `chain ${clip(request.chain)} is not allowed for this key: add it to the key's allowedChains`,
-      { data: { chain: clip(request.chain) } },
+      rules.jwt
+        ? `chain ${chain} is not allowed by this request's JWT: its chains claim does not list it`
+        : `chain ${chain} is not allowed for this key: add it to the key's allowedChains`,
+      { data: { chain } },
     );
   }
   if (ips) {
@@ -224,7 +231,7 @@ export function checkRequest(
   if (origins && (request.origin === null || !originAllowed(origins, request.origin))) {
     return originRefusal(request.origin);
   }
-  return undefined;
+  return rules.and && checkRequest(rules.and, request);
 }
 
 function methodAllowed(methods: NonNullable<CompiledRules["methods"]>, method: string): boolean {
@@ -243,16 +250,26 @@ export function checkCall(
     const underscore = method.indexOf("_");
     const namespace = underscore > 0 ? ` (or its namespace ${method.slice(0, underscore)})` : "";
     return new MethodNotAllowedForKeyError(
-      `method ${method} is not allowed for this key: add it${namespace} to the key's allowedMethods`,
+      rules.jwt
+        ? `method ${method} is not allowed by this request's JWT: its methods claim does not list it${namespace}`
+        : `method ${method} is not allowed for this key: add it${namespace} to the key's allowedMethods`,
       { data: { method } },
     );
   }
+  return contractRefusal(rules, call) ?? (rules.and && checkCall(rules.and, call));
+}
+
+function contractRefusal(rules: CompiledRules, call: { method: string; params: unknown }) {
   if (!rules.contracts) return undefined;
   const touched = contractsOf(call.method, call.params);
   if (touched === undefined) return undefined;
+  const method = clip(call.method);
   if ("missing" in touched) {
+    const lists = rules.jwt
+      ? "the contracts its JWT's contracts claim lists"
+      : "the contracts in its allowedContracts";
     return new ContractNotAllowedError(
-      `${method} ${touched.missing} is refused: this key serves only the contracts in its allowedContracts; name one of them`,
+      `${method} ${touched.missing} is refused: this key serves only ${lists}; name one of them`,
       { data: { method } },
     );
   }
@@ -260,7 +277,9 @@ export function checkCall(
     if (rules.contracts.has(address.toLowerCase())) continue;
     const contract = clip(address);
     return new ContractNotAllowedError(
-      `contract ${contract} is not allowed for this key (${method} ${touched.field}): add it to allowedContracts`,
+      rules.jwt
+        ? `contract ${contract} is not allowed by this request's JWT (${method} ${touched.field}): its contracts claim does not list it`
+        : `contract ${contract} is not allowed for this key (${method} ${touched.field}): add it to allowedContracts`,
       { data: { contract } },
     );
   }

@@ -4,15 +4,15 @@
  * not well formed (keyFormat.ts) is refused without I/O; an unknown key is remembered as a miss.
  * A revoked key, or one whose tenant is suspended, stops working within 60 s (see config/readThrough.ts).
  */
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { dbOf } from "../../db/client";
-import { apiKeys, plans, tenants } from "../../db/schema";
+import { apiKeys, plans, tenantJwtKeys, tenants } from "../../db/schema";
 import type { Env } from "../config/env";
 import { sha256Hex } from "../crypto/hash";
 import { UnauthorizedError } from "../errors/kinds";
 import { TtlCache } from "../isolate/ttlCache";
 import { forgetCached, forgetInMemory, readKey, remembered } from "./keyCache";
-import type { KeyContext } from "./keyContext";
+import type { JwtKey, KeyContext, KeyJwt } from "./keyContext";
 import { keyShape } from "./keyFormat";
 import type { KeyRules } from "./keyRules";
 
@@ -21,8 +21,8 @@ export type { KeyContext } from "./keyContext";
 /** Key -> its SHA-256, so a hot key is hashed once per isolate. Bound: 10,000; lifetime: HASH_TTL_MS. */
 const hashes = new TtlCache<string>(10_000);
 const HASH_TTL_MS = 10 * 60_000;
-/** Versioned: an entry cached by an older deployment, without the newer fields (v7: rules, secretHash), is never read. */
-export const keyCacheKey = (hash: string) => `key:v7:${hash}`;
+/** Versioned: an entry cached by an older deployment, without the newer fields (v8: jwt), is never read. */
+export const keyCacheKey = (hash: string) => `key:v8:${hash}`;
 
 export interface ResolveKeyOptions {
   /**
@@ -40,7 +40,7 @@ export async function resolveKey(
 ): Promise<KeyContext> {
   if (!key) {
     throw new UnauthorizedError(
-      "missing API key: put it in the URL (/v1/<chain>/<key>), in x-api-key, or as Authorization: Bearer",
+      "missing API key: put it in the URL (/v1/<chain>/<key>), in x-api-key, or as Authorization: Bearer (when a JWT is the Bearer, the key goes in the URL or x-api-key)",
     );
   }
   if (keyShape(key) === "malformed") throw invalidKey();
@@ -93,6 +93,23 @@ const WS_COLUMNS = {
   maxWildcardSubscriptions: plans.wsMaxWildcardSubscriptions,
 };
 
+/**
+ * Whether the key needs a JWT (its own requireJwt or its plan's), and its tenant's active JWT keys
+ * as a JSON array, read in the key's own query.
+ */
+const JWT_COLUMNS = {
+  keyRequires: apiKeys.requireJwt,
+  planRequires: plans.requireJwt,
+  keys: sql<string>`(select json_group_array(json_object('id', k.id, 'kid', k.kid, 'alg', k.alg, 'jwk', json(k.jwk))) from ${tenantJwtKeys} k where k.tenant_id = ${apiKeys.tenantId} and k.status = 'active')`,
+};
+
+/** The key's JWT settings, or undefined when it needs no JWT and its tenant has no active key. */
+function jwtOf(columns: { keyRequires: boolean; planRequires: boolean; keys: string }): KeyJwt | undefined {
+  const required = columns.keyRequires || columns.planRequires;
+  const keys = JSON.parse(columns.keys) as JwtKey[];
+  return required || keys.length > 0 ? { required, keys } : undefined;
+}
+
 /** The key's allowlist columns, named as in KeyRules. */
 const RULES_COLUMNS = {
   allowedOrigins: apiKeys.allowedOrigins,
@@ -118,6 +135,7 @@ async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null>
       unscreenedSends: plans.unscreenedSends,
       lists: RULES_COLUMNS,
       secretHash: apiKeys.secretHash,
+      jwt: JWT_COLUMNS,
     })
     .from(apiKeys)
     .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
@@ -125,10 +143,22 @@ async function loadKey(d1: D1Database, hash: string): Promise<KeyContext | null>
     .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt), eq(tenants.status, "active")))
     .get();
   if (!row) return null;
-  const { lists, secretHash, ...context } = row;
+  const { lists, secretHash, jwt, ...context } = row;
+  return { ...context, ...guards(lists, secretHash, jwt) };
+}
+
+/**
+ * A key's lists, secret and JWT settings, each left out (not undefined) when it has none: a key
+ * without them makes a request check nothing.
+ */
+function guards(
+  lists: { [K in keyof typeof RULES_COLUMNS]: string[] | null },
+  secretHash: string | null,
+  jwtColumns: Parameters<typeof jwtOf>[0],
+): Pick<KeyContext, "rules" | "secretHash" | "jwt"> {
   const rules = rulesOf(lists);
-  // Fields left out, not undefined: a key without rules carries no `rules` at all.
-  return { ...context, ...(rules && { rules }), ...(secretHash !== null && { secretHash }) };
+  const jwt = jwtOf(jwtColumns);
+  return { ...(rules && { rules }), ...(secretHash !== null && { secretHash }), ...(jwt && { jwt }) };
 }
 
 /** The lists that are set (neither null nor empty: no rule, as keyRules.ts reads them), or undefined. */
@@ -142,9 +172,9 @@ const HASHES_PER_QUERY = 90;
 
 /**
  * What an open WebSocket applies of its key: the plan's rate, quota and WebSocket caps, the key's own
- * cap, and its lists and secret.
+ * cap, and its lists, secret and JWT settings.
  */
-export type CurrentKey = Pick<KeyContext, "limits" | "ws" | "rules" | "secretHash">;
+export type CurrentKey = Pick<KeyContext, "limits" | "ws" | "rules" | "secretHash" | "jwt">;
 
 /**
  * Of these key hashes, those still valid now, with their current limits, read from D1 itself (no
@@ -163,6 +193,7 @@ export async function currentKeys(
         ws: WS_COLUMNS,
         lists: RULES_COLUMNS,
         secretHash: apiKeys.secretHash,
+        jwt: JWT_COLUMNS,
       })
       .from(apiKeys)
       .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
@@ -174,9 +205,8 @@ export async function currentKeys(
           eq(tenants.status, "active"),
         ),
       );
-    for (const { hash, lists, secretHash, ...key } of rows) {
-      const rules = rulesOf(lists);
-      current.set(hash, { ...key, ...(rules && { rules }), ...(secretHash !== null && { secretHash }) });
+    for (const { hash, lists, secretHash, jwt, ...key } of rows) {
+      current.set(hash, { ...key, ...guards(lists, secretHash, jwt) });
     }
   }
   return current;

@@ -11,7 +11,7 @@ import type { Env } from "../config/env";
 import type { GatewayError } from "../errors/base";
 import { MeterUnavailableError } from "../errors/kinds";
 import type { KeyContext } from "../keys/resolveKey";
-import { type Lease, leaseWant, NO_LEASE, spend } from "./lease";
+import { type Lease, type LimitKind, leaseWant, NO_LEASE, spend } from "./lease";
 import { bindingLimits, type KeyLimits, limitError, rateLimitHeaders, secondsUntil } from "./limits";
 import type { AcquireReturnType } from "./meterProtocol";
 
@@ -32,7 +32,7 @@ interface KeyMeter {
   refusedUnder: KeyLimits | undefined;
 }
 
-/** Keys metered in this isolate. Bound: MAX_METERS, the longest-known goes (and with it its lease); lifetime: the isolate's. */
+/** Keys (and JWT subjects of a key) metered in this isolate. Bound: MAX_METERS, the longest-known goes (and with it its lease); lifetime: the isolate's. */
 const meters = new Map<string, KeyMeter>();
 const MAX_METERS = 10_000;
 
@@ -64,7 +64,8 @@ export async function admit({
   leaseSeconds,
   waitUntil,
 }: AdmitParameters): Promise<Admission> {
-  const meter = meterOf(key.keyId);
+  // A JWT's cap has a lease of its own: CU granted under one subject's bucket are not another's.
+  const meter = meterOf(key.limits.tokenCap ? `${key.keyId}|${key.limits.tokenCap.id}` : key.keyId);
   if (meter.lease.refusedUntil > 0 && meter.refusedUnder !== key.limits) {
     meter.lease = { ...meter.lease, refusedUntil: 0 };
   }
@@ -107,12 +108,12 @@ export async function admit({
   return { headers: rateLimitHeaders(key.limits, meter.lease, now) };
 }
 
-function meterOf(keyId: string): KeyMeter {
-  let meter = meters.get(keyId);
+function meterOf(id: string): KeyMeter {
+  let meter = meters.get(id);
   if (!meter) {
     if (meters.size >= MAX_METERS) meters.delete(meters.keys().next().value as string);
     meter = { lease: NO_LEASE, renewing: false, downUntil: 0, refusedUnder: undefined };
-    meters.set(keyId, meter);
+    meters.set(id, meter);
   }
   return meter;
 }
@@ -167,13 +168,7 @@ async function acquire(
   }
 }
 
-function refuse(
-  key: MeteredKey,
-  meter: KeyMeter,
-  retryAt: number,
-  by: "rate" | "key_rate" | "quota",
-  now: number,
-): Admission {
+function refuse(key: MeteredKey, meter: KeyMeter, retryAt: number, by: LimitKind, now: number): Admission {
   const headers = rateLimitHeaders(key.limits, { ...meter.lease, refusedUntil: retryAt }, now);
   headers["retry-after"] = String(secondsUntil(retryAt, now));
   return { headers, error: limitError(by, key.limits, retryAt, now), retryAt };

@@ -20,8 +20,11 @@ export const LEASE_SECONDS = 0.1;
 /** The isolate asks for the next lease, in the background, once this share of the last is spent. */
 export const RENEW_WHEN_SPENT = 0.5;
 
-/** Which limit refused: the tenant's rate, the key's own lower rate cap, or the monthly quota. */
-export type LimitKind = "rate" | "key_rate" | "quota";
+/**
+ * Which limit refused: the tenant's rate, the key's own lower rate cap, the cap of the request's JWT
+ * (its cuPerSecond claim), or the monthly quota.
+ */
+export type LimitKind = "rate" | "key_rate" | "token_rate" | "quota";
 
 /** The isolate's side of a lease for one tenant. */
 export interface Lease {
@@ -85,9 +88,14 @@ export interface Limited {
   limits: BucketLimits;
 }
 
+/** A bucket besides the tenant's that a grant must also come out of, and the limit it is. */
+export interface Cap extends Limited {
+  by: LimitKind;
+}
+
 export interface GrantParameters extends Limited {
-  /** The key's own bucket, when the key is capped below the tenant's rate: both must cover a grant. */
-  cap?: Limited | undefined;
+  /** The key's own bucket (capped below the tenant's rate), a JWT's: every one must cover a grant. */
+  caps?: readonly Cap[];
   /** CU granted this month so far, and the month's quota. */
   monthUsed: number;
   monthlyQuota: number;
@@ -103,8 +111,8 @@ export interface GrantParameters extends Limited {
 
 export type GrantReturnType = {
   readonly bucket: Bucket;
-  /** The key's bucket after the grant, when `cap` was given. */
-  readonly capBucket?: Bucket;
+  /** Each of `caps`' buckets after the grant, in their order. */
+  readonly capBuckets?: Bucket[];
   readonly monthUsed: number;
 } & (
   | { readonly granted: number }
@@ -115,19 +123,23 @@ export type GrantReturnType = {
 export function grant(p: GrantParameters): GrantReturnType {
   const returned = Math.max(0, Math.min(p.returned, p.monthUsed));
   const bucket = credit(p, returned, p.now);
-  const capBucket = p.cap && credit(p.cap, returned, p.now);
-  const state = { bucket, monthUsed: p.monthUsed - returned, ...(capBucket && { capBucket }) };
+  const caps = p.caps ?? [];
+  const capBuckets = caps.map((cap) => credit(cap, returned, p.now));
+  const state = { bucket, monthUsed: p.monthUsed - returned, ...(caps.length > 0 && { capBuckets }) };
   const quotaLeft = Math.max(0, p.monthlyQuota - state.monthUsed);
   if (quotaLeft < p.need) return { ...state, granted: 0, retryAt: p.monthEnds, by: "quota" };
   const short = shortOf(bucket, p.limits, p.need);
   if (short !== undefined) return { ...state, granted: 0, retryAt: short, by: "rate" };
-  const capShort = p.cap && capBucket && shortOf(capBucket, p.cap.limits, p.need);
-  if (capShort !== undefined) return { ...state, granted: 0, retryAt: capShort, by: "key_rate" };
-  const available = Math.min(bucket.tokens, capBucket?.tokens ?? Number.POSITIVE_INFINITY);
+  for (const [i, cap] of caps.entries()) {
+    const capShort = shortOf(capBuckets[i] as Bucket, cap.limits, p.need);
+    if (capShort !== undefined) return { ...state, granted: 0, retryAt: capShort, by: cap.by };
+  }
+  const available = Math.min(bucket.tokens, ...capBuckets.map((b) => b.tokens));
   const granted = Math.max(p.need, Math.min(p.want, Math.floor(available), quotaLeft));
+  const take = (b: Bucket) => ({ tokens: b.tokens - granted, at: b.at });
   return {
-    bucket: { tokens: bucket.tokens - granted, at: bucket.at },
-    ...(capBucket && { capBucket: { tokens: capBucket.tokens - granted, at: capBucket.at } }),
+    bucket: take(bucket),
+    ...(caps.length > 0 && { capBuckets: capBuckets.map(take) }),
     monthUsed: state.monthUsed + granted,
     granted,
   };

@@ -18,6 +18,11 @@ export interface KeyLimits {
   keyCuPerSecond: number | null;
   /** What to do when the limiter cannot be reached and the lease is spent. */
   onMeterDown: "closed" | "open";
+  /**
+   * The request's JWT cap (its cuPerSecond claim), spent from a bucket of its own, `id` within the
+   * key (one per JWT subject), besides the key's and the tenant's.
+   */
+  tokenCap?: { id: string; cuPerSecond: number };
 }
 
 /** The tenant's bucket. */
@@ -32,9 +37,17 @@ export function keyCapLimits(limits: KeyLimits): BucketLimits | undefined {
   return { ratePerSecond: cap, burst: Math.min(cap, limits.burstCu) };
 }
 
-/** The limits that bind this key: its cap's when it has one, else the tenant's. */
+/** The JWT's bucket, when the request's token carries a cap: one second of it, at most the plan's burst. */
+export function tokenCapLimits(limits: KeyLimits): BucketLimits | undefined {
+  const cap = limits.tokenCap?.cuPerSecond;
+  return cap === undefined ? undefined : { ratePerSecond: cap, burst: Math.min(cap, limits.burstCu) };
+}
+
+/** The limits that bind this key: the slowest of its JWT's cap, its own cap and the tenant's. */
 export function bindingLimits(limits: KeyLimits): BucketLimits {
-  return keyCapLimits(limits) ?? tenantLimits(limits);
+  const key = keyCapLimits(limits) ?? tenantLimits(limits);
+  const token = tokenCapLimits(limits);
+  return token && token.ratePerSecond < key.ratePerSecond ? token : key;
 }
 
 /**
@@ -66,6 +79,13 @@ export function secondsUntil(at: number, now: number): number {
   return Math.max(1, Math.ceil((at - now) / 1000));
 }
 
+/** Who set each rate limit, and the rate. */
+const RATES: Record<Exclude<LimitKind, "quota">, (limits: KeyLimits) => [string, number]> = {
+  rate: (limits) => ["this plan allows", limits.cuPerSecond],
+  key_rate: (limits) => ["this key is capped at", limits.keyCuPerSecond as number],
+  token_rate: (limits) => ["this JWT's cuPerSecond claim caps it at", limits.tokenCap?.cuPerSecond as number],
+};
+
 /** The error for a request refused by `by`, saying which limit and when to come back. */
 export function limitError(by: LimitKind, limits: KeyLimits, retryAt: number, now: number): GatewayError {
   const retryAfter = secondsUntil(retryAt, now);
@@ -76,10 +96,9 @@ export function limitError(by: LimitKind, limits: KeyLimits, retryAt: number, no
       { data: { limit: "monthly_quota", monthlyCu: limits.monthlyCu, renewsAt: renews, retryAfter } },
     );
   }
-  const rate = by === "key_rate" ? (limits.keyCuPerSecond as number) : limits.cuPerSecond;
-  const whose = by === "key_rate" ? "this key is capped at" : "this plan allows";
+  const [whose, rate] = RATES[by as Exclude<LimitKind, "quota">](limits);
   return new LimitExceededError(
     `rate limit exceeded: ${whose} ${rate} CU per second; retry in ${retryAfter} s`,
-    { data: { limit: by === "key_rate" ? "key_rate" : "rate", cuPerSecond: rate, retryAfter } },
+    { data: { limit: by, cuPerSecond: rate, retryAfter } },
   );
 }

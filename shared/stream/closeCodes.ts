@@ -35,6 +35,14 @@ export const LISTS_CLOSE: SocketClose = {
   reason: "the API key's allowlists no longer allow this socket or a subscription: reconnect",
 };
 
+/** The socket's JWT expired, or the key that signed it was disabled, or the key now requires a JWT. */
+export const JWT_CODE = 4002;
+export const JWT_CLOSE: SocketClose = {
+  code: JWT_CODE,
+  reason:
+    "this socket's JWT expired or is no longer valid, or the key now requires one: reconnect with a new JWT",
+};
+
 /** Longest close reason the WebSocket protocol carries, in bytes. */
 export const MAX_REASON_BYTES = 123;
 

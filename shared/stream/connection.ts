@@ -4,6 +4,9 @@
  * a header of the upgrade (only the gateway can reach the stream entrypoint), and kept as the
  * socket's attachment (at most 2 KiB) for as long as it is open.
  */
+import { JwtInvalidError } from "../errors/kinds";
+import { utf8Exceeds } from "../jsonrpc/utf8Length";
+import type { TokenClaims } from "../keys/jwtPolicy";
 import type { KeyContext } from "../keys/resolveKey";
 import type { KeyLimits } from "../metering/limits";
 
@@ -31,6 +34,8 @@ export interface Connection {
   ip?: string;
   /** The key's secret hash when the upgrade presented the secret: frames skip the lists while it is still the key's. */
   secretHash?: string;
+  /** The upgrade's verified JWT: its lists and cap hold on every frame, until it expires or its signing key is disabled. */
+  token?: TokenClaims;
 }
 
 /** What a socket's upgrade showed of itself, for the key's lists. */
@@ -39,7 +44,12 @@ export interface UpgradeFacts {
   ip: string | null;
   /** The key's secret hash, if the upgrade presented the right secret. */
   secretHash: string | undefined;
+  /** The upgrade's verified JWT, if it sent one. */
+  token: TokenClaims | undefined;
 }
+
+/** Largest attachment a hibernating socket keeps (2 KiB), less room for the socket's id and shard. */
+const MAX_CONNECTION_BYTES = 2_048 - 128;
 
 const HEADER = "x-stream-connection";
 
@@ -61,9 +71,17 @@ export function upgradeFor(
     origin: clip(facts.origin),
     ip: clip(facts.ip),
     secretHash: facts.secretHash,
+    ...(facts.token && { token: facts.token }),
   };
+  const text = JSON.stringify(conn);
+  // Only a JWT's lists can make it this long: origin and address are cut to 256 characters.
+  if (utf8Exceeds(text, MAX_CONNECTION_BYTES)) {
+    throw new JwtInvalidError(
+      "this JWT's lists are too long to hold on a WebSocket (a socket keeps at most 2 KiB of its own state): narrow its claims, or call over HTTP",
+    );
+  }
   const headers = new Headers(request.headers);
-  headers.set(HEADER, JSON.stringify(conn));
+  headers.set(HEADER, text);
   return new Request(request.url, { headers });
 }
 
@@ -102,7 +120,9 @@ export function sameKeyLimits(a: KeyLimits, b: KeyLimits): boolean {
     a.burstCu === b.burstCu &&
     a.monthlyCu === b.monthlyCu &&
     a.keyCuPerSecond === b.keyCuPerSecond &&
-    a.onMeterDown === b.onMeterDown
+    a.onMeterDown === b.onMeterDown &&
+    a.tokenCap?.id === b.tokenCap?.id &&
+    a.tokenCap?.cuPerSecond === b.tokenCap?.cuPerSecond
   );
 }
 

@@ -45,8 +45,16 @@ describe("a bad ADMIN_KEYS is a configuration error naming the problem", () => {
     ["an oct key", jwks({ kty: "oct", k: X, kid: "h", alg: "HS256" }), /private or secret key/],
     ["an oct key without k", jwks({ kty: "oct", kid: "h", alg: "HS256" }), /kty oct/],
     ["a duplicate kid", jwks(ed("same"), ec("same")), /kid "same" is listed more than once/],
-    ["EdDSA on a P-256 key", jwks({ ...ec(), alg: "EdDSA" }), /alg EdDSA needs kty OKP and crv Ed25519/],
-    ["ES256 on an Ed25519 key", jwks({ ...ed(), alg: "ES256" }), /alg ES256 needs kty EC and crv P-256/],
+    [
+      "EdDSA on a P-256 key",
+      jwks({ ...ec(), alg: "EdDSA" }),
+      /alg EdDSA, which needs kty OKP and crv Ed25519/,
+    ],
+    [
+      "ES256 on an Ed25519 key",
+      jwks({ ...ed(), alg: "ES256" }),
+      /alg ES256, which needs kty EC and crv P-256/,
+    ],
     ["ES256 on a P-384 key", jwks({ ...ec(), crv: "P-384" }), /needs kty EC and crv P-256/],
     ["an encryption key", jwks({ ...ed(), use: "enc" }), /use other than "sig"/],
     ["an EC key without y", jwks(noY), /has no y coordinate/],

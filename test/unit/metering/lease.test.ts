@@ -107,9 +107,9 @@ describe("grant (the tenant's object)", () => {
 
   test("a key capped below the tenant is granted no more than its own bucket holds", () => {
     const cap = { bucket: { tokens: 50, at: 0 }, limits: { ratePerSecond: 100, burst: 100 } };
-    expect(grant({ ...base, cap })).toEqual({
+    expect(grant({ ...base, caps: [{ ...cap, by: "key_rate" }] })).toEqual({
       bucket: { tokens: 1_950, at: 0 },
-      capBucket: { tokens: 0, at: 0 },
+      capBuckets: [{ tokens: 0, at: 0 }],
       monthUsed: 50,
       granted: 50,
     });
@@ -118,7 +118,7 @@ describe("grant (the tenant's object)", () => {
   test("a capped key with too little in its bucket is refused on the key's rate, the tenant's untouched", () => {
     // 16 CU short at 100 CU/s: 160 ms.
     const cap = { bucket: { tokens: 10, at: 0 }, limits: { ratePerSecond: 100, burst: 100 } };
-    expect(grant({ ...base, cap })).toMatchObject({
+    expect(grant({ ...base, caps: [{ ...cap, by: "key_rate" }] })).toMatchObject({
       bucket: { tokens: 2_000 },
       granted: 0,
       retryAt: 160,
@@ -126,17 +126,36 @@ describe("grant (the tenant's object)", () => {
     });
   });
 
+  test("a JWT's cap below the key's refuses on its own rate, and a grant comes out of every bucket", () => {
+    const key = {
+      bucket: { tokens: 80, at: 0 },
+      limits: { ratePerSecond: 100, burst: 100 },
+      by: "key_rate" as const,
+    };
+    const token = {
+      bucket: { tokens: 2, at: 0 },
+      limits: { ratePerSecond: 10, burst: 10 },
+      by: "token_rate" as const,
+    };
+    expect(grant({ ...base, need: 5, caps: [key, token] })).toMatchObject({ granted: 0, by: "token_rate" });
+    const full = { ...token, bucket: { tokens: 10, at: 0 } };
+    expect(grant({ ...base, need: 5, caps: [key, full] })).toMatchObject({
+      granted: 10,
+      capBuckets: [{ tokens: 70 }, { tokens: 0 }],
+    });
+  });
+
   test("CU given back returns to the key's bucket as well as the tenant's", () => {
     const cap = { bucket: { tokens: 0, at: 0 }, limits: { ratePerSecond: 100, burst: 100 } };
     const result = grant({
       ...base,
-      cap,
+      caps: [{ ...cap, by: "key_rate" }],
       bucket: { tokens: 0, at: 0 },
       monthUsed: 40,
       returned: 30,
       need: 26,
     });
-    expect(result).toMatchObject({ granted: 30, capBucket: { tokens: 0 }, bucket: { tokens: 0 } });
+    expect(result).toMatchObject({ granted: 30, capBuckets: [{ tokens: 0 }], bucket: { tokens: 0 } });
   });
 
   test("a call costing more than the burst is granted from a full bucket, leaving it in debt", () => {

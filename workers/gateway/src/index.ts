@@ -56,13 +56,12 @@ const health = (c: Context<AppEnv>, key: string | undefined) =>
     chain: c.req.param("chain") as string,
     key,
   });
-/** The API key in `x-api-key` or `Authorization: Bearer`, checked as for JSON-RPC, with its origin and address lists. */
+/** The API key in `x-api-key` or `Authorization: Bearer`, checked as for JSON-RPC, with its lists and JWT. */
 async function keyOf(c: Context<AppEnv>): Promise<KeyContext> {
   const headers = c.req.raw.headers;
   const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-  const key = await authenticate({ env: c.env, headers, pathKey: undefined, waitUntil });
-  await gate(c.env, key, headers, null);
-  return key;
+  const found = await authenticate({ env: c.env, headers, pathKey: undefined, waitUntil });
+  return (await gate(c.env, found, headers, null)).key;
 }
 /** Serves an endpoint for its fixed CU, charged to `key` (data/metered.ts). */
 const meter = (c: Context<AppEnv>, key: KeyContext, endpoint: Endpoint, serve: () => Promise<unknown>) =>

@@ -6,6 +6,7 @@ import { auditRoutes } from "./audit";
 import { chainRoutes } from "./chains";
 import { complianceRoutes } from "./compliance";
 import { jobRoutes } from "./jobs";
+import { jwtKeyRoutes } from "./jwtKeys";
 import { keyRoutes } from "./keys";
 import { planRoutes } from "./plans";
 import { priceFeedRoutes } from "./priceFeeds";
@@ -18,6 +19,7 @@ import { upstreamRoutes } from "./upstreamsReseal";
 export const admin = adminRouter()
   .use(adminAuth({ secret: (env: Env) => env.ADMIN_JWT_SECRET }))
   .route("/plans", planRoutes)
+  .route("/tenants/:id/jwt-keys", jwtKeyRoutes)
   .route("/tenants", tenantRoutes)
   .route("/keys", keyRoutes)
   .route("/chains", chainRoutes)

@@ -37,6 +37,7 @@ export const CreatePlan = z.strictObject({
   maxFilters: maxFilters.default(100),
   screening: screening.default("block"),
   unscreenedSends: unscreenedSends.default([]),
+  requireJwt: z.boolean().default(false),
 });
 
 export const UpdatePlan = z
@@ -56,6 +57,7 @@ export const UpdatePlan = z
     maxFilters: maxFilters.optional(),
     screening: screening.optional(),
     unscreenedSends: unscreenedSends.optional(),
+    requireJwt: z.boolean().optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "nothing to change");
 
@@ -89,6 +91,8 @@ export const CreateKey = z.strictObject({
   allowedMethods: newRuleList,
   allowedContracts: newRuleList,
   allowedChains: newRuleList,
+  /** Every request needs a JWT signed by one of the tenant's keys. */
+  requireJwt: z.boolean().default(false),
 });
 
 /** A list set to null removes that rule. */
@@ -101,8 +105,18 @@ export const UpdateKey = z
     allowedMethods: changedRuleList,
     allowedContracts: changedRuleList,
     allowedChains: changedRuleList,
+    requireJwt: z.boolean().optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "nothing to change");
+
+/** A tenant's public JWT key; its members are checked by shared/crypto/publicJwk.ts. */
+export const CreateJwtKey = z.strictObject({
+  jwk: z
+    .record(z.string(), z.unknown())
+    .refine((jwk) => JSON.stringify(jwk).length <= 4_096, "at most 4 KiB"),
+});
+
+export const UpdateJwtKey = z.strictObject({ status: z.enum(["active", "disabled"]) });
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a UTC day as YYYY-MM-DD");
 

@@ -40,6 +40,7 @@ export const publicKeyColumns = {
   allowedMethods: apiKeys.allowedMethods,
   allowedContracts: apiKeys.allowedContracts,
   allowedChains: apiKeys.allowedChains,
+  requireJwt: apiKeys.requireJwt,
   /** Keys made before key secrets have none until POST /keys/:id/secret. */
   hasSecret: sql<boolean>`${apiKeys.secretHash} is not null`.mapWith(Boolean),
 };
@@ -81,7 +82,7 @@ const listsOf = (body: RuleLists) =>
     string[] | null
   >;
 
-async function requireTenant(db: Db, id: string) {
+export async function requireTenant(db: Db, id: string) {
   const tenant = await db.select().from(tenants).where(eq(tenants.id, id)).get();
   if (!tenant) throw new NotFoundError(`no tenant ${id}`);
   return tenant;
@@ -164,6 +165,7 @@ export const tenantRoutes = adminRouter()
       tenantId,
       name: body.name,
       cuPerSecond: body.cuPerSecond,
+      requireJwt: body.requireJwt,
       prefix: plaintext.slice(0, KEY_PREFIX_LENGTH),
       createdAt: Date.now(),
       revokedAt: null,

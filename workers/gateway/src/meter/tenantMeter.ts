@@ -8,7 +8,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../../../shared/config/env";
 import { grant, monthEnds } from "../../../../shared/metering/lease";
-import { keyCapLimits, tenantLimits } from "../../../../shared/metering/limits";
+import { tenantLimits } from "../../../../shared/metering/limits";
 import type {
   AcquireParameters,
   AcquireReturnType,
@@ -22,6 +22,7 @@ import type {
 import { type Bucket, type BucketLimits, fullBucket } from "../../../../shared/metering/tokenBucket";
 import { dayOf, type MethodFamily, type UsageRow } from "../../../../shared/metering/usage";
 import { writeUsage } from "../../../../shared/metering/usageStore";
+import { capsOf, pruneCaps, type StoredCap, saveCaps } from "./capBuckets";
 
 /** Usage reaches D1 this long after it is reported, at the latest (while D1 answers). */
 export const FLUSH_INTERVAL_MS = 10_000;
@@ -64,12 +65,11 @@ export class TenantMeter extends DurableObject<Env> implements TenantMeterApi {
     return this.ctx.storage.transactionSync(() => {
       const limits = tenantLimits(p.limits);
       const meter = this.meter(p.tenantId, limits, now);
-      const capLimits = keyCapLimits(p.limits);
-      const cap = capLimits && { bucket: this.keyBucket(p.keyId, capLimits, now), limits: capLimits };
+      const caps = capsOf(this.sql, p.keyId, p.limits, now);
       const result = grant({
         bucket: { tokens: meter.tokens, at: meter.at },
         limits,
-        cap,
+        caps: caps.map(({ cap }) => cap),
         monthUsed: meter.month_used,
         monthlyQuota: p.limits.monthlyCu,
         monthEnds: meter.month_ends,
@@ -86,15 +86,8 @@ export class TenantMeter extends DurableObject<Env> implements TenantMeterApi {
         meter.month_ends,
         p.tenantId,
       );
-      if (result.capBucket) {
-        this.sql.exec(
-          "INSERT OR REPLACE INTO key_buckets (key_id, tokens, at) VALUES (?, ?, ?)",
-          p.keyId,
-          result.capBucket.tokens,
-          result.capBucket.at,
-        );
-      }
-      const bucket = result.capBucket ?? result.bucket;
+      if (result.capBuckets) saveCaps(this.sql, caps, result.capBuckets);
+      const bucket = bindingBucket({ limits, bucket: result.bucket }, caps, result.capBuckets);
       if ("retryAt" in result) return { granted: 0, bucket, retryAt: result.retryAt, by: result.by };
       return { granted: result.granted, bucket };
     });
@@ -175,6 +168,7 @@ export class TenantMeter extends DurableObject<Env> implements TenantMeterApi {
       }
       this.sql.exec("DELETE FROM usage WHERE flushed = version AND day < ?", dayOf(now - KEEP_MS));
       this.sql.exec("DELETE FROM reporters WHERE at < ?", now - KEEP_MS);
+      pruneCaps(this.sql, now);
     });
     return records.length;
   }
@@ -283,11 +277,22 @@ export class TenantMeter extends DurableObject<Env> implements TenantMeterApi {
     if (now >= row.month_ends) return { ...row, month_ends: monthEnds(now), month_used: 0 };
     return row;
   }
+}
 
-  private keyBucket(keyId: string, limits: BucketLimits, now: number): Bucket {
-    const row = this.sql
-      .exec<{ tokens: number; at: number }>("SELECT tokens, at FROM key_buckets WHERE key_id = ?", keyId)
-      .toArray()[0];
-    return row ?? fullBucket(limits, now);
-  }
+/**
+ * The bucket that binds after a grant, for the rate-limit headers: the slowest of the tenant's and
+ * the caps' (the first of equals), as shared/metering/limits.ts bindingLimits picks its limits.
+ */
+function bindingBucket(
+  tenant: { limits: BucketLimits; bucket: Bucket },
+  caps: readonly StoredCap[],
+  buckets: readonly Bucket[] | undefined,
+): Bucket {
+  let binding = tenant;
+  caps.forEach(({ cap }, i) => {
+    const bucket = buckets?.[i];
+    if (bucket && cap.limits.ratePerSecond < binding.limits.ratePerSecond)
+      binding = { limits: cap.limits, bucket };
+  });
+  return binding.bucket;
 }

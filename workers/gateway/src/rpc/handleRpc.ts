@@ -34,9 +34,9 @@ export async function handleRpc({
   const result = await runPipeline({
     env,
     authenticate: async () => {
-      const key = await authenticate({ env, headers: request.headers, pathKey: route.key, waitUntil });
+      const found = await authenticate({ env, headers: request.headers, pathKey: route.key, waitUntil });
       const chain = await resolveRpcChain(env, route.chain, waitUntil);
-      const { rules } = await gate(env, key, request.headers, chain.slug);
+      const { key, rules } = await gate(env, found, request.headers, chain.slug);
       return { key, chain, rules };
     },
     read: () => readBody(request, settingsOf(env).maxBodyBytes),

@@ -23,9 +23,9 @@ export interface HandleHealthParameters {
 }
 
 export async function handleHealth({ request, env, waitUntil, chain, key }: HandleHealthParameters) {
-  const context = await authenticate({ env, headers: request.headers, pathKey: key, waitUntil });
+  const found = await authenticate({ env, headers: request.headers, pathKey: key, waitUntil });
   const config = await resolveRpcChain(env, chain, waitUntil);
-  await gate(env, context, request.headers, config.slug);
+  const { key: context } = await gate(env, found, request.headers, config.slug);
   return metered({
     env,
     key: context,

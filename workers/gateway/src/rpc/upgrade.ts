@@ -1,7 +1,8 @@
 /**
  * @module
  * GET /v1/:chain[/:key] with `Upgrade: websocket`: the key and chain are checked here, as for HTTP
- * (with the key's origin, address and chain lists, unless the key secret is shown), and the upgrade goes to the stream entrypoint through the STREAM service binding. A refused
+ * (with the key's origin, address and chain lists, unless the key secret is shown, and its JWT), and
+ * the upgrade goes to the stream entrypoint through the STREAM service binding. A refused
  * upgrade gets the same JSON-RPC error body and status as an HTTP request would.
  */
 
@@ -25,14 +26,15 @@ export async function handleUpgrade(
 ): Promise<Response> {
   const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
   try {
-    const key = await authenticate({ env, headers: request.headers, pathKey: route.key, waitUntil });
+    const found = await authenticate({ env, headers: request.headers, pathKey: route.key, waitUntil });
     const hash = await hashOf(extractKey(route.key, request.headers) as string);
     const chain = await resolveRpcChain(env, route.chain, waitUntil);
-    const { facts } = await gate(env, key, request.headers, chain.slug);
+    const { facts, key, token } = await gate(env, found, request.headers, chain.slug);
     const shown = {
       origin: facts.origin,
       ip: facts.ip,
       secretHash: facts.secret === null ? undefined : key.secretHash,
+      token,
     };
     return await env.STREAM.fetch(upgradeFor(request, key, hash, chain.slug, shown));
   } catch (err) {

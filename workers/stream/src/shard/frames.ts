@@ -17,6 +17,7 @@ import {
 } from "../../../../shared/errors/kinds";
 import type { RpcCall } from "../../../../shared/jsonrpc/parse";
 import { utf8Exceeds, utf8Length } from "../../../../shared/jsonrpc/utf8Length";
+import { tokenLimits } from "../../../../shared/keys/jwtPolicy";
 import { type CurrentKey, type KeyContext, resolveKeyHash } from "../../../../shared/keys/resolveKey";
 import type { HereAnswer } from "../../../../shared/methods/hooks";
 import { responseOf } from "../../../../shared/pipeline/answers";
@@ -64,7 +65,9 @@ export async function answerFrame(
       // The key's lists as they are now: a list set after the upgrade applies to this frame.
       const lists = socketRules(conn, key);
       if ("refusal" in lists) throw lists.refusal;
-      return { key, chain, rules: lists.rules };
+      // The socket's JWT caps its frames as it capped the upgrade.
+      const limits = conn.token ? tokenLimits(key.limits, conn.token) : key.limits;
+      return { key: limits === key.limits ? key : { ...key, limits }, chain, rules: lists.rules };
     },
     read: () => message,
     cacheMode: ALL_CACHE,

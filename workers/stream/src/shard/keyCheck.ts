@@ -4,13 +4,20 @@
  * they opened with are read from D1 itself (no cache). Sockets whose key was revoked, or whose
  * tenant was suspended, are closed with 4001, within KEY_CHECK_MS (plus the alarm's own delay),
  * under the HTTP bound of 60 s; so are sockets that the key's lists no longer allow (4003: their
- * origin, address or chain, or a subscription's method or contracts). The others take their key's
+ * origin, address or chain, or a subscription's method or contracts), and sockets whose JWT expired
+ * or whose JWT's signing key was disabled (4002). The others take their key's
  * current limits (a plan changed, a key's cap lowered), which their next notifications and
  * subscriptions are admitted under.
  */
 import type { Env } from "../../../../shared/config/env";
+import { tokenLimits } from "../../../../shared/keys/jwtPolicy";
 import { currentKeys } from "../../../../shared/keys/resolveKey";
-import { LISTS_CLOSE, REVOKED_CLOSE, type SocketClose } from "../../../../shared/stream/closeCodes";
+import {
+  JWT_CLOSE,
+  LISTS_CLOSE,
+  REVOKED_CLOSE,
+  type SocketClose,
+} from "../../../../shared/stream/closeCodes";
 import { limitsOf, type SocketLimits } from "../../../../shared/stream/connection";
 import { socketRules, subscriptionRefusal } from "../../../../shared/stream/socketRules";
 import type { OpenSocket } from "./delivery";
@@ -44,7 +51,10 @@ export async function checkKeys(
       "refusal" in lists ||
       (rules !== undefined &&
         [...subscriptionsOf(s.conn.connId)].some((sub) => subscriptionRefusal(rules, sub)));
-    return broken ? { open: s, close: LISTS_CLOSE } : { open: s, current: limitsOf(key) };
+    if ("refusal" in lists && lists.refusal.code.startsWith("jwt_")) return { open: s, close: JWT_CLOSE };
+    if (broken) return { open: s, close: LISTS_CLOSE };
+    const token = s.conn.token;
+    return { open: s, current: limitsOf(token ? { ...key, limits: tokenLimits(key.limits, token) } : key) };
   });
 }
 

@@ -5,6 +5,7 @@
  * at configuration, with a short message that names the key but never echoes its material.
  */
 import type { JWK } from "jose";
+import { publicJwkProblem } from "../../../../../shared/crypto/publicJwk";
 import { InternalError } from "../../../../../shared/errors/kinds";
 
 /** The algorithms an admin key may be pinned to. */
@@ -16,15 +17,6 @@ export interface AdminKey {
   alg: AdminKeyAlg;
   jwk: JWK;
 }
-
-/** The key type and curve each algorithm requires, and the public coordinates it must carry. */
-const SHAPES: Record<AdminKeyAlg, { kty: string; crv: string; members: string[] }> = {
-  EdDSA: { kty: "OKP", crv: "Ed25519", members: ["x"] },
-  ES256: { kty: "EC", crv: "P-256", members: ["x", "y"] },
-};
-
-/** Members that only a private or symmetric key has. */
-const SECRET_MEMBERS = ["d", "k", "p", "q", "dp", "dq", "qi"];
 
 function configError(problem: string): InternalError {
   return new InternalError(`ADMIN_KEYS is not valid: ${problem}`);
@@ -48,29 +40,17 @@ function keysArrayOf(text: string): unknown[] {
   return parsed.keys;
 }
 
+const ADMIN_ALGS: AdminKeyAlg[] = ["EdDSA", "ES256"];
+
 /** Checks one JWK (the `index`-th) and returns it as an AdminKey, or throws naming its problem. */
 function keyOf(raw: unknown, index: number): AdminKey {
   const where = `keys[${index}]`;
   if (!isObject(raw)) throw configError(`${where} is not a JSON object`);
-  const { kid, alg, kty, crv, use } = raw;
+  const { kid } = raw;
   if (typeof kid !== "string" || kid.trim() === "") throw configError(`${where} has no kid`);
-  const named = `${where} (kid "${kid}")`;
-  if (SECRET_MEMBERS.some((member) => member in raw)) {
-    throw configError(`${named} is a private or secret key; list public keys only`);
-  }
-  if (kty === "RSA" || kty === "oct") throw configError(`${named} has kty ${kty}; use EdDSA or ES256`);
-  if (alg === undefined) throw configError(`${named} has no alg; set "EdDSA" or "ES256"`);
-  if (alg !== "EdDSA" && alg !== "ES256") {
-    throw configError(`${named} has an unsupported alg; use "EdDSA" or "ES256"`);
-  }
-  const shape = SHAPES[alg];
-  if (kty !== shape.kty || crv !== shape.crv) {
-    throw configError(`${named}: alg ${alg} needs kty ${shape.kty} and crv ${shape.crv}`);
-  }
-  if (use !== undefined && use !== "sig") throw configError(`${named} has use other than "sig"`);
-  const missing = shape.members.find((member) => typeof raw[member] !== "string" || raw[member] === "");
-  if (missing) throw configError(`${named} has no ${missing} coordinate`);
-  return { kid, alg, jwk: raw as JWK };
+  const problem = publicJwkProblem(raw, ADMIN_ALGS);
+  if (problem) throw configError(`${where} (kid "${kid}") ${problem}`);
+  return { kid, alg: raw.alg as AdminKeyAlg, jwk: raw as JWK };
 }
 
 /**
