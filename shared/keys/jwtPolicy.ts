@@ -15,8 +15,8 @@ import { type CompiledRules, compileRules, type KeyRules, MAX_RULE_ENTRIES, prob
 export const MAX_JWT_LIFETIME_S = 24 * 3600;
 /** Seconds of clock difference between the tenant's signer and the gateway that are forgiven. */
 export const JWT_CLOCK_TOLERANCE_S = 30;
-/** Longest token read; longer ones are refused before any parsing. */
-export const MAX_JWT_CHARS = 8_192;
+/** Longest token read (room for lists of 200 addresses); longer ones are refused before any parsing. */
+export const MAX_JWT_CHARS = 16_384;
 
 /**
  * The JWT of `Authorization: Bearer <jwt>`, or null. API keys have no dots; a value with any is taken
@@ -56,6 +56,12 @@ function invalid(reason: string): JwtInvalidError {
 
 /** Header members that carry or point to a key of the token's own choosing. */
 const EMBEDDED_KEY_MEMBERS = ["jwk", "jku", "x5u", "x5c"];
+
+/** Refuses a token too long to read. */
+export function checkLength(token: string): void {
+  if (token.length > MAX_JWT_CHARS)
+    throw invalid(`it is ${token.length} characters long, over the limit of ${MAX_JWT_CHARS}`);
+}
 
 /** The active key a token's protected header names by `kid`; a token that embeds a key, or names none, is refused. */
 export function keyOfHeader(header: Record<string, unknown>, keys: readonly JwtKey[]): JwtKey {
@@ -175,7 +181,8 @@ export function tokenLimits(limits: KeyLimits, token: TokenClaims): KeyLimits {
 }
 
 /**
- * Why a socket opened with this token may no longer be served: the token expired, or the key that
+ * Why a socket opened with this token may no longer be served: the token expired (with the clock
+ * skew that verifying forgives), or the key that
  * signed it is no longer among the tenant's active keys (`keys`); undefined while it may.
  */
 export function tokenLapsed(
@@ -183,7 +190,7 @@ export function tokenLapsed(
   keys: readonly JwtKey[],
   now: number,
 ): GatewayError | undefined {
-  if (token.exp * 1000 <= now) {
+  if ((token.exp + JWT_CLOCK_TOLERANCE_S) * 1000 <= now) {
     return new JwtExpiredError("this socket's JWT has expired: reconnect with a new one");
   }
   if (!keys.some((key) => key.id === token.signer)) {

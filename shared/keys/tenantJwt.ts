@@ -9,10 +9,10 @@
 import { decodeProtectedHeader, importJWK, jwtVerify } from "jose";
 import { TtlCache } from "../isolate/ttlCache";
 import {
+  checkLength,
   claimsOf,
   JWT_CLOCK_TOLERANCE_S,
   keyOfHeader,
-  MAX_JWT_CHARS,
   MAX_JWT_LIFETIME_S,
   type TokenClaims,
   tokenRefusal,
@@ -46,10 +46,11 @@ export async function verifyTenantJwt(
   now = Date.now(),
 ): Promise<TokenClaims> {
   const seen = verified.get(token);
-  if (seen && seen.against === context && seen.claims.exp * 1000 > now) return seen.claims;
+  if (seen && seen.against === context && (seen.claims.exp + JWT_CLOCK_TOLERANCE_S) * 1000 > now)
+    return seen.claims;
   let key: JwtKey | undefined;
   try {
-    if (token.length > MAX_JWT_CHARS) throw new Error("too long");
+    checkLength(token);
     key = keyOfHeader(decodeProtectedHeader(token) as Record<string, unknown>, context.jwt?.keys ?? []);
     const { payload } = await jwtVerify(token, await cryptoKeyOf(key), {
       algorithms: [key.alg],
@@ -60,7 +61,7 @@ export async function verifyTenantJwt(
     });
     const claims = claimsOf(payload as Record<string, unknown>, key);
     if (token.length <= REMEMBERED_CHARS) {
-      verified.set(token, { against: context, claims }, Math.min(claims.exp * 1000 - now, REMEMBER_MS));
+      verified.set(token, { against: context, claims }, REMEMBER_MS);
     }
     return claims;
   } catch (err) {

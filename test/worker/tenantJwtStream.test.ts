@@ -186,6 +186,8 @@ describe("the shard's key check", () => {
     await checkKeys(f);
     expect(await doomed.call("eth_chainId")).toMatchObject(chainIdAnswer);
     await admin("PATCH", `/tenants/${f.tenantId}/jwt-keys/${gone.id}`, { status: "disabled" });
+    // Before the check, its frames are refused as a whole; the check then closes it.
+    expect(await refusedWhole(doomed)).toMatchObject(refusal("jwt_invalid"));
     await checkKeys(f);
     expect(await doomed.closed).toEqual(JWT_CLOSED);
     expect(await stays.call("eth_chainId")).toMatchObject(chainIdAnswer);
@@ -218,11 +220,13 @@ describe("the shard's key check", () => {
   test("a token that expires: later frames are refused with jwt_expired, and the key check closes with 4002", async () => {
     const f = await fixture();
     const signer = await register(f.tenantId, "ES256");
-    const exp = Math.floor(Date.now() / 1000) + 2;
-    const socket = await openSocket(f.chain, f.key, bearer(await token(signer, { exp: 2 })));
+    // Past exp by 28 s of the 30 s of clock skew forgiven: accepted at the upgrade, lapsed 2 s later.
+    const exp = Math.floor(Date.now() / 1000) - 28;
+    const jwt = await token(signer, { iat: -60, exp: -28 });
+    const socket = await openSocket(f.chain, f.key, bearer(jwt));
     const plain = await openSocket(f.chain, f.key);
     expect(await socket.call("eth_chainId")).toMatchObject(chainIdAnswer);
-    while (Date.now() <= exp * 1000 + 100) await new Promise((r) => setTimeout(r, 100));
+    while (Date.now() <= (exp + 30) * 1000 + 100) await new Promise((r) => setTimeout(r, 100));
     const refused = await refusedWhole(socket);
     expect(refused).toMatchObject(refusal("jwt_expired"));
     expect(refused.error?.message).toMatch(/JWT has expired/);
