@@ -19,6 +19,13 @@ export function toBase64Url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+/** The bytes of a base64url text (no padding), or undefined when it is not base64url. */
+export function fromBase64Url(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
 /** A random id with a readable prefix, e.g. `tnt_3xk...`. */
 export function randomId(prefix: string, bytes = 12): string {
   return `${prefix}_${toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)))}`;

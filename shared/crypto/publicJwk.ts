@@ -2,8 +2,11 @@
  * @module
  * Public signing keys given as JWKs (operators' ADMIN_KEYS, tenants' JWT keys), checked before they
  * are kept: a public key of an allowed algorithm, its type and curve matching that algorithm, with
- * the members it needs and nothing secret. Problems are phrases that never echo key material. Pure.
+ * the members it needs, of the right sizes, and nothing secret. Whether an EC point lies on its curve
+ * is left to importing it (WebCrypto refuses one that does not). Problems are phrases that never echo
+ * key material. Pure.
  */
+import { fromBase64Url } from "./hash";
 
 /** The signature algorithms a registered key may be pinned to; HMAC and `none` are never among them. */
 export type JwkAlg = "RS256" | "ES256" | "EdDSA";
@@ -18,25 +21,35 @@ const SHAPES: Record<JwkAlg, { kty: string; crv?: string; members: string[] }> =
 /** Members that only a private or symmetric key has. */
 const SECRET_MEMBERS = ["d", "k", "p", "q", "dp", "dq", "qi", "oth"];
 
-/** RSA moduli accepted, in bytes: 2048 to 4096 bits (shorter is weak; longer costs CPU on every check). */
-const RSA_MODULUS_BYTES = { min: 256, max: 512 };
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** RSA moduli accepted, in bits: shorter is weak; longer costs CPU on every check. */
+const RSA_MODULUS_BITS = { min: 2048, max: 4096 };
+/** Bytes of each coordinate of a P-256 or Ed25519 public key. */
+const COORDINATE_BYTES = 32;
 
 const quoted = (algs: readonly string[]) => algs.map((alg) => `"${alg}"`).join(" or ");
 
-/** Bytes a base64url text (no padding) decodes to, or -1 when it is not base64url. */
-function decodedLength(text: string): number {
-  return BASE64URL.test(text) && text.length % 4 !== 1 ? Math.floor((text.length * 3) / 4) : -1;
+/** Bits of a big-endian unsigned integer, or 0 when it has a leading zero byte (not minimal). */
+function bitLength(bytes: Uint8Array): number {
+  const first = bytes[0] ?? 0;
+  return first === 0 ? 0 : (bytes.length - 1) * 8 + (32 - Math.clz32(first));
 }
 
 function rsaProblem(raw: Record<string, unknown>): string | undefined {
-  const bytes = decodedLength(raw.n as string);
-  if (bytes < RSA_MODULUS_BYTES.min || bytes > RSA_MODULUS_BYTES.max) {
+  const n = fromBase64Url(raw.n as string);
+  const bits = n ? bitLength(n) : 0;
+  if (bits < RSA_MODULUS_BITS.min || bits > RSA_MODULUS_BITS.max)
     return "has an RSA modulus outside 2048 to 4096 bits";
-  }
-  if (decodedLength(raw.e as string) < 1 || (raw.e as string).length > 8)
-    return "has an unusual RSA exponent";
+  const e = fromBase64Url(raw.e as string);
+  const exponent =
+    e && e.length <= 4 && bitLength(e) > 0 ? e.reduce((value, byte) => value * 256 + byte, 0) : 0;
+  if (exponent < 3 || exponent % 2 === 0)
+    return "has an RSA exponent that is not an odd number of at least 3";
   return undefined;
+}
+
+function coordinatesProblem(raw: Record<string, unknown>, members: readonly string[]): string | undefined {
+  const bad = members.find((member) => fromBase64Url(raw[member] as string)?.length !== COORDINATE_BYTES);
+  return bad && `has a ${bad} coordinate that is not ${COORDINATE_BYTES} bytes`;
 }
 
 /**
@@ -63,7 +76,7 @@ export function publicJwkProblem(
   if (use !== undefined && use !== "sig") return 'has use other than "sig"';
   const missing = shape.members.find((member) => typeof raw[member] !== "string" || raw[member] === "");
   if (missing) return `has no ${missing} coordinate`;
-  return shape.kty === "RSA" ? rsaProblem(raw) : undefined;
+  return shape.kty === "RSA" ? rsaProblem(raw) : coordinatesProblem(raw, shape.members);
 }
 
 /** The members of a checked key that verifying needs (kty, crv, coordinates, alg, kid), nothing else. */

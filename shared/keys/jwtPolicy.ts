@@ -110,10 +110,16 @@ function rulesOf(payload: Record<string, unknown>): KeyRules | undefined {
 
 /**
  * The narrowing claims of a payload jose verified (signature, exp, nbf, iat), after the checks
- * jose does not make: `exp` at most 24 h after `iat`, and the claims' shapes.
+ * jose does not make: `exp` at most 24 h after `iat`, the claims' shapes, and `aud`, which, when
+ * present, must name the API key's id (`key_...`): a token without it serves any of the tenant's keys.
  */
-export function claimsOf(payload: Record<string, unknown>, signer: JwtKey): TokenClaims {
-  const { iat, exp, sub, cuPerSecond } = payload;
+export function claimsOf(payload: Record<string, unknown>, signer: JwtKey, keyId: string): TokenClaims {
+  const { iat, exp, sub, cuPerSecond, aud } = payload;
+  if (aud !== undefined && !(aud === keyId || (Array.isArray(aud) && aud.includes(keyId)))) {
+    throw invalid(
+      `its aud claim does not name this API key (${keyId}); leave aud out, or list the key's id in it`,
+    );
+  }
   if (typeof iat !== "number" || typeof exp !== "number") throw invalid("it has no numeric iat and exp");
   if (exp - iat > MAX_JWT_LIFETIME_S) {
     throw invalid(`its lifetime (exp - iat) is ${exp - iat} s, over the maximum of ${MAX_JWT_LIFETIME_S} s`);
@@ -180,6 +186,11 @@ export function tokenLimits(limits: KeyLimits, token: TokenClaims): KeyLimits {
   return seen.limits;
 }
 
+/** Whether the token is past its exp, beyond the clock skew that verifying forgives. */
+export function tokenExpired(token: TokenClaims, now: number): boolean {
+  return (token.exp + JWT_CLOCK_TOLERANCE_S) * 1000 <= now;
+}
+
 /**
  * Why a socket opened with this token may no longer be served: the token expired (with the clock
  * skew that verifying forgives), or the key that
@@ -190,7 +201,7 @@ export function tokenLapsed(
   keys: readonly JwtKey[],
   now: number,
 ): GatewayError | undefined {
-  if ((token.exp + JWT_CLOCK_TOLERANCE_S) * 1000 <= now) {
+  if (tokenExpired(token, now)) {
     return new JwtExpiredError("this socket's JWT has expired: reconnect with a new one");
   }
   if (!keys.some((key) => key.id === token.signer)) {

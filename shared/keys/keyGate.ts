@@ -71,16 +71,19 @@ export interface Passed {
 }
 
 /**
- * Checks the request against `key`: its secret, if shown (a wrong one is a 401); its JWT, if sent,
- * or the key's need of one; then its origin, address and chain against the key's lists (skipped
- * with the secret) and the JWT's. A broken rule throws its refusal (403).
+ * Checks the request against `key`: its secret, if shown (a wrong one is a 401); its origin, address
+ * and chain against the key's lists (skipped with the secret); then its JWT, if sent, or the key's
+ * need of one, and the JWT's lists. A broken rule throws its refusal (403).
  */
 export async function gateRequest(key: KeyContext, facts: RequestFacts): Promise<Passed> {
   const secretShown = facts.secret !== null && (await secretMatches(key, facts.secret));
+  // The key's own lists first: a client they refuse learns nothing of the tenant's JWT keys.
+  const rules = secretShown || !key.rules ? undefined : checked(compileRules(key.rules), facts);
   const token = facts.jwt === null ? undefined : await verifyTenantJwt(key, facts.jwt);
-  if (!token && !secretShown && key.jwt?.required) throw jwtRequired();
-  const rules = secretShown || !key.rules ? undefined : compileRules(key.rules);
-  if (!token) return { rules: checked(rules, facts), key };
+  if (!token) {
+    if (!secretShown && key.jwt?.required) throw jwtRequired();
+    return { rules, key };
+  }
   const limits = tokenLimits(key.limits, token);
   return {
     rules: checked(tokenRules(rules, token), facts),

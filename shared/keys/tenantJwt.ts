@@ -59,7 +59,7 @@ export async function verifyTenantJwt(
       clockTolerance: JWT_CLOCK_TOLERANCE_S,
       currentDate: new Date(now),
     });
-    const claims = claimsOf(payload as Record<string, unknown>, key);
+    const claims = claimsOf(payload as Record<string, unknown>, key, context.keyId);
     if (token.length <= REMEMBERED_CHARS) {
       verified.set(token, { against: context, claims }, REMEMBER_MS);
     }

@@ -3,51 +3,10 @@
 // token is refused with 403 and the rule's code, and the other tenant is still served. A plan or a
 // key may require a JWT; disabling a JWT key ends its tokens at once in this location.
 import { env } from "cloudflare:workers";
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { describe, expect, test } from "vitest";
 import { admin, adminRaw, call, type Fixture, fixture, rpc } from "./fixtures";
-
-type Alg = "ES256" | "EdDSA" | "RS256";
-
-interface Signer {
-  kid: string;
-  alg: Alg;
-  id: string;
-  jwk: JWK;
-  privateKey: CryptoKey;
-}
-
-/** A fresh key pair of `alg`, its public half registered for `tenantId` under `kid`. */
-async function register(
-  tenantId: string,
-  alg: Alg,
-  kid = `${alg}-${crypto.randomUUID().slice(0, 6)}`,
-): Promise<Signer> {
-  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
-  const jwk = { ...(await exportJWK(publicKey)), kid, alg };
-  const { id } = await admin<{ id: string }>("POST", `/tenants/${tenantId}/jwt-keys`, { jwk });
-  return { kid, alg, id, jwk, privateKey };
-}
-
-interface TokenOptions {
-  claims?: Record<string, unknown>;
-  /** Seconds from now. */
-  iat?: number;
-  exp?: number | null;
-  nbf?: number;
-  header?: Record<string, unknown>;
-}
-
-/** A JWT signed by `signer`: issued now, expiring in 10 minutes, unless told otherwise. */
-function token(signer: Signer, options: TokenOptions = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT(options.claims ?? {})
-    .setProtectedHeader({ alg: signer.alg, kid: signer.kid, ...options.header })
-    .setIssuedAt(now + (options.iat ?? 0));
-  if (options.exp !== null) jwt.setExpirationTime(now + (options.exp ?? 600));
-  if (options.nbf !== undefined) jwt.setNotBefore(now + options.nbf);
-  return jwt.sign(signer.privateKey);
-}
+import { register, token } from "./jwtSigners";
 
 const b64url = (value: unknown) =>
   btoa(typeof value === "string" ? value : JSON.stringify(value))
@@ -178,6 +137,49 @@ describe("refused tokens, each 403 with its code; the other tenant served", () =
   });
 });
 
+describe("binding a token to keys", () => {
+  test("aud, when set, must name the API key: a token made for one key does not open another", async () => {
+    const f = await fixture();
+    const signer = await register(f.tenantId, "ES256");
+    const strict = await admin<{ key: string; id: string }>("POST", `/tenants/${f.tenantId}/keys`, {
+      name: "requires-jwt",
+      requireJwt: true,
+    });
+    const forFirst = await token(signer, { claims: { aud: f.keyId } });
+    expect(await withJwt(f, forFirst)).toEqual({ status: 200, body: served });
+    refused(
+      await withJwt(f, forFirst, chainId, strict.key),
+      "jwt_invalid",
+      /aud claim does not name this API key/,
+    );
+    const forBoth = await token(signer, { claims: { aud: [f.keyId, strict.id] } });
+    expect(await withJwt(f, forBoth, chainId, strict.key)).toEqual({ status: 200, body: served });
+  });
+
+  test("the key's own origin list is checked before the token: a refused origin learns nothing of the JWT keys", async () => {
+    const f = await fixture();
+    const signer = await register(f.tenantId, "ES256");
+    const key = await admin<{ key: string }>("POST", `/tenants/${f.tenantId}/keys`, {
+      name: "browser",
+      allowedOrigins: ["https://app.example.com"],
+    });
+    const probe = await token({ ...signer, kid: "guess" });
+    const res = await rpc({ ...f, key: key.key }, chainId, {
+      authorization: `Bearer ${probe}`,
+      origin: "https://evil.example",
+    });
+    expect(res.status).toBe(403);
+    const body = await res.json<{ error: { message: string; data: { code: string } } }>();
+    expect(body.error.data.code).toBe("origin_not_allowed");
+    expect(body.error.message).not.toMatch(/kid|JWT/);
+    const good = await rpc({ ...f, key: key.key }, chainId, {
+      authorization: `Bearer ${await token(signer)}`,
+      origin: "https://app.example.com",
+    });
+    expect(await good.json()).toEqual(served);
+  });
+});
+
 describe("claims narrow the key, never widen it", () => {
   test("chains, methods and contracts claims refuse what they do not list; the key's lists still hold", async () => {
     const f = await fixture();
@@ -297,6 +299,9 @@ describe("the admin API for JWT keys", () => {
       [{ ...pub, kid: undefined }, /needs a kid/],
       [{ kty: "RSA", n: "AQAB", e: "AQAB", kid: "r", alg: "RS256" }, /modulus outside 2048 to 4096 bits/],
       [{ ...pub, alg: "EdDSA" }, /needs kty OKP/],
+      [{ ...pub, x: "AA", y: "AA" }, /x coordinate that is not 32 bytes/],
+      // 32-byte coordinates of a point that is not on P-256.
+      [{ ...pub, y: pub.x }, /does not import as a public key/],
     ];
     for (const [jwk, message] of cases) {
       const res = await adminRaw("POST", `/tenants/${f.tenantId}/jwt-keys`, { jwk });

@@ -2,39 +2,15 @@
 // Object) and anvil: the token is refused with token_rate once its own bucket (per key and `sub`)
 // is spent, while the plan's rate is far from reached; the key without a token and another subject
 // are still served; a claim above the key's own cap does not widen it.
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { describe, expect, test } from "vitest";
 import { admin, type Fixture, fixture, rpc } from "./fixtures";
+import { register, token } from "./jwtSigners";
 
 const BLOCK_NUMBER = '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}';
 /** What eth_blockNumber costs (shared/metering/computeUnits.ts); eth_chainId costs 0 and is never refused. */
 const CU = 10;
 /** One lease of slack: a lease is max(cost, a tenth of a second of the rate) (shared/metering/lease.ts). */
 const LEASE_SLACK_CU = CU;
-
-interface Signer {
-  kid: string;
-  privateKey: CryptoKey;
-}
-
-/** A fresh ES256 key pair, its public half registered for `tenantId`. */
-async function register(tenantId: string): Promise<Signer> {
-  const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
-  const kid = `es-${crypto.randomUUID().slice(0, 6)}`;
-  await admin("POST", `/tenants/${tenantId}/jwt-keys`, {
-    jwk: { ...(await exportJWK(publicKey)), kid, alg: "ES256" },
-  });
-  return { kid, privateKey };
-}
-
-/** A JWT with `claims`, issued now, expiring in 10 minutes. */
-function token(signer: Signer, claims: Record<string, unknown>): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: "ES256", kid: signer.kid })
-    .setIssuedAt()
-    .setExpirationTime("10m")
-    .sign(signer.privateKey);
-}
 
 interface Refusal {
   status: number;
@@ -68,8 +44,8 @@ describe("a JWT's cuPerSecond claim", () => {
   test("caps the token at 20 CU/s under a plan of 1000: token_rate refusals, x-ratelimit-limit 20; the bare key and another sub still served", async () => {
     const f = await fixture({ plan: { cuPerSecond: 1_000, burstCu: 1_000 } });
     const signer = await register(f.tenantId);
-    const alice = await token(signer, { sub: "alice", cuPerSecond: 20 });
-    const bob = await token(signer, { sub: "bob", cuPerSecond: 20 });
+    const alice = await token(signer, { claims: { sub: "alice", cuPerSecond: 20 } });
+    const bob = await token(signer, { claims: { sub: "bob", cuPerSecond: 20 } });
     // Resolve the key and verify the tokens before the clock starts (a malformed body is refused
     // before metering), so that the window measures metering only.
     for (const jwt of [alice, bob]) {
@@ -114,7 +90,7 @@ describe("a JWT's cuPerSecond claim", () => {
 
     // A new token for the same subject spends the same bucket: over the whole window, alice's two
     // tokens together stay within one bucket's allowance.
-    const again = await burst(f, 10, await token(signer, { sub: "alice", cuPerSecond: 20 }));
+    const again = await burst(f, 10, await token(signer, { claims: { sub: "alice", cuPerSecond: 20 } }));
     const total = (Date.now() - start) / 1000;
     expect(again.other).toEqual([]);
     expect((first.admitted + again.admitted) * CU).toBeLessThanOrEqual(20 + 20 * total + 2 * LEASE_SLACK_CU);
@@ -129,7 +105,7 @@ describe("a JWT's cuPerSecond claim", () => {
       cuPerSecond: 5,
     });
     expect(capped.cuPerSecond).toBe(5);
-    const wide = await token(signer, { sub: "carol", cuPerSecond: 50 });
+    const wide = await token(signer, { claims: { sub: "carol", cuPerSecond: 50 } });
     const start = Date.now();
     const tally = await burst({ ...f, key: capped.key }, 10, wide);
     const seconds = (Date.now() - start) / 1000;

@@ -4,52 +4,10 @@
 // key was disabled, or whose key now requires a JWT it lacks. Other sockets and tenants are served.
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { describe, expect, test } from "vitest";
 import { admin, BASE, type Fixture, fixture, rpc } from "./fixtures";
+import { register, token } from "./jwtSigners";
 import { type Frame, openSocket, type Socket } from "./streamSockets";
-
-type Alg = "ES256" | "EdDSA" | "RS256";
-
-interface Signer {
-  kid: string;
-  alg: Alg;
-  id: string;
-  jwk: JWK;
-  privateKey: CryptoKey;
-}
-
-/** A fresh key pair of `alg`, its public half registered for `tenantId` under `kid`. */
-async function register(
-  tenantId: string,
-  alg: Alg,
-  kid = `${alg}-${crypto.randomUUID().slice(0, 6)}`,
-): Promise<Signer> {
-  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
-  const jwk = { ...(await exportJWK(publicKey)), kid, alg };
-  const { id } = await admin<{ id: string }>("POST", `/tenants/${tenantId}/jwt-keys`, { jwk });
-  return { kid, alg, id, jwk, privateKey };
-}
-
-interface TokenOptions {
-  claims?: Record<string, unknown>;
-  /** Seconds from now. */
-  iat?: number;
-  exp?: number | null;
-  nbf?: number;
-  header?: Record<string, unknown>;
-}
-
-/** A JWT signed by `signer`: issued now, expiring in 10 minutes, unless told otherwise. */
-function token(signer: Signer, options: TokenOptions = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT(options.claims ?? {})
-    .setProtectedHeader({ alg: signer.alg, kid: signer.kid, ...options.header })
-    .setIssuedAt(now + (options.iat ?? 0));
-  if (options.exp !== null) jwt.setExpirationTime(now + (options.exp ?? 600));
-  if (options.nbf !== undefined) jwt.setNotBefore(now + options.nbf);
-  return jwt.sign(signer.privateKey);
-}
 
 const A = "0x00000000000000000000000000000000000000aa";
 const B = "0x00000000000000000000000000000000000000bb";

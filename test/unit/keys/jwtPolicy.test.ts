@@ -61,6 +61,7 @@ describe("claimsOf", () => {
         contracts: [`0x${"AB".repeat(20)}`],
       },
       key("a"),
+      "key_1",
     );
     expect(claims).toEqual({
       signer: "jwk_a",
@@ -74,8 +75,12 @@ describe("claimsOf", () => {
       },
     });
   });
+  test("an aud naming the key, alone or in a list, is accepted", () => {
+    expect(claimsOf({ ...base, aud: "key_1" }, key("a"), "key_1").signer).toBe("jwk_a");
+    expect(claimsOf({ ...base, aud: ["key_0", "key_1"] }, key("a"), "key_1").signer).toBe("jwk_a");
+  });
   test("a token with no narrowing claim narrows nothing", () => {
-    expect(claimsOf(base, key("a"))).toEqual({ signer: "jwk_a", exp: now + 600 });
+    expect(claimsOf(base, key("a"), "key_1")).toEqual({ signer: "jwk_a", exp: now + 600 });
   });
   test.each([
     [{ exp: now }, /numeric iat and exp/],
@@ -90,8 +95,10 @@ describe("claimsOf", () => {
     [{ ...base, cuPerSecond: 1.5 }, /cuPerSecond/],
     [{ ...base, cuPerSecond: "9" }, /cuPerSecond/],
     [{ ...base, sub: 42 }, /sub claim/],
+    [{ ...base, aud: "key_2" }, /aud claim does not name this API key \(key_1\)/],
+    [{ ...base, aud: ["key_2", "key_3"] }, /aud claim does not name/],
   ])("%j is refused", (payload, message) => {
-    expect(() => claimsOf(payload as Record<string, unknown>, key("a"))).toThrow(message);
+    expect(() => claimsOf(payload as Record<string, unknown>, key("a"), "key_1")).toThrow(message);
   });
 });
 
@@ -165,13 +172,20 @@ describe("tokenLapsed", () => {
 
 describe("publicJwkProblem for tenant keys", () => {
   const tenant = ["RS256", "ES256", "EdDSA"] as const;
-  const n = "A".repeat(342);
+  // 0xC0 and 255 zero bytes: a 2048-bit modulus.
+  const n = `w${"A".repeat(341)}`;
   test.each([
     [{ kty: "RSA", alg: "RS256", n, e: "AQAB" }, undefined],
     [{ kty: "OKP", crv: "Ed25519", alg: "EdDSA", x: X }, undefined],
-    [{ kty: "RSA", alg: "RS256", n: "A".repeat(170), e: "AQAB" }, /outside 2048 to 4096 bits/],
-    [{ kty: "RSA", alg: "RS256", n: "A".repeat(700), e: "AQAB" }, /outside 2048 to 4096 bits/],
-    [{ kty: "RSA", alg: "RS256", n, e: "not base64!" }, /unusual RSA exponent/],
+    [{ kty: "RSA", alg: "RS256", n: `w${"A".repeat(169)}`, e: "AQAB" }, /outside 2048 to 4096 bits/],
+    [{ kty: "RSA", alg: "RS256", n: `w${"A".repeat(699)}`, e: "AQAB" }, /outside 2048 to 4096 bits/],
+    // A 1024-bit modulus padded with zero bytes to 256: still 1024 bits.
+    [{ kty: "RSA", alg: "RS256", n: `${"A".repeat(171)}w${"A".repeat(170)}`, e: "AQAB" }, /outside 2048/],
+    [{ kty: "RSA", alg: "RS256", n, e: "not base64!" }, /RSA exponent/],
+    [{ kty: "RSA", alg: "RS256", n, e: "AQ" }, /RSA exponent/],
+    [{ kty: "RSA", alg: "RS256", n, e: "Ag" }, /RSA exponent/],
+    [{ kty: "EC", crv: "P-256", alg: "ES256", x: "AA", y: "AA" }, /x coordinate that is not 32 bytes/],
+    [{ kty: "OKP", crv: "Ed25519", alg: "EdDSA", x: X.slice(0, 40) }, /x coordinate that is not 32 bytes/],
     [{ kty: "RSA", alg: "PS256", n, e: "AQAB" }, /unsupported alg/],
     [{ kty: "RSA", alg: "RS256", n, e: "AQAB", d: "x" }, /private or secret key/],
     [{ kty: "oct", alg: "HS256", k: "x" }, /private or secret key/],

@@ -5,6 +5,7 @@
  * bound (60 s everywhere, at once here), and closes sockets opened with them at their next key check.
  */
 import { and, eq } from "drizzle-orm";
+import { importJWK } from "jose";
 import { type Db, dbOf } from "../../../../db/client";
 import { apiKeys, tenantJwtKeys } from "../../../../db/schema";
 import { commitWithAudit } from "../../../../shared/audit/log";
@@ -70,6 +71,10 @@ export const jwtKeyRoutes = adminRouter()
   .post("/", async (c) => {
     const { jwk: given } = await validBody(c, CreateJwtKey);
     const jwk = checkedJwk(given);
+    // WebCrypto's own check, which reads the key as verifying will: an EC point off its curve fails here.
+    await importJWK(jwk, jwk.alg).catch(() => {
+      throw badJwk("this key does not import as a public key of its alg: check its coordinates");
+    });
     const db = dbOf(c.env.DB);
     const tenant = await requireTenant(db, c.req.param("id") as string);
     const held = await db

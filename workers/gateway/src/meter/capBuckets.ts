@@ -3,7 +3,9 @@
  * The buckets a grant comes out of besides the tenant's, in the meter's SQLite (`key_buckets`): the
  * key's own cap, when it is below the plan's rate, and the cap of the request's JWT (one bucket per
  * key and JWT subject). A cap's burst is at most one second of its rate, so a bucket untouched for
- * a minute and not in debt is full, as if it had no row: such rows are pruned.
+ * a minute and not in debt is full, as if it had no row: such rows are pruned. A bucket in debt (a
+ * call that cost more than the burst) is pruned after an hour untouched: what is left of its debt
+ * then is forgiven, so that subjects that never come back leave no rows.
  */
 import type { Cap } from "../../../../shared/metering/lease";
 import { type KeyLimits, keyCapLimits, tokenCapLimits } from "../../../../shared/metering/limits";
@@ -16,6 +18,7 @@ export interface StoredCap {
 }
 
 const PRUNE_AFTER_MS = 60_000;
+const PRUNE_DEBT_AFTER_MS = 3_600_000;
 
 function bucketOf(sql: SqlStorage, id: string, limits: BucketLimits, now: number): Bucket {
   const row = sql
@@ -53,5 +56,9 @@ export function saveCaps(sql: SqlStorage, caps: readonly StoredCap[], buckets: r
 
 /** Drops the rows of buckets that are full by now. */
 export function pruneCaps(sql: SqlStorage, now: number): void {
-  sql.exec("DELETE FROM key_buckets WHERE at < ? AND tokens >= 0", now - PRUNE_AFTER_MS);
+  sql.exec(
+    "DELETE FROM key_buckets WHERE (at < ? AND tokens >= 0) OR at < ?",
+    now - PRUNE_AFTER_MS,
+    now - PRUNE_DEBT_AFTER_MS,
+  );
 }

@@ -11,7 +11,8 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../../../shared/config/env";
 import { StreamLimitError, toGatewayError, UnauthorizedError } from "../../../../shared/errors/kinds";
 import { errorEntry } from "../../../../shared/jsonrpc/serialize";
-import { placeLapsedClose, type SocketClose } from "../../../../shared/stream/closeCodes";
+import { tokenExpired } from "../../../../shared/keys/jwtPolicy";
+import { JWT_CLOSE, placeLapsedClose, type SocketClose } from "../../../../shared/stream/closeCodes";
 import {
   type Connection,
   connectionOf,
@@ -146,16 +147,22 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
    */
   deliver(_chain: string, events: FeedEvent[]): number {
     const sockets = this.sockets();
-    this.closeSlowConsumers(sockets);
+    this.closeLapsed(sockets);
     return deliverEvents(this.store.values(), sockets, events, (open, subId, frames) =>
       this.gate.push(open, subId, frames),
     );
   }
 
-  /** Closes sockets still holding more than SLOW_CONSUMER_BYTES of earlier events. */
-  private closeSlowConsumers(sockets: Map<string, OpenSocket>) {
-    for (const { ws } of sockets.values()) {
-      const close = slowConsumerClose(ws.bufferedAmount);
+  /**
+   * Closes sockets still holding more than SLOW_CONSUMER_BYTES of earlier events, and those whose
+   * JWT expired (no I/O: it needs no wait for the key check).
+   */
+  private closeLapsed(sockets: Map<string, OpenSocket>) {
+    const now = Date.now();
+    for (const { ws, conn } of sockets.values()) {
+      const close =
+        slowConsumerClose(ws.bufferedAmount) ??
+        (conn.token && tokenExpired(conn.token, now) ? JWT_CLOSE : undefined);
       if (close) this.ctx.waitUntil(this.dropConnection(ws, close));
     }
   }
