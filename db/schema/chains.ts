@@ -55,6 +55,8 @@ export const upstreams = sqliteTable(
     oldestBlock: integer("oldest_block"),
     /** Why the gateway itself disabled it (a probe found another chain's id); cleared on re-enable. */
     disabledReason: text("disabled_reason"),
+    /** The public status page may show its name (a provider's, say); otherwise it is "upstream N" there. */
+    public: integer("public", { mode: "boolean" }).notNull().default(false),
     createdAt: timestamp("created_at"),
     updatedAt: timestamp("updated_at"),
   },

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { AuditAnchorApi } from "../audit/anchorProtocol";
 import type { TenantMeterApi } from "../metering/meterProtocol";
+import type { ChainMetricsApi } from "../metrics/metricsProtocol";
 import type { ChainFeedApi, FanoutShardApi } from "../stream/protocol";
 
 export interface Env {
@@ -51,6 +52,12 @@ export interface Env {
   SCREENING_WITHOUT_SNAPSHOT?: string;
   /** Where admin-given URLs may point: "public" (default: https, public names) or "loopback" (local nodes, http). */
   EGRESS?: string;
+  /** Request metrics, one object per chain (shared/metrics). */
+  METRICS: DurableObjectNamespace<ChainMetricsApi>;
+  /** Workers Analytics Engine: one data point per answered call (shared/metrics/dataPoint.ts). Absent: none written. */
+  ANALYTICS?: AnalyticsEngineDataset;
+  /** "off" records no request metrics (the benchmark's comparison); "on" by default. */
+  METRICS_MODE?: string;
 }
 
 const SettingsSchema = z.object({
@@ -76,6 +83,8 @@ const SettingsSchema = z.object({
     .int()
     .positive()
     .default(16 * 1024 * 1024),
+  /** Request metrics: "on", or "off" for the benchmark's comparison. */
+  metrics: z.enum(["on", "off"]).default("on"),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -96,6 +105,7 @@ export function settingsOf(env: Env): Settings {
     env.EGRESS,
     env.SANCTIONS_MAX_SHRINK,
     env.SANCTIONS_MAX_LIST_BYTES,
+    env.METRICS_MODE,
   ];
   if (!cached || cached.from.some((v, i) => v !== from[i])) {
     const settings = SettingsSchema.parse({
@@ -109,6 +119,7 @@ export function settingsOf(env: Env): Settings {
       egress: from[7],
       sanctionsMaxShrink: from[8],
       sanctionsMaxListBytes: from[9],
+      metrics: from[10],
     });
     cached = { from, settings };
   }

@@ -22,6 +22,8 @@ export interface Answer {
   error?: GatewayError;
   /** Opaque id of the upstream whose answer this is. */
   upstreamId?: string | undefined;
+  /** Upstream requests this call made (0 when answered here or from the cache). */
+  attempts?: number;
   /** Whether the cache served it; BYPASS for everything not cacheable, answered here or refused. */
   cache: CacheStatus;
 }
@@ -40,7 +42,8 @@ export function normalize({ items, refusals, here, results }: NormalizeParameter
     const own = here.get(i);
     if (own) return "error" in own ? failed(item.id, own.error) : ok(item.id, own.resultRaw);
     const result = results.get(i) as CallResult;
-    return { ...fromOutcome(item.id, result), upstreamId: result.upstreamId, cache: result.cache };
+    const attempts = result.cache === "HIT" ? 0 : result.attempts;
+    return { ...fromOutcome(item.id, result), upstreamId: result.upstreamId, attempts, cache: result.cache };
   });
 }
 

@@ -21,6 +21,7 @@ import { admit } from "../metering/admit";
 import { costsOf, usageOf } from "../metering/calls";
 import { recordUsage } from "../metering/report";
 import type { ForwardContext, Subscriptions } from "../methods/hooks";
+import { recordCalls } from "../metrics/collector";
 import type { ForwardCallReturnType } from "../routing/forward";
 import { probeChain } from "../routing/probe";
 import { routeCalls } from "../routing/routeCalls";
@@ -28,6 +29,7 @@ import { type DecodedSends, decodeSends } from "../screening/decodeSends";
 import { screenTransactions } from "../screening/screen";
 import { type Answer, attemptsOf, normalize } from "./answers";
 import { authorize, type Refusals } from "./authorize";
+import { measure } from "./measure";
 import { answerHere, type Calls, combineResults, forwardedOf, planForwarding, unitsOf } from "./methodHooks";
 
 export interface PipelineParameters {
@@ -58,9 +60,11 @@ export type PipelineResult = { headers: Record<string, string> } & (
 
 export async function runPipeline(p: PipelineParameters): Promise<PipelineResult> {
   const { env, waitUntil } = p;
+  const started = Date.now();
   let headers: Record<string, string> = {};
   try {
     const { key, chain, rules } = await p.authenticate();
+    const settings = settingsOf(env);
     const { single, items } = parseItems(await p.read());
     const authorized = authorize(items, key, single, rules);
     const sends = decodeSends(items, authorized, key.unscreenedSends);
@@ -69,11 +73,21 @@ export async function runPipeline(p: PipelineParameters): Promise<PipelineResult
     const context: ForwardContext = { key, chain, secret: env.UPSTREAM_KEY, holds, waitUntil };
     // A refused call costs nothing; a decoded send, once per signature, screened out or not.
     const costs = costsOf(items, refused, (call) => sends?.charged.get(call) ?? unitsOf(call, context));
-    const settings = settingsOf(env);
     const leaseSeconds = settings.meterLeaseMs / 1000;
     const admission = await admit({ env, key, cost: sum(costs), leaseSeconds, waitUntil });
     headers = admission.headers;
-    if (admission.error) return { ok: false, error: admission.error, headers };
+    const measured = (answers: Answer[] | undefined, refusedWith?: number) =>
+      settings.metrics === "on" &&
+      recordCalls(
+        env,
+        chain.slug,
+        measure({ items, answers, costs, tenant: key.tenantId, started, now: Date.now(), refusedWith }),
+        waitUntil,
+      );
+    if (admission.error) {
+      measured(undefined, admission.error.httpStatus);
+      return { ok: false, error: admission.error, headers };
+    }
     let answered: Answered | undefined;
     try {
       const refusals = await screen(env, refused, sends, context);
@@ -83,6 +97,7 @@ export async function runPipeline(p: PipelineParameters): Promise<PipelineResult
       const failed = answered?.answers.map((a) => !a.ok);
       const rows = usageOf({ items, costs, failed, keyId: key.keyId, chain: chain.slug, now: Date.now() });
       recordUsage(env, key.tenantId, rows, waitUntil);
+      measured(answered?.answers);
     }
   } catch (err) {
     return { ok: false, error: toGatewayError(err), headers };

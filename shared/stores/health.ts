@@ -10,6 +10,24 @@ export interface HealthSnapshot {
   chain: string;
   at: number;
   upstreams: ({ id: string } & ProbeReading)[];
+  /** The highest head the probes read, and when a probe first read it (the status page's block age). */
+  head?: number;
+  headAt?: number;
+}
+
+/** The head of a new snapshot's readings, and when it was first seen, carried over from `previous`. */
+export function headOf(
+  readings: readonly ProbeReading[],
+  previous: HealthSnapshot | null,
+  at: number,
+): Pick<HealthSnapshot, "head" | "headAt"> {
+  let head: number | undefined;
+  for (const r of readings)
+    if (r.ok && r.head !== undefined && (head === undefined || r.head > head)) head = r.head;
+  if (head === undefined)
+    return previous?.head === undefined ? {} : { head: previous.head, headAt: previous.headAt };
+  const moved = previous?.head === undefined || head > previous.head || previous.headAt === undefined;
+  return { head, headAt: moved ? at : previous.headAt };
 }
 
 /** The probe job runs every minute; a snapshot older than five is stale. */

@@ -32,6 +32,7 @@ import { handleHealth } from "./rpc/health";
 import { EXPOSED_HEADERS, errorResponse } from "./rpc/respond";
 import { matchRpcRoute } from "./rpc/route";
 import { handleUpgrade } from "./rpc/upgrade";
+import { statusReport } from "./status/statusReport";
 
 type AppEnv = { Bindings: Env; Variables: RequestIdVariables };
 const app = new Hono<AppEnv>();
@@ -94,6 +95,10 @@ app.get("/v1/:chain/:key?", () =>
 );
 app.route("/admin/v1", admin);
 app.get("/healthz", (c) => c.json({ ok: true }));
+// Public: no key. Built at most every 10 s per isolate (status/statusReport.ts).
+app.get("/status.json", async (c) =>
+  c.json(await statusReport(c.env), 200, { "cache-control": "public, max-age=10" }),
+);
 
 app.notFound((c) => errorResponse(new NotFoundError(`no route ${c.req.method} ${c.req.path}`)));
 app.onError((err, c) => {
@@ -110,6 +115,7 @@ app.onError((err, c) => {
 export { ChainFeed, FanoutShard, Stream } from "../../stream/src/index";
 export { AuditAnchor } from "./audit/auditAnchor";
 export { TenantMeter } from "./meter/tenantMeter";
+export { ChainMetrics } from "./metrics/chainMetrics";
 
 export default {
   fetch(request, env, ctx) {

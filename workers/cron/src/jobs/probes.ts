@@ -13,7 +13,7 @@ import { type ChainConfig, forgetChain, resolveChain } from "../../../../shared/
 import type { Env } from "../../../../shared/config/env";
 import { JOB_SCHEDULE } from "../../../../shared/jobs/schedule";
 import { probeUpstream } from "../../../../shared/routing/probe";
-import { writeSnapshot } from "../../../../shared/stores/health";
+import { headOf, readSnapshot, writeSnapshot } from "../../../../shared/stores/health";
 import type { Job } from "../runs";
 
 export const HISTORY_DAYS = 7;
@@ -40,7 +40,13 @@ export const probes: Job = {
       const readings = await Promise.all(
         chain.upstreams.map(async (u) => ({ id: u.id, ...(await probeUpstream(chain, u)) })),
       );
-      await writeSnapshot(env.CONFIG_KV, { chain: slug, at, upstreams: readings });
+      const previous = await readSnapshot(env.CONFIG_KV, slug);
+      await writeSnapshot(env.CONFIG_KV, {
+        chain: slug,
+        at,
+        upstreams: readings,
+        ...headOf(readings, previous, at),
+      });
       if (readings.length > 0) {
         await db.insert(upstreamProbes).values(
           readings.map((r) => ({

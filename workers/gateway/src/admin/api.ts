@@ -8,6 +8,7 @@ import { complianceRoutes } from "./compliance";
 import { jobRoutes } from "./jobs";
 import { jwtKeyRoutes } from "./jwtKeys";
 import { keyRoutes } from "./keys";
+import { metricsRoutes } from "./metrics";
 import { planRoutes } from "./plans";
 import { priceFeedRoutes } from "./priceFeeds";
 import { adminRouter } from "./router";
@@ -29,4 +30,5 @@ export const admin = adminRouter()
   .route("/sanction-sources", sanctionSourceRoutes)
   .route("/sanctions", sanctionsPendingRoutes)
   .route("/compliance", complianceRoutes)
-  .route("/audit", auditRoutes);
+  .route("/audit", auditRoutes)
+  .route("/metrics", metricsRoutes);

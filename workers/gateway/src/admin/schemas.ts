@@ -203,6 +203,8 @@ export const CreateUpstream = z.strictObject({
   enabled: z.boolean().default(true),
   capabilities,
   oldestBlock: oldestBlock.default(null),
+  /** The status page may show its name. */
+  public: z.boolean().default(false),
 });
 
 export const UpdateUpstream = z
@@ -212,6 +214,7 @@ export const UpdateUpstream = z
     enabled: z.boolean().optional(),
     capabilities: capabilities.optional(),
     oldestBlock: oldestBlock.optional(),
+    public: z.boolean().optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "nothing to change");
 

@@ -1,0 +1,1 @@
+ALTER TABLE `upstreams` ADD `public` integer DEFAULT false NOT NULL;

@@ -1,0 +1,102 @@
+/**
+ * @module
+ * Request metrics in the isolate: each answered call is added to this isolate's cells (and written
+ * to Analytics Engine when bound); at most every FLUSH_MS, off the request's path (`waitUntil`), the
+ * cells go to each chain's metrics object. A batch that fails is kept and sent again with its own
+ * number (the object adds it once); past MAX_RETRY batches a chain's oldest is dropped and its calls
+ * are counted as lost, which the next batch reports. Nothing is counted twice or silently.
+ */
+import type { Env } from "../config/env";
+import { addCall, type CallSeen, type Cell, minuteOf } from "./cells";
+import { dataPointOf } from "./dataPoint";
+import type { IngestParameters } from "./metricsProtocol";
+
+export const FLUSH_MS = 5_000;
+/** Batches kept per chain for a retry: a minute of flushes. */
+const MAX_RETRY = 12;
+
+/**
+ * Cells not sent yet, per chain. Bound: one cell per minute and combination of upstream, family,
+ * status, cache and tenant seen within FLUSH_MS; lifetime: until the next flush.
+ */
+const pending = new Map<string, Map<string, Cell>>();
+/** Batches that failed, per chain, oldest first. Bound: MAX_RETRY per chain; lifetime: until sent or dropped. */
+const retries = new Map<string, IngestParameters[]>();
+/** Calls of dropped batches, per chain and minute, to report with the next batch. */
+const lost = new Map<string, Record<string, number>>();
+let reporter: string | undefined;
+let seq = 0;
+let lastFlush = 0;
+let flushing = false;
+
+/** Adds a request's answered calls on `chain`, and starts a flush when one is due. */
+export function recordCalls(
+  env: Env,
+  chain: string,
+  calls: readonly CallSeen[],
+  waitUntil: (p: Promise<unknown>) => void,
+): void {
+  let cells = pending.get(chain);
+  if (!cells) {
+    cells = new Map();
+    pending.set(chain, cells);
+  }
+  for (const call of calls) {
+    addCall(cells, call);
+    env.ANALYTICS?.writeDataPoint(dataPointOf(chain, call));
+  }
+  const now = Date.now();
+  if (now - lastFlush >= FLUSH_MS && !flushing) {
+    lastFlush = now;
+    flushing = true;
+    waitUntil(flushMetrics(env).finally(() => (flushing = false)));
+  }
+}
+
+/** Sends every chain's cells and retries; what fails is kept for the next flush. */
+export async function flushMetrics(env: Env): Promise<void> {
+  reporter ??= crypto.randomUUID();
+  const chains = new Set([...pending.keys(), ...retries.keys()]);
+  await Promise.all([...chains].map((chain) => flushChain(env, chain, reporter as string)));
+}
+
+async function flushChain(env: Env, chain: string, from: string): Promise<void> {
+  const queue = retries.get(chain) ?? [];
+  const cells = pending.get(chain);
+  pending.delete(chain);
+  const dropped = lost.get(chain);
+  lost.delete(chain);
+  // A batch of new cells, or of losses alone: losses are reported even when no call came since.
+  if ((cells && cells.size > 0) || dropped) {
+    queue.push({
+      reporter: from,
+      seq: ++seq,
+      cells: [...(cells?.values() ?? [])],
+      ...(dropped && { lost: dropped }),
+    });
+  }
+  const failed: IngestParameters[] = [];
+  for (const batch of queue) {
+    try {
+      await env.METRICS.getByName(chain).ingest(batch);
+    } catch (err) {
+      if (failed.length === 0)
+        console.warn(
+          JSON.stringify({ event: "metrics_flush_failed", chain, error: String(err).slice(0, 200) }),
+        );
+      failed.push(batch);
+    }
+  }
+  while (failed.length > MAX_RETRY) countLost(chain, failed.shift() as IngestParameters);
+  if (failed.length > 0) retries.set(chain, failed);
+  else retries.delete(chain);
+}
+
+/** A dropped batch's calls (and the losses it carried), to report with the next. */
+function countLost(chain: string, batch: IngestParameters): void {
+  const counts = lost.get(chain) ?? {};
+  for (const cell of batch.cells)
+    counts[minuteOf(cell.at)] = (counts[minuteOf(cell.at)] ?? 0) + cell.requests;
+  for (const [minute, n] of Object.entries(batch.lost ?? {})) counts[minute] = (counts[minute] ?? 0) + n;
+  lost.set(chain, counts);
+}

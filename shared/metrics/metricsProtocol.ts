@@ -1,0 +1,55 @@
+/**
+ * @module
+ * What a chain's metrics object (workers/gateway/src/metrics/chainMetrics.ts) answers over native
+ * RPC: isolates send it their cells; the status page, the console and the dashboard read series and
+ * breakdowns from it.
+ */
+import type { Cell, CellDims } from "./cells";
+
+export interface IngestParameters {
+  /** The sending isolate, and the number of this batch from it: a batch is added once. */
+  reporter: string;
+  seq: number;
+  cells: Cell[];
+  /** Calls this isolate counted but could not deliver (its retry queue was full), by minute. */
+  lost?: Record<string, number>;
+}
+
+/** Counts over a span, with the percentiles of its latency histogram (ms; null without calls). */
+export interface Totals {
+  requests: number;
+  errors: number;
+  cu: number;
+  attempts: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface Point extends Totals {
+  /** Start of the step, ms. */
+  at: number;
+}
+
+export interface SeriesQuery {
+  from: number;
+  to: number;
+  /** Width of each point, ms: a multiple of a minute (of an hour beyond 7 days). */
+  stepMs: number;
+  /** Only this tenant's calls. */
+  tenant?: string;
+}
+
+export interface SeriesReturnType {
+  points: Point[];
+  totals: Totals;
+  /** The totals split by one dimension each. */
+  by: { [D in keyof CellDims]: Record<string, Totals> };
+  /** Calls isolates counted but could not deliver, over the span. */
+  lost: number;
+}
+
+export interface ChainMetricsApi extends Rpc.DurableObjectBranded {
+  ingest(p: IngestParameters): void;
+  series(q: SeriesQuery): SeriesReturnType;
+}

@@ -1,0 +1,134 @@
+/**
+ * @module
+ * A chain's request metrics: one Durable Object per chain, called over native RPC. Isolates send it
+ * cells (shared/metrics/cells.ts) every few seconds; it adds them into minute rows in its SQLite,
+ * keeps minutes 7 days and rolls older ones into hours, kept 400 days. A batch is added once, by its
+ * reporter and number, so a retried one does not count twice.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../../../../shared/config/env";
+import { type Cell, HOUR_MS, minuteOf, rollToHours } from "../../../../shared/metrics/cells";
+import { mergeInto } from "../../../../shared/metrics/histogram";
+import type {
+  ChainMetricsApi,
+  IngestParameters,
+  SeriesQuery,
+  SeriesReturnType,
+} from "../../../../shared/metrics/metricsProtocol";
+import { seriesOf } from "../../../../shared/metrics/series";
+
+export const MINUTES_KEPT_MS = 7 * 86_400_000;
+const HOURS_KEPT_MS = 400 * 86_400_000;
+/** Batch numbers are remembered this long: an isolate retries within minutes. */
+const APPLIED_KEPT_MS = 3_600_000;
+const COMPACT_EVERY_MS = HOUR_MS;
+
+const DIMS =
+  "upstream TEXT NOT NULL, family TEXT NOT NULL, status TEXT NOT NULL, cache TEXT NOT NULL, tenant TEXT NOT NULL";
+const COUNTS =
+  "requests INTEGER NOT NULL, errors INTEGER NOT NULL, cu INTEGER NOT NULL, attempts INTEGER NOT NULL, latency TEXT NOT NULL";
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS minutes (at INTEGER NOT NULL, ${DIMS}, ${COUNTS}, PRIMARY KEY (at, upstream, family, status, cache, tenant));
+CREATE TABLE IF NOT EXISTS hours (at INTEGER NOT NULL, ${DIMS}, ${COUNTS}, PRIMARY KEY (at, upstream, family, status, cache, tenant));
+CREATE TABLE IF NOT EXISTS lost (at INTEGER PRIMARY KEY, requests INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS applied (reporter TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (reporter, seq));
+`;
+
+type Row = Omit<Cell, "latency"> & { latency: string };
+
+export class ChainMetrics extends DurableObject<Env> implements ChainMetricsApi {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(SCHEMA);
+  }
+
+  ingest(p: IngestParameters): void {
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      const seen = this.sql
+        .exec("SELECT 1 FROM applied WHERE reporter = ? AND seq = ?", p.reporter, p.seq)
+        .toArray();
+      if (seen.length > 0) return;
+      this.sql.exec("INSERT INTO applied (reporter, seq, at) VALUES (?, ?, ?)", p.reporter, p.seq, now);
+      for (const cell of p.cells) this.add("minutes", cell);
+      for (const [minute, requests] of Object.entries(p.lost ?? {})) {
+        this.sql.exec(
+          "INSERT INTO lost (at, requests) VALUES (?, ?) ON CONFLICT (at) DO UPDATE SET requests = requests + excluded.requests",
+          minuteOf(Number(minute)),
+          requests,
+        );
+      }
+    });
+    this.ctx.waitUntil(this.scheduleCompaction(now));
+  }
+
+  series(q: SeriesQuery): SeriesReturnType {
+    const tenant = q.tenant === undefined ? "" : " AND tenant = ?";
+    const args = q.tenant === undefined ? [] : [q.tenant];
+    const read = (table: string) =>
+      this.sql
+        .exec<Row>(`SELECT * FROM ${table} WHERE at >= ? AND at < ?${tenant}`, q.from, q.to, ...args)
+        .toArray();
+    const rows = [...read("hours"), ...read("minutes")];
+    const cells = rows.map((row) => ({ ...row, latency: JSON.parse(row.latency) }) as Cell);
+    const lost = this.sql
+      .exec<{ n: number | null }>(
+        "SELECT sum(requests) AS n FROM lost WHERE at >= ? AND at < ?",
+        q.from,
+        q.to,
+      )
+      .one().n;
+    return seriesOf(cells, q, lost ?? 0);
+  }
+
+  /** Rolls minutes older than 7 days into hours, and drops what is past keeping. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const cutoff = now - MINUTES_KEPT_MS - (now % HOUR_MS);
+    this.ctx.storage.transactionSync(() => {
+      const old = this.sql.exec<Row>("SELECT * FROM minutes WHERE at < ?", cutoff).toArray();
+      for (const cell of rollToHours(
+        old.map((row) => ({ ...row, latency: JSON.parse(row.latency) }) as Cell),
+      )) {
+        this.add("hours", cell);
+      }
+      this.sql.exec("DELETE FROM minutes WHERE at < ?", cutoff);
+      this.sql.exec("DELETE FROM hours WHERE at < ?", now - HOURS_KEPT_MS);
+      this.sql.exec("DELETE FROM lost WHERE at < ?", now - HOURS_KEPT_MS);
+      this.sql.exec("DELETE FROM applied WHERE at < ?", now - APPLIED_KEPT_MS);
+    });
+    await this.ctx.storage.setAlarm(now + COMPACT_EVERY_MS);
+  }
+
+  private async scheduleCompaction(now: number): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + COMPACT_EVERY_MS);
+  }
+
+  /** Adds a cell's counts into its row of `table`, merging latency histograms. */
+  private add(table: "minutes" | "hours", cell: Cell): void {
+    const key = [cell.at, cell.upstream, cell.family, cell.status, cell.cache, cell.tenant];
+    const found = this.sql
+      .exec<{ latency: string }>(
+        `SELECT latency FROM ${table} WHERE at = ? AND upstream = ? AND family = ? AND status = ? AND cache = ? AND tenant = ?`,
+        ...key,
+      )
+      .toArray()[0];
+    const latency = found ? mergeInto(JSON.parse(found.latency), cell.latency) : cell.latency;
+    this.sql.exec(
+      `INSERT INTO ${table} (at, upstream, family, status, cache, tenant, requests, errors, cu, attempts, latency)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (at, upstream, family, status, cache, tenant) DO UPDATE SET
+         requests = requests + excluded.requests, errors = errors + excluded.errors, cu = cu + excluded.cu,
+         attempts = attempts + excluded.attempts, latency = excluded.latency`,
+      ...key,
+      cell.requests,
+      cell.errors,
+      cell.cu,
+      cell.attempts,
+      JSON.stringify(latency),
+    );
+  }
+}

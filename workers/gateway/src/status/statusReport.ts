@@ -1,0 +1,170 @@
+/**
+ * @module
+ * What the public status page shows (`GET /status.json`, and the page drawn from it): per enabled
+ * chain, its state by the stated rule, its head and how long ago the probes saw it move, its
+ * upstreams' states (by name only when the operator marked them public, never by URL), and its calls,
+ * service error rate and latency over the last hour (by minute) and day (by 15 minutes); and the
+ * freshness of the scheduled jobs that feed prices, validators and sanctions. Built at most every
+ * REPORT_TTL_MS per isolate: the page is public.
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { dbOf } from "../../../../db/client";
+import { chains, jobRuns, upstreams } from "../../../../db/schema";
+import type { Env } from "../../../../shared/config/env";
+import type { JOB_SCHEDULE } from "../../../../shared/jobs/schedule";
+import { MINUTE_MS } from "../../../../shared/metrics/cells";
+import { chainStateOf, STATE_RULE } from "../../../../shared/metrics/chainState";
+import type { SeriesReturnType } from "../../../../shared/metrics/metricsProtocol";
+import { readSnapshot, SNAPSHOT_MAX_AGE_MS } from "../../../../shared/stores/health";
+
+const REPORT_TTL_MS = 10_000;
+const HOUR = { span: 3_600_000, step: MINUTE_MS };
+const DAY = { span: 86_400_000, step: 15 * MINUTE_MS };
+/** Jobs the page reports on, and how old their last good run may be before it is called stale. */
+const FRESH_WITHIN_MS: Partial<Record<keyof typeof JOB_SCHEDULE, number>> = {
+  prices: 15 * MINUTE_MS,
+  validators: 45 * MINUTE_MS,
+  sanctions: 3 * 3_600_000,
+};
+
+/** The last report built. Bound: one; lifetime: REPORT_TTL_MS. */
+let last: { at: number; report: Promise<unknown> } | undefined;
+
+export function statusReport(env: Env): Promise<unknown> {
+  const now = Date.now();
+  if (!last || now - last.at >= REPORT_TTL_MS) {
+    last = { at: now, report: buildReport(env, now) };
+    last.report.catch(() => (last = undefined));
+  }
+  return last.report;
+}
+
+async function buildReport(env: Env, now: number) {
+  const db = dbOf(env.DB);
+  const enabled = await db
+    .select({ slug: chains.slug, name: chains.name, chainId: chains.chainId })
+    .from(chains)
+    .where(and(eq(chains.enabled, true), eq(chains.kind, "evm")))
+    .orderBy(chains.slug);
+  const ups = await db
+    .select({ id: upstreams.id, chain: upstreams.chain, name: upstreams.name, public: upstreams.public })
+    .from(upstreams)
+    .where(
+      and(
+        eq(upstreams.enabled, true),
+        inArray(upstreams.chain, enabled.length ? enabled.map((c) => c.slug) : [""]),
+      ),
+    )
+    .orderBy(upstreams.createdAt);
+  return {
+    generatedAt: new Date(now).toISOString(),
+    rule: STATE_RULE,
+    chains: await Promise.all(
+      enabled.map((chain) =>
+        chainReport(
+          env,
+          chain,
+          ups.filter((u) => u.chain === chain.slug),
+          now,
+        ),
+      ),
+    ),
+    jobs: await jobsReport(env, now),
+  };
+}
+
+type UpstreamRow = { id: string; name: string; public: boolean };
+
+async function chainReport(
+  env: Env,
+  chain: { slug: string; name: string; chainId: number | null },
+  ups: UpstreamRow[],
+  now: number,
+) {
+  const metrics = env.METRICS.getByName(chain.slug);
+  const [snapshot, hour, day] = await Promise.all([
+    readSnapshot(env.CONFIG_KV, chain.slug),
+    metrics.series({
+      from: now - HOUR.span + MINUTE_MS - (now % MINUTE_MS),
+      to: now - (now % MINUTE_MS) + MINUTE_MS,
+      stepMs: HOUR.step,
+    }),
+    metrics.series({ from: now - DAY.span, to: now, stepMs: DAY.step }),
+  ]);
+  const fresh = snapshot && now - snapshot.at <= SNAPSHOT_MAX_AGE_MS ? snapshot : undefined;
+  const readings = new Map(fresh?.upstreams.map((r) => [r.id, r]));
+  const recent = hour.points
+    .slice(-5)
+    .reduce((sum, p) => ({ requests: sum.requests + p.requests, errors: sum.errors + p.errors }), {
+      requests: 0,
+      errors: 0,
+    });
+  const { state, reason } = chainStateOf({
+    probes: fresh ? ups.map((u) => readings.get(u.id)?.ok ?? false) : undefined,
+    recent,
+  });
+  const head = fresh?.head ?? null;
+  return {
+    chain: chain.slug,
+    name: chain.name,
+    chainId: chain.chainId,
+    state,
+    reason,
+    head,
+    headAgeSeconds: fresh?.headAt === undefined ? null : Math.round((now - fresh.headAt) / 1000),
+    checkedAt: snapshot ? new Date(snapshot.at).toISOString() : null,
+    upstreams: ups.map((u, i) => {
+      const r = readings.get(u.id);
+      return {
+        name: u.public ? u.name : `upstream ${i + 1}`,
+        state: r === undefined ? "unknown" : r.ok ? "up" : "down",
+        latencyMs: r?.latencyMs ?? null,
+        head: r?.head ?? null,
+      };
+    }),
+    lastHour: window(hour),
+    lastDay: window(day),
+  };
+}
+
+/** A window's totals (error rate = service errors / calls) and points, without the per-tenant split. */
+function window({ totals, points, lost }: SeriesReturnType) {
+  const rate = (p: { requests: number; errors: number }) => (p.requests > 0 ? p.errors / p.requests : 0);
+  const point = ({ at, requests, errors, p50, p99 }: SeriesReturnType["points"][number]) => ({
+    at,
+    requests,
+    errors,
+    errorRate: rate({ requests, errors }),
+    p50,
+    p99,
+  });
+  return {
+    requests: totals.requests,
+    errors: totals.errors,
+    errorRate: rate(totals),
+    p50: totals.p50,
+    p99: totals.p99,
+    lost,
+    points: points.map(point),
+  };
+}
+
+async function jobsReport(env: Env, now: number) {
+  const names = Object.keys(FRESH_WITHIN_MS) as (keyof typeof FRESH_WITHIN_MS)[];
+  const rows = await dbOf(env.DB)
+    .select({ job: jobRuns.job, at: sql<number | null>`max(${jobRuns.endedAt})` })
+    .from(jobRuns)
+    .where(and(inArray(jobRuns.job, names), eq(jobRuns.status, "ok")))
+    .groupBy(jobRuns.job);
+  const lastOk = new Map(rows.map((r) => [r.job, r.at]));
+  return names.map((job) => {
+    const at = lastOk.get(job) ?? null;
+    const within = FRESH_WITHIN_MS[job] as number;
+    return {
+      job,
+      lastSuccessAt: at === null ? null : new Date(at).toISOString(),
+      fresh: at !== null && now - at <= within,
+      freshWithinSeconds: within / 1000,
+    };
+  });
+}
