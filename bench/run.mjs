@@ -9,7 +9,8 @@
 // variant) joins the same alternation, and so does the floor (bench/floor: parse, forward, parse the
 // reply, nothing else): metered_vs_bare, naive_do_vs_bare, floor_vs_bare (bench/metering.mjs).
 // With the baseline, the same tenant through a key with allowlists joins too: restricted_vs_gateway
-// (bench/restricted.mjs).
+// (bench/restricted.mjs); and a second gateway without request metrics: metrics_vs_gateway
+// (bench/metrics.mjs).
 //
 // Then one connection each, for the latency a lone client feels.
 //
@@ -53,6 +54,7 @@ import { startWorker } from "../scripts/lib/worker.mjs";
 import { cacheSeconds, runCacheScenarios } from "./cache.mjs";
 import { FRESH_STREAM, freshCall, isResult, streamOptions } from "./calls.mjs";
 import { meteringRatios, NAIVE_BINDINGS, overLimitSeconds, ROOMY_LIMITS, runOverLimit } from "./metering.mjs";
+import { METRICS_OFF, metricsRatios } from "./metrics.mjs";
 import { restrictedKeyUrl, restrictedRatios } from "./restricted.mjs";
 import { routingSeconds, runRoutingScenarios } from "./routing.mjs";
 import { runWsScenarios, WS_LIMITS, wsSeconds } from "./ws.mjs";
@@ -288,6 +290,7 @@ async function baseline(targets, { unloaded }) {
   );
   if (targets.naive_do) Object.assign(ratios, meteringRatios(scenarios));
   if (targets.restricted) Object.assign(ratios, restrictedRatios(scenarios));
+  if (targets.no_metrics) Object.assign(ratios, metricsRatios(scenarios));
   for (const [name, s] of Object.entries(scenarios)) {
     if (s.errors > 0) {
       const statuses = s.failed_statuses ? ` (HTTP ${JSON.stringify(s.failed_statuses)})` : "";
@@ -331,12 +334,14 @@ async function main() {
     starting.floor = baselineOn("floor", { UPSTREAM_TIMEOUT_MS: "4000" });
     starting.naive_do = gatewayOn("naive", NAIVE_BINDINGS);
   }
+  if (BASELINE) starting.no_metrics = gatewayOn("no-metrics", METRICS_OFF);
   for (const worker of Object.values(starting)) stops.push(() => worker.then((w) => w.stop()));
-  const [gateway, bare, floor, naive] = await Promise.all([
+  const [gateway, bare, floor, naive, noMetrics] = await Promise.all([
     starting.gateway,
     starting.bare,
     starting.floor,
     starting.naive_do,
+    starting.no_metrics,
   ]);
   const token = await adminToken(secret);
   // Every gateway's tenant gets limits far above the load: the throughput scenarios measure what
@@ -358,6 +363,7 @@ async function main() {
     targets.restricted = await restrictedKeyUrl({ gatewayUrl: gateway.url, token, tenantId, chain });
   if (floor) targets.floor = floor.url;
   if (naive) targets.naive_do = (await seed(naive.url)).rpcUrl;
+  if (noMetrics) targets.no_metrics = (await seed(noMetrics.url)).rpcUrl;
   for (const [name, url] of Object.entries(targets)) await smokeTest(name, url);
 
   let results = { scenarios: {}, ratios: {} };
