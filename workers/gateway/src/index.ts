@@ -27,6 +27,7 @@ import { metered } from "./data/metered";
 import { allPrices, onePrice } from "./data/prices";
 import { ValidatorsQuery, validatorsOf } from "./data/validators";
 import { type RequestIdVariables, requestId, requestIdOf } from "./middleware/requestId";
+import { pageRoutes } from "./pages/routes";
 import { handleRpc } from "./rpc/handleRpc";
 import { handleHealth } from "./rpc/health";
 import { EXPOSED_HEADERS, errorResponse } from "./rpc/respond";
@@ -99,6 +100,7 @@ app.get("/healthz", (c) => c.json({ ok: true }));
 app.get("/status.json", async (c) =>
   c.json(await statusReport(c.env), 200, { "cache-control": "public, max-age=10" }),
 );
+app.route("/", pageRoutes);
 
 app.notFound((c) => errorResponse(new NotFoundError(`no route ${c.req.method} ${c.req.path}`)));
 app.onError((err, c) => {

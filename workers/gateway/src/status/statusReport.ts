@@ -27,10 +27,12 @@ const FRESH_WITHIN_MS: Partial<Record<keyof typeof JOB_SCHEDULE, number>> = {
   sanctions: 3 * 3_600_000,
 };
 
-/** The last report built. Bound: one; lifetime: REPORT_TTL_MS. */
-let last: { at: number; report: Promise<unknown> } | undefined;
+export type StatusReport = Awaited<ReturnType<typeof buildReport>>;
 
-export function statusReport(env: Env): Promise<unknown> {
+/** The last report built. Bound: one; lifetime: REPORT_TTL_MS. */
+let last: { at: number; report: Promise<StatusReport> } | undefined;
+
+export function statusReport(env: Env): Promise<StatusReport> {
   const now = Date.now();
   if (!last || now - last.at >= REPORT_TTL_MS) {
     last = { at: now, report: buildReport(env, now) };
@@ -82,14 +84,15 @@ async function chainReport(
   now: number,
 ) {
   const metrics = env.METRICS.getByName(chain.slug);
+  // Each window ends with the step that holds `now`, so its last point is the one filling up.
+  const spanOf = ({ span, step }: typeof HOUR) => {
+    const to = now - (now % step) + step;
+    return { from: to - span, to, stepMs: step };
+  };
   const [snapshot, hour, day] = await Promise.all([
     readSnapshot(env.CONFIG_KV, chain.slug),
-    metrics.series({
-      from: now - HOUR.span + MINUTE_MS - (now % MINUTE_MS),
-      to: now - (now % MINUTE_MS) + MINUTE_MS,
-      stepMs: HOUR.step,
-    }),
-    metrics.series({ from: now - DAY.span, to: now, stepMs: DAY.step }),
+    metrics.series(spanOf(HOUR)),
+    metrics.series(spanOf(DAY)),
   ]);
   const fresh = snapshot && now - snapshot.at <= SNAPSHOT_MAX_AGE_MS ? snapshot : undefined;
   const readings = new Map(fresh?.upstreams.map((r) => [r.id, r]));
