@@ -23,7 +23,7 @@ export async function startWorker({
 }) {
   const { workerOptions, main, define } = unstable_getMiniflareWorkerOptions(configPath);
   const root = dirname(resolve(configPath));
-  const { name } = unstable_readConfig({ config: configPath }, { hideWarnings: true });
+  const { name, rules = [] } = unstable_readConfig({ config: configPath }, { hideWarnings: true });
   const outfile = resolve(outDir ?? resolve(root, ".wrangler/build"), `${name}.js`);
   await build({
     entryPoints: [resolve(root, main)],
@@ -37,6 +37,7 @@ export async function startWorker({
     external: ["cloudflare:*"],
     define,
     logLevel: "error",
+    plugins: [textRules(rules)],
   });
   const { modulesRules: _rules, rootPath: _root, ...options } = workerOptions;
   const mf = new Miniflare(
@@ -62,5 +63,31 @@ export async function startWorker({
     entryUrl: entry.href.replace(/\/$/, ""),
     mf,
     stop: () => mf.dispose(),
+  };
+}
+
+/** A glob of wrangler's module rules (`**` any folders, `*` any name part) as a regular expression. */
+function globToRegExp(glob) {
+  const pattern = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .split("**/")
+    .map((part) => part.replace(/\*/g, "[^/]*"))
+    .join("(?:.*/)?");
+  return new RegExp(`(?:^|/)${pattern}$`);
+}
+
+/** wrangler.toml's `[[rules]]` of type Text, as wrangler applies them: the matched files import as strings. */
+function textRules(rules) {
+  const patterns = rules.filter((r) => r.type === "Text").flatMap((r) => r.globs.map(globToRegExp));
+  return {
+    name: "wrangler-text-rules",
+    setup(b) {
+      if (patterns.length === 0) return;
+      b.onLoad({ filter: /.*/ }, async (args) => {
+        if (!patterns.some((p) => p.test(args.path))) return undefined;
+        const { readFile } = await import("node:fs/promises");
+        return { contents: await readFile(args.path, "utf8"), loader: "text" };
+      });
+    },
   };
 }

@@ -14,6 +14,8 @@ declare module "vitest" {
     anvilUrl: string;
     gatewayUrl: string;
     adminToken: string;
+    /** Where scheduled jobs are fired: `${entryUrl}/cdn-cgi/local/scheduled?cron=...`. */
+    entryUrl: string;
   }
 }
 
@@ -40,6 +42,7 @@ export default async function setup(project: TestProject) {
   project.provide("anvilUrl", anvil.url);
   project.provide("gatewayUrl", gateway.url);
   project.provide("adminToken", token);
+  project.provide("entryUrl", gateway.entryUrl);
   return async () => {
     await gateway.stop();
     await anvil.stop();

@@ -14,11 +14,11 @@ type Window = ChainReport["lastHour"];
 const percent = (x: number) => `${Math.round(x * 10_000) / 100}%`;
 const ms = (x: number | null) => (x === null ? "–" : `${x} ms`);
 
-function Numbers({ label, w }: { label: string; w: Window }) {
+function Numbers({ label, w, id }: { label: string; w: Window; id: string }) {
   return (
     <tr>
       <th scope="row">{label}</th>
-      <td>{w.requests}</td>
+      <td id={id}>{w.requests}</td>
       <td>{percent(w.errorRate)}</td>
       <td>{ms(w.p50)}</td>
       <td>{ms(w.p99)}</td>
@@ -75,8 +75,8 @@ function Chain({ chain }: { chain: ChainReport }) {
           </tr>
         </thead>
         <tbody>
-          <Numbers label="Last hour" w={chain.lastHour} />
-          <Numbers label="Last day" w={chain.lastDay} />
+          <Numbers label="Last hour" w={chain.lastHour} id={`calls-hour-${chain.chain}`} />
+          <Numbers label="Last day" w={chain.lastDay} id={`calls-day-${chain.chain}`} />
         </tbody>
       </table>
       <div class="charts">

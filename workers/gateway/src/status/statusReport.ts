@@ -157,7 +157,8 @@ async function jobsReport(env: Env, now: number) {
   const rows = await dbOf(env.DB)
     .select({ job: jobRuns.job, at: sql<number | null>`max(${jobRuns.endedAt})` })
     .from(jobRuns)
-    .where(and(inArray(jobRuns.job, names), eq(jobRuns.status, "ok")))
+    // A partial run (some sources failed) still published what it read.
+    .where(and(inArray(jobRuns.job, names), inArray(jobRuns.status, ["ok", "partial"])))
     .groupBy(jobRuns.job);
   const lastOk = new Map(rows.map((r) => [r.job, r.at]));
   return names.map((job) => {

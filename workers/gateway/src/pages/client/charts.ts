@@ -38,7 +38,14 @@ export function drawCharts(): void {
         height: 180,
         series: [
           {},
-          ...fields.map((_, i) => ({ label: labels[i], stroke: colors[i], width: 2, spanGaps: false })),
+          ...fields.map((_, i) => ({
+            label: labels[i],
+            stroke: colors[i],
+            width: 2,
+            spanGaps: false,
+            // A lone point between empty steps has no line to draw: show every point.
+            points: { show: true, size: 4 },
+          })),
         ],
         axes: [{}, { size: 60 }],
       },
