@@ -73,6 +73,7 @@ try {
   console.log(`Admin token (1 h, scope admin:write): ${token}`);
   console.log(`RPC URL: ${gateway.url}/v1/${chain}/${key}`);
   console.log(`WebSocket URL: ${gateway.url.replace(/^http/, "ws")}/v1/${chain}/${key}`);
+  console.log(`Status page: ${gateway.url}/status (and ${gateway.url}/status.json)`);
   console.log(`Cron triggers (${crons.join(", ")}) fire on schedule; fire one now with:`);
   console.log(`  curl "http://127.0.0.1:${triggerPort}/cdn-cgi/local/scheduled?cron=*+*+*+*+*"`);
   console.log("Ctrl-C stops the gateway and anvil.");

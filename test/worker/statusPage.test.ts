@@ -3,7 +3,7 @@
 // only, and no upstream URL or key anywhere. test/e2e/pages draws it in Chromium.
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
-import { call, fireCron, fixture, resetSanctions, rpc } from "./fixtures";
+import { admin, call, fireCron, fixture, resetSanctions, rpc } from "./fixtures";
 
 describe("GET /status", () => {
   test("shows each chain's state, head and numbers under a strict CSP, with no URL or key", async () => {
@@ -51,5 +51,48 @@ describe("GET /status", () => {
       expect(await res.text()).toContain(contains);
     }
     expect((await call("/assets/nothing.js")).status).toBe(404);
+  });
+});
+
+describe("incidents", () => {
+  test("failed probes, the chain down and a disabled upstream appear in /status.json, named only when public", async () => {
+    await resetSanctions();
+    const f = await fixture({ upstreamUrl: "http://127.0.0.1:9/" });
+    // Mark the dead upstream public: the page may name it.
+    await admin("PATCH", `/chains/${f.chain}/upstreams/${f.upstreamId}`, { public: true });
+    const other = await admin<{ id: string }>("POST", `/chains/${f.chain}/upstreams`, {
+      name: "private",
+      url: "http://127.0.0.1:9/x",
+    });
+    // Two probe runs a minute apart, as the cron would make them.
+    const now = Date.now();
+    for (const at of [now - 120_000, now - 60_000]) {
+      await env.DB.batch(
+        [f.upstreamId, other.id].map((id) =>
+          env.DB.prepare("INSERT INTO upstream_probes (at, chain, upstream_id, ok) VALUES (?, ?, ?, 0)").bind(
+            at,
+            f.chain,
+            id,
+          ),
+        ),
+      );
+    }
+    await admin("PATCH", `/chains/${f.chain}/upstreams/${other.id}`, { enabled: false });
+    // The report is kept 10 s per isolate: wait out one built by an earlier test.
+    await new Promise((r) => setTimeout(r, 10_100));
+    const status = await (await call("/status.json")).json<{
+      chains: { chain: string; incidents: { kind: string; upstream?: string; to: string | null }[] }[];
+    }>();
+    const incidents = status.chains.find((c) => c.chain === f.chain)?.incidents ?? [];
+    expect(incidents.map((i) => [i.kind, i.upstream ?? null, i.to === null])).toEqual(
+      expect.arrayContaining([
+        ["upstream_disabled", "an upstream", true],
+        ["chain_down", null, true],
+        ["upstream_down", "anvil", true],
+        ["upstream_down", "an upstream", true],
+      ]),
+    );
+    // The private upstream's name is never shown.
+    expect(JSON.stringify(incidents)).not.toContain("private");
   });
 });

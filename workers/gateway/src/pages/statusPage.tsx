@@ -79,6 +79,19 @@ function Chain({ chain }: { chain: ChainReport }) {
           <Numbers label="Last day" w={chain.lastDay} id={`calls-day-${chain.chain}`} />
         </tbody>
       </table>
+      <h3>Incidents, last 7 days</h3>
+      {chain.incidents.length === 0 ? (
+        <p class="muted">None.</p>
+      ) : (
+        <ul class="incidents">
+          {chain.incidents.map((i) => (
+            <li data-incident={i.kind}>
+              {i.from} to {i.to ?? "now"}: {i.kind.replace("_", " ")}
+              {i.upstream ? ` (${i.upstream})` : ""}, {i.detail}
+            </li>
+          ))}
+        </ul>
+      )}
       <div class="charts">
         <Chart
           id={`${chain.chain}:hour`}

@@ -3,7 +3,8 @@
  * What the public status page shows (`GET /status.json`, and the page drawn from it): per enabled
  * chain, its state by the stated rule, its head and how long ago the probes saw it move, its
  * upstreams' states (by name only when the operator marked them public, never by URL), and its calls,
- * service error rate and latency over the last hour (by minute) and day (by 15 minutes); and the
+ * service error rate and latency over the last hour (by minute) and day (by 15 minutes), its
+ * incidents of the last 7 days (./incidentReport.ts); and the
  * freshness of the scheduled jobs that feed prices, validators and sanctions. Built at most every
  * REPORT_TTL_MS per isolate: the page is public.
  */
@@ -16,6 +17,7 @@ import { MINUTE_MS } from "../../../../shared/metrics/cells";
 import { chainStateOf, STATE_RULE } from "../../../../shared/metrics/chainState";
 import type { SeriesReturnType } from "../../../../shared/metrics/metricsProtocol";
 import { readSnapshot, SNAPSHOT_MAX_AGE_MS } from "../../../../shared/stores/health";
+import { incidentReport } from "./incidentReport";
 
 const REPORT_TTL_MS = 10_000;
 const HOUR = { span: 3_600_000, step: MINUTE_MS };
@@ -49,14 +51,15 @@ async function buildReport(env: Env, now: number) {
     .where(and(eq(chains.enabled, true), eq(chains.kind, "evm")))
     .orderBy(chains.slug);
   const ups = await db
-    .select({ id: upstreams.id, chain: upstreams.chain, name: upstreams.name, public: upstreams.public })
+    .select({
+      id: upstreams.id,
+      chain: upstreams.chain,
+      name: upstreams.name,
+      public: upstreams.public,
+      enabled: upstreams.enabled,
+    })
     .from(upstreams)
-    .where(
-      and(
-        eq(upstreams.enabled, true),
-        inArray(upstreams.chain, enabled.length ? enabled.map((c) => c.slug) : [""]),
-      ),
-    )
+    .where(inArray(upstreams.chain, enabled.length ? enabled.map((c) => c.slug) : [""]))
     .orderBy(upstreams.createdAt);
   return {
     generatedAt: new Date(now).toISOString(),
@@ -75,24 +78,26 @@ async function buildReport(env: Env, now: number) {
   };
 }
 
-type UpstreamRow = { id: string; name: string; public: boolean };
+type UpstreamRow = { id: string; name: string; public: boolean; enabled: boolean };
 
 async function chainReport(
   env: Env,
   chain: { slug: string; name: string; chainId: number | null },
-  ups: UpstreamRow[],
+  all: UpstreamRow[],
   now: number,
 ) {
+  const ups = all.filter((u) => u.enabled);
   const metrics = env.METRICS.getByName(chain.slug);
   // Each window ends with the step that holds `now`, so its last point is the one filling up.
   const spanOf = ({ span, step }: typeof HOUR) => {
     const to = now - (now % step) + step;
     return { from: to - span, to, stepMs: step };
   };
-  const [snapshot, hour, day] = await Promise.all([
+  const [snapshot, hour, day, incidents] = await Promise.all([
     readSnapshot(env.CONFIG_KV, chain.slug),
     metrics.series(spanOf(HOUR)),
     metrics.series(spanOf(DAY)),
+    incidentReport(env, chain.slug, all, now),
   ]);
   const fresh = snapshot && now - snapshot.at <= SNAPSHOT_MAX_AGE_MS ? snapshot : undefined;
   const readings = new Map(fresh?.upstreams.map((r) => [r.id, r]));
@@ -127,6 +132,11 @@ async function chainReport(
     }),
     lastHour: window(hour),
     lastDay: window(day),
+    incidents: incidents.map((i) => ({
+      ...i,
+      from: new Date(i.from).toISOString(),
+      to: i.to === null ? null : new Date(i.to).toISOString(),
+    })),
   };
 }
 

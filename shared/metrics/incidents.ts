@@ -1,0 +1,87 @@
+/**
+ * @module
+ * A chain's incidents of the last 7 days for the status page, from the probe job's history (one
+ * reading per upstream per minute) and the audit log: an upstream that failed two or more probes in a
+ * row, the whole chain when every upstream failed the same probe, and an upstream disabled (by an
+ * operator, or by the probe job for answering another chain's id). Runs of failed probes merge while
+ * they are at most one missed probe apart. Pure.
+ */
+
+export type IncidentKind = "chain_down" | "upstream_down" | "upstream_disabled";
+
+export interface Incident {
+  kind: IncidentKind;
+  /** The upstream's public name, or "an upstream"; absent for the chain. */
+  upstream?: string;
+  from: number;
+  /** When it ended; null while it lasts. */
+  to: number | null;
+  detail: string;
+}
+
+export interface IncidentFacts {
+  /** Failed probes, by time. */
+  failed: readonly { at: number; upstreamId: string }[];
+  /** Probe times at which every upstream probed failed. */
+  chainDownAt: readonly number[];
+  disabled: readonly { at: number; upstreamId: string; detail: string }[];
+  /** Upstreams enabled again: each ends the disabling before it. */
+  enabled: readonly { at: number; upstreamId: string }[];
+  /** Upstream id -> the name the page may show. */
+  names: ReadonlyMap<string, string>;
+  /** The last probe time (runs reaching it still last). */
+  lastProbeAt: number | undefined;
+  probeEveryMs: number;
+}
+
+/** Runs of times with at most one probe missed between them, as [first, last]. */
+function runsOf(times: readonly number[], everyMs: number): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const at of [...times].sort((a, b) => a - b)) {
+    const last = runs[runs.length - 1];
+    if (last && at - last[1] <= everyMs * 2.5) last[1] = at;
+    else runs.push([at, at]);
+  }
+  return runs;
+}
+
+/** Newest first. */
+export function incidentsOf(f: IncidentFacts): Incident[] {
+  const ended = (last: number) =>
+    f.lastProbeAt !== undefined && last >= f.lastProbeAt ? null : last + f.probeEveryMs;
+  const incidents: Incident[] = runsOf(f.chainDownAt, f.probeEveryMs).map(([from, last]) => ({
+    kind: "chain_down",
+    from,
+    to: ended(last),
+    detail: "every upstream failed its probe",
+  }));
+  const byUpstream = new Map<string, number[]>();
+  for (const { at, upstreamId } of f.failed)
+    byUpstream.set(upstreamId, [...(byUpstream.get(upstreamId) ?? []), at]);
+  for (const [id, times] of byUpstream) {
+    for (const [from, last] of runsOf(times, f.probeEveryMs)) {
+      if (last === from) continue;
+      const probes = Math.round((last - from) / f.probeEveryMs) + 1;
+      incidents.push({
+        kind: "upstream_down",
+        upstream: f.names.get(id) ?? "an upstream",
+        from,
+        to: ended(last),
+        detail: `failed ${probes} probes in a row`,
+      });
+    }
+  }
+  for (const d of f.disabled) {
+    const back = f.enabled
+      .filter((e) => e.upstreamId === d.upstreamId && e.at > d.at)
+      .sort((a, b) => a.at - b.at)[0];
+    incidents.push({
+      kind: "upstream_disabled",
+      upstream: f.names.get(d.upstreamId) ?? "an upstream",
+      from: d.at,
+      to: back?.at ?? null,
+      detail: d.detail,
+    });
+  }
+  return incidents.sort((a, b) => b.from - a.from);
+}
