@@ -8,23 +8,42 @@ import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { dbOf } from "../../../../db/client";
 import { auditLog, upstreamProbes } from "../../../../db/schema";
 import type { Env } from "../../../../shared/config/env";
-import { type Incident, incidentsOf } from "../../../../shared/metrics/incidents";
+import { type Incident, type IncidentFacts, incidentsOf } from "../../../../shared/metrics/incidents";
 
 const SPAN_MS = 7 * 86_400_000;
 const PROBE_EVERY_MS = 60_000;
 
-type Flagged = { enabled?: boolean; disabledReason?: string | null } | null;
+type Upstreams = readonly { id: string; name: string; public: boolean }[];
+type Flagged = { enabled?: boolean } | null;
 
 export async function incidentReport(
   env: Env,
   chain: string,
-  upstreams: readonly { id: string; name: string; public: boolean }[],
+  upstreams: Upstreams,
   now: number,
 ): Promise<Incident[]> {
-  const db = dbOf(env.DB);
   const since = now - SPAN_MS;
+  const [probes, changes] = await Promise.all([
+    readProbes(env, chain, since),
+    readChanges(env, upstreams, since),
+  ]);
+  return incidentsOf({
+    ...probes,
+    ...changes,
+    names: new Map(upstreams.filter((u) => u.public).map((u) => [u.id, u.name])),
+    probeEveryMs: PROBE_EVERY_MS,
+  });
+}
+
+/** Failed probes, the times every upstream failed, and the last probe time, since `since`. */
+async function readProbes(
+  env: Env,
+  chain: string,
+  since: number,
+): Promise<Pick<IncidentFacts, "failed" | "chainDownAt" | "lastProbeAt">> {
+  const db = dbOf(env.DB);
   const inChain = and(eq(upstreamProbes.chain, chain), gt(upstreamProbes.at, since));
-  const [failed, chainDown, latest, changes] = await Promise.all([
+  const [failed, chainDown, latest] = await Promise.all([
     db
       .select({ at: upstreamProbes.at, upstreamId: upstreamProbes.upstreamId })
       .from(upstreamProbes)
@@ -40,52 +59,50 @@ export async function incidentReport(
       .from(upstreamProbes)
       .where(inChain)
       .get(),
-    upstreams.length === 0
-      ? []
-      : db
-          .select({
-            at: auditLog.at,
-            target: auditLog.target,
-            action: auditLog.action,
-            before: auditLog.before,
-            after: auditLog.after,
-          })
-          .from(auditLog)
-          .where(
-            and(
-              gt(auditLog.at, since),
-              inArray(
-                auditLog.target,
-                upstreams.map((u) => u.id),
-              ),
-              inArray(auditLog.action, ["upstream.disable", "upstream.update"]),
-            ),
-          ),
   ]);
-  const flag = (row: { before: unknown; after: unknown }) => [
-    (row.before as Flagged)?.enabled,
-    (row.after as Flagged)?.enabled,
-  ];
-  const disabled = changes
-    .filter((r) => r.action === "upstream.disable" || (flag(r)[0] === true && flag(r)[1] === false))
-    .map((r) => ({
-      at: r.at,
-      upstreamId: r.target,
-      detail:
-        r.action === "upstream.disable"
+  return { failed, chainDownAt: chainDown.map((t) => t.at), lastProbeAt: latest?.last ?? undefined };
+}
+
+/** The upstreams' disabling (by an operator or the probe job) and enabling, from the audit log. */
+async function readChanges(
+  env: Env,
+  upstreams: Upstreams,
+  since: number,
+): Promise<Pick<IncidentFacts, "disabled" | "enabled">> {
+  if (upstreams.length === 0) return { disabled: [], enabled: [] };
+  const rows = await dbOf(env.DB)
+    .select({
+      at: auditLog.at,
+      target: auditLog.target,
+      action: auditLog.action,
+      before: auditLog.before,
+      after: auditLog.after,
+    })
+    .from(auditLog)
+    .where(
+      and(
+        gt(auditLog.at, since),
+        inArray(
+          auditLog.target,
+          upstreams.map((u) => u.id),
+        ),
+        inArray(auditLog.action, ["upstream.disable", "upstream.update"]),
+      ),
+    );
+  const flags = (r: (typeof rows)[number]) => [(r.before as Flagged)?.enabled, (r.after as Flagged)?.enabled];
+  const byJob = (r: (typeof rows)[number]) => r.action === "upstream.disable";
+  return {
+    disabled: rows
+      .filter((r) => byJob(r) || (flags(r)[0] === true && flags(r)[1] === false))
+      .map((r) => ({
+        at: r.at,
+        upstreamId: r.target,
+        detail: byJob(r)
           ? "disabled by the probe job: it answered another chain's id"
           : "disabled by an operator",
-    }));
-  const enabled = changes
-    .filter((r) => flag(r)[0] === false && flag(r)[1] === true)
-    .map((r) => ({ at: r.at, upstreamId: r.target }));
-  return incidentsOf({
-    failed,
-    chainDownAt: chainDown.map((t) => t.at),
-    disabled,
-    enabled,
-    names: new Map(upstreams.filter((u) => u.public).map((u) => [u.id, u.name])),
-    lastProbeAt: latest?.last ?? undefined,
-    probeEveryMs: PROBE_EVERY_MS,
-  });
+      })),
+    enabled: rows
+      .filter((r) => flags(r)[0] === false && flags(r)[1] === true)
+      .map((r) => ({ at: r.at, upstreamId: r.target })),
+  };
 }
