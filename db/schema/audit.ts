@@ -26,5 +26,9 @@ export const auditLog = sqliteTable(
     hash: text("hash").notNull(),
     keyId: text("key_id"),
   },
-  (t) => [index("audit_log_chain_seq").on(t.chain, t.seq)],
+  (t) => [
+    index("audit_log_chain_seq").on(t.chain, t.seq),
+    // The status page's incidents read upstream changes of the last 7 days by action.
+    index("audit_log_action_at").on(t.action, t.at),
+  ],
 );

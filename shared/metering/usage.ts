@@ -46,9 +46,12 @@ const FAMILY_OF_NAMESPACE: Record<string, MethodFamily> = {
 /** The family of a call; `undefined` (no method: an invalid item) is "invalid". */
 export function familyOf(method: string | undefined): MethodFamily {
   if (method === undefined) return "invalid";
-  const family = FAMILY_OF[method];
-  if (family) return family;
-  return FAMILY_OF_NAMESPACE[method.slice(0, method.indexOf("_"))] ?? "read";
+  // Own properties only: a method named "constructor" or "__proto__" is a read, not Object's.
+  if (Object.hasOwn(FAMILY_OF, method)) return FAMILY_OF[method] as MethodFamily;
+  const namespace = method.slice(0, method.indexOf("_"));
+  return Object.hasOwn(FAMILY_OF_NAMESPACE, namespace)
+    ? (FAMILY_OF_NAMESPACE[namespace] as MethodFamily)
+    : "read";
 }
 
 export interface UsageCounts {

@@ -8,7 +8,10 @@
 export type ChainState = "operational" | "degraded" | "down" | "unknown";
 
 export const STATE_RULE =
-  "down: no upstream answered its last probe, or over 50% of calls failed (5xx) in the last 5 minutes; degraded: some upstream failed its last probe, or over 1% of calls failed in the last 5 minutes; unknown: no probe in the last 5 minutes; operational otherwise";
+  "down: no upstream answered its last probe, or over 50% of calls failed (5xx) in the last 5 minutes; degraded: some upstream failed its last probe, or over 1% of calls failed in the last 5 minutes; the shares count only with at least 20 calls in those minutes; unknown: no probe in the last 5 minutes; operational otherwise";
+
+/** Fewer calls than this in 5 minutes say nothing about the service: one timeout is not an outage. */
+export const MIN_CALLS = 20;
 
 export interface StateFacts {
   /** Each upstream's last probe, ok or not; undefined when no probe is recent enough. */
@@ -19,7 +22,7 @@ export interface StateFacts {
 
 /** The state, and the part of the rule that set it. */
 export function chainStateOf({ probes, recent }: StateFacts): { state: ChainState; reason: string } {
-  const failedShare = recent.requests > 0 ? recent.errors / recent.requests : 0;
+  const failedShare = recent.requests >= MIN_CALLS ? recent.errors / recent.requests : 0;
   const percent = `${Math.round(failedShare * 1000) / 10}% of calls failed in the last 5 minutes`;
   if (probes !== undefined && probes.length > 0 && probes.every((ok) => !ok)) {
     return { state: "down", reason: "no upstream answered its last probe" };

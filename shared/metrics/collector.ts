@@ -1,8 +1,8 @@
 /**
  * @module
  * Request metrics in the isolate: each answered call is added to this isolate's cells (and written
- * to Analytics Engine when bound); at most every FLUSH_MS, off the request's path (`waitUntil`), the
- * cells go to each chain's metrics object. A batch that fails is kept and sent again with its own
+ * to Analytics Engine when bound); within FLUSH_MS, and at most that often, off the request's path
+ * (`waitUntil`), the cells go to each chain's metrics object. A batch that fails is kept and sent again with its own
  * number (the object adds it once); past MAX_RETRY batches a chain's oldest is dropped and its calls
  * are counted as lost, which the next batch reports. Nothing is counted twice or silently.
  */
@@ -12,6 +12,10 @@ import { dataPointOf } from "./dataPoint";
 import type { IngestParameters } from "./metricsProtocol";
 
 export const FLUSH_MS = 5_000;
+/** Longest one batch's delivery may take before it counts as failed: a flush always ends. */
+const INGEST_TIMEOUT_MS = 5_000;
+/** Analytics Engine takes at most 250 data points per invocation: a request writes at most this many. */
+const MAX_DATA_POINTS = 200;
 /** Batches kept per chain for a retry: a minute of flushes. */
 const MAX_RETRY = 12;
 
@@ -29,28 +33,47 @@ let seq = 0;
 let lastFlush = 0;
 let flushing = false;
 
-/** Adds a request's answered calls on `chain`, and starts a flush when one is due. */
+/**
+ * Adds a request's answered calls on `chain`, and makes sure a flush follows within FLUSH_MS: at once
+ * when one is due, else one waiting in this request's `waitUntil`, so cells never wait for another
+ * call. Never throws: metrics must not fail a request.
+ */
 export function recordCalls(
   env: Env,
   chain: string,
   calls: readonly CallSeen[],
   waitUntil: (p: Promise<unknown>) => void,
 ): void {
-  let cells = pending.get(chain);
-  if (!cells) {
-    cells = new Map();
-    pending.set(chain, cells);
+  try {
+    let cells = pending.get(chain);
+    if (!cells) {
+      cells = new Map();
+      pending.set(chain, cells);
+    }
+    for (const call of calls) addCall(cells, call);
+    writeDataPoints(env, chain, calls);
+    if (!flushing) {
+      flushing = true;
+      const wait = Math.max(0, lastFlush + FLUSH_MS - Date.now());
+      waitUntil(
+        new Promise((resolve) => setTimeout(resolve, wait))
+          .then(() => {
+            lastFlush = Date.now();
+            return flushMetrics(env);
+          })
+          .finally(() => {
+            flushing = false;
+          }),
+      );
+    }
+  } catch (err) {
+    console.warn(JSON.stringify({ event: "metrics_record_failed", chain, error: String(err).slice(0, 200) }));
   }
-  for (const call of calls) {
-    addCall(cells, call);
-    env.ANALYTICS?.writeDataPoint(dataPointOf(chain, call));
-  }
-  const now = Date.now();
-  if (now - lastFlush >= FLUSH_MS && !flushing) {
-    lastFlush = now;
-    flushing = true;
-    waitUntil(flushMetrics(env).finally(() => (flushing = false)));
-  }
+}
+
+function writeDataPoints(env: Env, chain: string, calls: readonly CallSeen[]): void {
+  if (!env.ANALYTICS) return;
+  for (const call of calls.slice(0, MAX_DATA_POINTS)) env.ANALYTICS.writeDataPoint(dataPointOf(chain, call));
 }
 
 /** Sends every chain's cells and retries; what fails is kept for the next flush. */
@@ -61,7 +84,9 @@ export async function flushMetrics(env: Env): Promise<void> {
 }
 
 async function flushChain(env: Env, chain: string, from: string): Promise<void> {
+  // This flush owns what it takes; another running alongside takes only what comes after.
   const queue = retries.get(chain) ?? [];
+  retries.delete(chain);
   const cells = pending.get(chain);
   pending.delete(chain);
   const dropped = lost.get(chain);
@@ -78,17 +103,19 @@ async function flushChain(env: Env, chain: string, from: string): Promise<void> 
   const failed: IngestParameters[] = [];
   for (const batch of queue) {
     try {
-      await env.METRICS.getByName(chain).ingest(batch);
+      await withTimeout(env.METRICS.getByName(chain).ingest(batch), INGEST_TIMEOUT_MS);
     } catch (err) {
-      if (failed.length === 0)
+      if (failed.length === 0) {
         console.warn(
           JSON.stringify({ event: "metrics_flush_failed", chain, error: String(err).slice(0, 200) }),
         );
+      }
       failed.push(batch);
     }
   }
-  while (failed.length > MAX_RETRY) countLost(chain, failed.shift() as IngestParameters);
-  if (failed.length > 0) retries.set(chain, failed);
+  const kept = [...failed, ...(retries.get(chain) ?? [])];
+  while (kept.length > MAX_RETRY) countLost(chain, kept.shift() as IngestParameters);
+  if (kept.length > 0) retries.set(chain, kept);
   else retries.delete(chain);
 }
 
@@ -99,4 +126,12 @@ function countLost(chain: string, batch: IngestParameters): void {
     counts[minuteOf(cell.at)] = (counts[minuteOf(cell.at)] ?? 0) + cell.requests;
   for (const [minute, n] of Object.entries(batch.lost ?? {})) counts[minute] = (counts[minute] ?? 0) + n;
   lost.set(chain, counts);
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer = 0;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -3,8 +3,8 @@
  * A chain's incidents of the last 7 days for the status page, from the probe job's history (one
  * reading per upstream per minute) and the audit log: an upstream that failed two or more probes in a
  * row, the whole chain when every upstream failed the same probe, and an upstream disabled (by an
- * operator, or by the probe job for answering another chain's id). Runs of failed probes merge while
- * they are at most one missed probe apart. Pure.
+ * operator, or by the probe job for answering another chain's id). A run of failed probes ends at
+ * the first gap: only failed readings are read, and a gap may be a success. Pure.
  */
 
 export type IncidentKind = "chain_down" | "upstream_down" | "upstream_disabled";
@@ -34,12 +34,15 @@ export interface IncidentFacts {
   probeEveryMs: number;
 }
 
-/** Runs of times with at most one probe missed between them, as [first, last]. */
+/**
+ * Runs of consecutive probe times (at most 1.5 probes apart), as [first, last]: a gap may hide a
+ * success, so it ends the run.
+ */
 function runsOf(times: readonly number[], everyMs: number): [number, number][] {
   const runs: [number, number][] = [];
   for (const at of [...times].sort((a, b) => a - b)) {
     const last = runs[runs.length - 1];
-    if (last && at - last[1] <= everyMs * 2.5) last[1] = at;
+    if (last && at - last[1] <= everyMs * 1.5) last[1] = at;
     else runs.push([at, at]);
   }
   return runs;

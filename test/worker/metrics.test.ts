@@ -105,6 +105,28 @@ async function consoleTotals(chain: string) {
   return res.json<{ totals: Totals; lost: number }>();
 }
 
+describe("names of Object's own properties", () => {
+  test("a call to a method named constructor or __proto__ is counted as a read and breaks no batch", async () => {
+    const f = await fixture();
+    await flushMetrics(env);
+    for (const method of ["constructor", "__proto__", "toString", "hasOwnProperty_x"]) {
+      await send(f, JSON.stringify({ jsonrpc: "2.0", id: 1, method }), 1);
+    }
+    await send(f, balance, 1);
+    await flushMetrics(env);
+    const token = await adminToken();
+    const res = await call(`/admin/v1/metrics/${f.chain}`, { headers: { authorization: `Bearer ${token}` } });
+    const body = await res.json<{
+      totals: Totals;
+      by: Record<string, Record<string, Totals>>;
+      lost: number;
+    }>();
+    expect(body.totals.requests).toBe(5);
+    expect(Object.keys(body.by.family ?? {}).sort()).toEqual(["read"]);
+    expect(body.lost).toBe(0);
+  });
+});
+
 describe("flushes that fail", () => {
   test("a batch whose delivery fails, or whose reply is lost, is sent again and counted once", async () => {
     const f = await fixture();

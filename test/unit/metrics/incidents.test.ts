@@ -29,10 +29,9 @@ describe("incidents", () => {
     ]);
   });
 
-  test("one missed probe does not split a run; two do", () => {
-    const runs = incidentsOf({ ...base, failed: failed("ups_a", 10, 11, 12, 14, 15) });
-    expect(runs).toHaveLength(1);
-    expect(incidentsOf({ ...base, failed: failed("ups_a", 10, 11, 20, 21) })).toHaveLength(2);
+  test("a gap between failed probes (a success, or no probe) ends the run: a flapping upstream is two runs, not one", () => {
+    expect(incidentsOf({ ...base, failed: failed("ups_a", 10, 11, 13, 14) })).toHaveLength(2);
+    expect(incidentsOf({ ...base, failed: failed("ups_a", 10, 12, 14) })).toEqual([]);
   });
 
   test("a run that reaches the last probe still lasts; an upstream not public is 'an upstream'", () => {

@@ -4,7 +4,11 @@
  * upstream, method family, status class, cache status and tenant; `tenant` narrows to one tenant.
  */
 
+import { eq } from "drizzle-orm";
 import { z } from "zod";
+import { dbOf } from "../../../../db/client";
+import { chains } from "../../../../db/schema";
+import { NotFoundError } from "../../../../shared/errors/kinds";
 import { adminRouter } from "./router";
 import { validQuery } from "./validate";
 
@@ -30,6 +34,13 @@ const MetricsQuery = z
 
 export const metricsRoutes = adminRouter().get("/:chain", async (c) => {
   const q = validQuery(c, MetricsQuery);
+  // Only a chain that exists has a metrics object: any other name would create one.
+  const known = await dbOf(c.env.DB)
+    .select({ slug: chains.slug })
+    .from(chains)
+    .where(eq(chains.slug, c.req.param("chain")))
+    .get();
+  if (!known) throw new NotFoundError(`no chain ${c.req.param("chain")}`);
   const to = q.to ?? Date.now();
   const from = q.from ?? to - 3_600_000;
   const stepMs = q.step ?? 60_000;

@@ -23,7 +23,7 @@ const FILES: Record<string, { type: string; body: string }> = {
 
 /** GET /assets/<file>, cached an hour by browsers; undefined for a file that is not one of them. */
 export function assetResponse(name: string): Response | undefined {
-  const file = FILES[name];
+  const file = Object.hasOwn(FILES, name) ? FILES[name] : undefined;
   if (!file) return undefined;
   return new Response(file.body, {
     headers: { ...PAGE_HEADERS, "content-type": file.type, "cache-control": "public, max-age=3600" },

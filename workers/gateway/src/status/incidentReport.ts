@@ -89,10 +89,13 @@ async function readChanges(
         inArray(auditLog.action, ["upstream.disable", "upstream.update"]),
       ),
     );
+  // The chain's own upstreams, matched here: an IN list of ids could pass D1's 100 parameters.
+  const ids = new Set(upstreams.map((u) => u.id));
+  const changes = rows.filter((r) => ids.has(r.target));
   const flags = (r: (typeof rows)[number]) => [(r.before as Flagged)?.enabled, (r.after as Flagged)?.enabled];
   const byJob = (r: (typeof rows)[number]) => r.action === "upstream.disable";
   return {
-    disabled: rows
+    disabled: changes
       .filter((r) => byJob(r) || (flags(r)[0] === true && flags(r)[1] === false))
       .map((r) => ({
         at: r.at,
@@ -101,7 +104,7 @@ async function readChanges(
           ? "disabled by the probe job: it answered another chain's id"
           : "disabled by an operator",
       })),
-    enabled: rows
+    enabled: changes
       .filter((r) => flags(r)[0] === false && flags(r)[1] === true)
       .map((r) => ({ at: r.at, upstreamId: r.target })),
   };

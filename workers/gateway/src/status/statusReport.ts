@@ -37,8 +37,11 @@ let last: { at: number; report: Promise<StatusReport> } | undefined;
 export function statusReport(env: Env): Promise<StatusReport> {
   const now = Date.now();
   if (!last || now - last.at >= REPORT_TTL_MS) {
-    last = { at: now, report: buildReport(env, now) };
-    last.report.catch(() => (last = undefined));
+    const entry = { at: now, report: buildReport(env, now) };
+    last = entry;
+    entry.report.catch(() => {
+      if (last === entry) last = undefined;
+    });
   }
   return last.report;
 }
@@ -59,22 +62,44 @@ async function buildReport(env: Env, now: number) {
       enabled: upstreams.enabled,
     })
     .from(upstreams)
-    .where(inArray(upstreams.chain, enabled.length ? enabled.map((c) => c.slug) : [""]))
     .orderBy(upstreams.createdAt);
   return {
     generatedAt: new Date(now).toISOString(),
     rule: STATE_RULE,
     chains: await Promise.all(
       enabled.map((chain) =>
+        // One chain whose metrics or history cannot be read does not take the page down.
         chainReport(
           env,
           chain,
           ups.filter((u) => u.chain === chain.slug),
           now,
-        ),
+        ).catch((err) => unreadable(chain, err)),
       ),
     ),
     jobs: await jobsReport(env, now),
+  };
+}
+
+/** A chain whose report could not be built: its state unknown, saying so. */
+function unreadable(chain: { slug: string; name: string; chainId: number | null }, err: unknown) {
+  console.warn(
+    JSON.stringify({ event: "status_chain_failed", chain: chain.slug, error: String(err).slice(0, 200) }),
+  );
+  const empty = { requests: 0, errors: 0, errorRate: 0, p50: null, p99: null, lost: 0, points: [] };
+  return {
+    chain: chain.slug,
+    name: chain.name,
+    chainId: chain.chainId,
+    state: "unknown" as const,
+    reason: "its metrics or probe history could not be read just now",
+    head: null,
+    headAgeSeconds: null,
+    checkedAt: null,
+    upstreams: [],
+    lastHour: empty,
+    lastDay: empty,
+    incidents: [],
   };
 }
 
@@ -108,7 +133,9 @@ async function chainReport(
       errors: 0,
     });
   const { state, reason } = chainStateOf({
-    probes: fresh ? ups.map((u) => readings.get(u.id)?.ok ?? false) : undefined,
+    probes: fresh
+      ? ups.flatMap((u) => (readings.has(u.id) ? [readings.get(u.id)?.ok === true] : []))
+      : undefined,
     recent,
   });
   const head = fresh?.head ?? null;
