@@ -38,6 +38,8 @@ export interface SeriesQuery {
   stepMs: number;
   /** Only this tenant's calls. */
   tenant?: string;
+  /** The chain's totals only, from its whole rows (one a minute): no split by dimension, and cheap. */
+  whole?: boolean;
 }
 
 export interface SeriesReturnType {

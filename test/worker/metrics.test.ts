@@ -79,6 +79,8 @@ describe("request metrics", () => {
       "5xx": { requests: 2 },
     });
     expect(metrics.by.tenant?.[f.tenantId]?.requests).toBe(13);
+    // The chain's whole rows (every dimension "*", what the status page reads) are not a tenant here.
+    expect(Object.keys(metrics.by.tenant ?? {})).toEqual([f.tenantId]);
 
     // One Analytics Engine data point per call, in the documented shape.
     const mineInAe = points.filter((p) => p.blobs?.[0] === f.chain);

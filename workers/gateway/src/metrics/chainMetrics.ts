@@ -2,12 +2,13 @@
  * @module
  * A chain's request metrics: one Durable Object per chain, called over native RPC. Isolates send it
  * cells (shared/metrics/cells.ts) every few seconds; it adds them into minute rows in its SQLite,
+ * and into one whole row per minute (every dimension "*") that the status page reads cheaply;
  * keeps minutes 7 days and rolls older ones into hours, kept 400 days. A batch is added once, by its
  * reporter and number, so a retried one does not count twice.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../../../shared/config/env";
-import { type Cell, HOUR_MS, minuteOf, rollToHours } from "../../../../shared/metrics/cells";
+import { addCounts, type Cell, HOUR_MS, minuteOf, rollToHours } from "../../../../shared/metrics/cells";
 import { mergeInto } from "../../../../shared/metrics/histogram";
 import type {
   ChainMetricsApi,
@@ -54,6 +55,7 @@ export class ChainMetrics extends DurableObject<Env> implements ChainMetricsApi 
       if (seen.length > 0) return;
       this.sql.exec("INSERT INTO applied (reporter, seq, at) VALUES (?, ?, ?)", p.reporter, p.seq, now);
       for (const cell of p.cells) this.add("minutes", cell);
+      for (const whole of wholesOf(p.cells)) this.add("minutes", whole);
       for (const [minute, requests] of Object.entries(p.lost ?? {})) {
         this.sql.exec(
           "INSERT INTO lost (at, requests) VALUES (?, ?) ON CONFLICT (at) DO UPDATE SET requests = requests + excluded.requests",
@@ -66,11 +68,16 @@ export class ChainMetrics extends DurableObject<Env> implements ChainMetricsApi 
   }
 
   series(q: SeriesQuery): SeriesReturnType {
-    const tenant = q.tenant === undefined ? "" : " AND tenant = ?";
-    const args = q.tenant === undefined ? [] : [q.tenant];
+    // The chain's whole rows, one a minute (or hour), or the split rows, of one tenant or of all.
+    const scope = q.whole
+      ? " AND tenant = '*'"
+      : q.tenant === undefined
+        ? " AND tenant <> '*'"
+        : " AND tenant = ?";
+    const args = q.whole || q.tenant === undefined ? [] : [q.tenant];
     const read = (table: string) =>
       this.sql
-        .exec<Row>(`SELECT * FROM ${table} WHERE at >= ? AND at < ?${tenant}`, q.from, q.to, ...args)
+        .exec<Row>(`SELECT * FROM ${table} WHERE at >= ? AND at < ?${scope}`, q.from, q.to, ...args)
         .toArray();
     const rows = [...read("hours"), ...read("minutes")];
     const cells = rows.map((row) => ({ ...row, latency: JSON.parse(row.latency) }) as Cell);
@@ -131,4 +138,19 @@ export class ChainMetrics extends DurableObject<Env> implements ChainMetricsApi 
       JSON.stringify(latency),
     );
   }
+}
+
+/** Every dimension "*": the row that holds a minute's calls of the whole chain. */
+const WHOLE = { upstream: "*", family: "*", status: "*", cache: "*", tenant: "*" } as const;
+
+/** The batch's cells added up per minute into the chain's whole rows, which pages read cheaply. */
+function wholesOf(cells: readonly Cell[]): Cell[] {
+  const byMinute = new Map<number, Cell>();
+  for (const cell of cells) {
+    const whole = byMinute.get(cell.at);
+    if (whole) addCounts(whole, cell);
+    // A row, not a call: its status "*" is stored, never classed.
+    else byMinute.set(cell.at, { ...cell, ...WHOLE, latency: { ...cell.latency } } as unknown as Cell);
+  }
+  return [...byMinute.values()];
 }

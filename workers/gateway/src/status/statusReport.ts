@@ -116,7 +116,7 @@ async function chainReport(
   // Each window ends with the step that holds `now`, so its last point is the one filling up.
   const spanOf = ({ span, step }: typeof HOUR) => {
     const to = now - (now % step) + step;
-    return { from: to - span, to, stepMs: step };
+    return { from: to - span, to, stepMs: step, whole: true };
   };
   const [snapshot, hour, day, incidents] = await Promise.all([
     readSnapshot(env.CONFIG_KV, chain.slug),
