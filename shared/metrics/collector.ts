@@ -31,7 +31,10 @@ const lost = new Map<string, Record<string, number>>();
 let reporter: string | undefined;
 let seq = 0;
 let lastFlush = 0;
-let flushing = false;
+/** When the flush in flight was scheduled; 0 when none is. One older than STUCK_MS is taken as lost. */
+let flushingSince = 0;
+/** A flush outlives no request's waitUntil (30 s): one still marked past this was cut off with it. */
+const STUCK_MS = 60_000;
 
 /**
  * Adds a request's answered calls on `chain`, and makes sure a flush follows within FLUSH_MS: at once
@@ -52,9 +55,10 @@ export function recordCalls(
     }
     for (const call of calls) addCall(cells, call);
     writeDataPoints(env, chain, calls);
-    if (!flushing) {
-      flushing = true;
-      const wait = Math.max(0, lastFlush + FLUSH_MS - Date.now());
+    const now = Date.now();
+    if (flushingSince === 0 || now - flushingSince > STUCK_MS) {
+      flushingSince = now;
+      const wait = Math.max(0, lastFlush + FLUSH_MS - now);
       waitUntil(
         new Promise((resolve) => setTimeout(resolve, wait))
           .then(() => {
@@ -62,7 +66,7 @@ export function recordCalls(
             return flushMetrics(env);
           })
           .finally(() => {
-            flushing = false;
+            flushingSince = 0;
           }),
       );
     }
