@@ -15,6 +15,7 @@ import {
   keyOfHeader,
   MAX_JWT_LIFETIME_S,
   type TokenClaims,
+  tokenExpired,
   tokenRefusal,
 } from "./jwtPolicy";
 import type { JwtKey, KeyContext } from "./keyContext";
@@ -46,8 +47,7 @@ export async function verifyTenantJwt(
   now = Date.now(),
 ): Promise<TokenClaims> {
   const seen = verified.get(token);
-  if (seen && seen.against === context && (seen.claims.exp + JWT_CLOCK_TOLERANCE_S) * 1000 > now)
-    return seen.claims;
+  if (seen && seen.against === context && !tokenExpired(seen.claims, now)) return seen.claims;
   let key: JwtKey | undefined;
   try {
     checkLength(token);

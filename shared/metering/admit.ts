@@ -10,6 +10,7 @@
 import type { Env } from "../config/env";
 import type { GatewayError } from "../errors/base";
 import { MeterUnavailableError } from "../errors/kinds";
+import { within } from "../isolate/within";
 import type { KeyContext } from "../keys/resolveKey";
 import { type Lease, type LimitKind, leaseWant, NO_LEASE, spend } from "./lease";
 import { bindingLimits, type KeyLimits, limitError, rateLimitHeaders, secondsUntil } from "./limits";
@@ -142,10 +143,6 @@ async function acquire(
   key: MeteredKey,
   ask: { want: number; need: number; returned: number },
 ): Promise<AcquireReturnType | undefined> {
-  let timer = 0;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, ACQUIRE_TIMEOUT_MS);
-  });
   try {
     const call = env.METER.getByName(key.tenantId).acquire({
       tenantId: key.tenantId,
@@ -153,7 +150,7 @@ async function acquire(
       limits: key.limits,
       ...ask,
     });
-    return await Promise.race([call, timeout]);
+    return await within(call, ACQUIRE_TIMEOUT_MS, undefined);
   } catch (err) {
     console.warn(
       JSON.stringify({
@@ -163,8 +160,6 @@ async function acquire(
       }),
     );
     return undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

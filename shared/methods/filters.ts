@@ -15,6 +15,7 @@ import { type CallResult, refused } from "../cache/callCache";
 import type { GatewayError } from "../errors/base";
 import { FilterNotFoundError, LimitExceededError, MeterUnavailableError } from "../errors/kinds";
 import { TtlCache } from "../isolate/ttlCache";
+import { within } from "../isolate/within";
 import type { RpcCall } from "../jsonrpc/parse";
 import { sendCalls } from "../upstream/sendCalls";
 import { rangeChecked } from "./eth_getLogs";
@@ -148,17 +149,11 @@ async function uninstallAtNode(context: ForwardContext, upstreamId: string, node
 
 /** A call to the tenant's meter, within METER_TIMEOUT_MS; undefined when it failed or took longer. */
 async function askMeter<T>(context: ForwardContext, ask: () => Promise<T>): Promise<T | undefined> {
-  let timer = 0;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, METER_TIMEOUT_MS);
-  });
   try {
-    return await Promise.race([ask(), timeout]);
+    return await within(ask(), METER_TIMEOUT_MS, undefined);
   } catch (err) {
     warn("filter_meter_failed", context, err);
     return undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -7,6 +7,7 @@
  * are counted as lost, which the next batch reports. Nothing is counted twice or silently.
  */
 import type { Env } from "../config/env";
+import { within } from "../isolate/within";
 import { addCall, type CallSeen, type Cell, minuteOf } from "./cells";
 import { dataPointOf } from "./dataPoint";
 import type { IngestParameters } from "./metricsProtocol";
@@ -16,6 +17,7 @@ export const FLUSH_MS = 5_000;
 const INGEST_TIMEOUT_MS = 5_000;
 /** Analytics Engine takes at most 250 data points per invocation: a request writes at most this many. */
 const MAX_DATA_POINTS = 200;
+const TIMED_OUT = Symbol("timed out");
 /** Batches kept per chain for a retry: a minute of flushes. */
 const MAX_RETRY = 12;
 
@@ -77,7 +79,8 @@ export function recordCalls(
 
 function writeDataPoints(env: Env, chain: string, calls: readonly CallSeen[]): void {
   if (!env.ANALYTICS) return;
-  for (const call of calls.slice(0, MAX_DATA_POINTS)) env.ANALYTICS.writeDataPoint(dataPointOf(chain, call));
+  const n = Math.min(calls.length, MAX_DATA_POINTS);
+  for (let i = 0; i < n; i++) env.ANALYTICS.writeDataPoint(dataPointOf(chain, calls[i] as CallSeen));
 }
 
 /** Sends every chain's cells and retries; what fails is kept for the next flush. */
@@ -107,7 +110,8 @@ async function flushChain(env: Env, chain: string, from: string): Promise<void> 
   const failed: IngestParameters[] = [];
   for (const batch of queue) {
     try {
-      await withTimeout(env.METRICS.getByName(chain).ingest(batch), INGEST_TIMEOUT_MS);
+      const answer = await within(env.METRICS.getByName(chain).ingest(batch), INGEST_TIMEOUT_MS, TIMED_OUT);
+      if (answer === TIMED_OUT) throw new Error(`no answer within ${INGEST_TIMEOUT_MS} ms`);
     } catch (err) {
       if (failed.length === 0) {
         console.warn(
@@ -130,12 +134,4 @@ function countLost(chain: string, batch: IngestParameters): void {
     counts[minuteOf(cell.at)] = (counts[minuteOf(cell.at)] ?? 0) + cell.requests;
   for (const [minute, n] of Object.entries(batch.lost ?? {})) counts[minute] = (counts[minute] ?? 0) + n;
   lost.set(chain, counts);
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer = 0;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

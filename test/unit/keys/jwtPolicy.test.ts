@@ -130,6 +130,10 @@ describe("tokenRules: the token's lists AND the key's", () => {
     );
     expect(both && checkRequest(both, { origin: null, ip: null, chain: "base" })).toBeUndefined();
   });
+  test("built once per token and key rules: the same object on every request", () => {
+    expect(tokenRules(keyRules, token)).toBe(both);
+    expect(tokenRules(undefined, token)).not.toBe(both);
+  });
   test("a token without lists leaves the key's rules as they are", () => {
     expect(tokenRules(keyRules, { signer: "s", exp: 0 })).toBe(keyRules);
     expect(tokenRules(undefined, { signer: "s", exp: 0 })).toBeUndefined();
