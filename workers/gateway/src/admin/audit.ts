@@ -1,8 +1,13 @@
 /**
- * /admin/v1/audit: verify the audit log's chains (`GET /verify`, from row one, or from the first
+ * /admin/v1/audit: the newest rows (`GET /`, `?chain=&limit=&before=`, newest first, without their
+ * before/after values), verify the audit log's chains (`GET /verify`, from row one, or from the first
  * row at or after `?from=`), and re-link them with the newest AUDIT_KEY key (`POST /reseal`), so an
  * old key can be removed; the re-seal is itself audited.
  */
+import { and, desc, eq, lt } from "drizzle-orm";
+import { z } from "zod";
+import { dbOf } from "../../../../db/client";
+import { auditLog } from "../../../../db/schema";
 import { AUDIT_CHAINS, verifyAuditSince } from "../../../../shared/audit/check";
 import { anchorOf, commitWithAudit } from "../../../../shared/audit/log";
 import { keyRingOf } from "../../../../shared/crypto/keyRing";
@@ -11,7 +16,25 @@ import { adminRouter } from "./router";
 import { AuditVerifyQuery } from "./schemas";
 import { validQuery } from "./validate";
 
+/** Which rows `GET /` lists: one chain's, at most `limit`, older than the row id `before`. */
+const AuditListQuery = z.strictObject({
+  chain: z.enum(["admin", "screening"]).default("admin"),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+
 export const auditRoutes = adminRouter()
+  .get("/", async (c) => {
+    const query = validQuery(c, AuditListQuery);
+    const { id, chain, seq, at, actor, action, target } = auditLog;
+    const rows = await dbOf(c.env.DB)
+      .select({ id, chain, seq, at, actor, action, target })
+      .from(auditLog)
+      .where(and(eq(chain, query.chain), query.before === undefined ? undefined : lt(id, query.before)))
+      .orderBy(desc(id))
+      .limit(query.limit);
+    return c.json({ rows });
+  })
   .get("/verify", async (c) => {
     const query = validQuery(c, AuditVerifyQuery);
     return c.json(await verifyAuditSince(c.env, query.from ? Date.parse(query.from) : 0));

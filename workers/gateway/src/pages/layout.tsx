@@ -11,10 +11,13 @@ export interface LayoutProps {
   charts?: Record<string, unknown>;
   /** Seconds after which the page reloads itself. */
   refreshSeconds?: number;
+  /** A script module the page runs (with uPlot loaded before it), as the console does. */
+  module?: string;
   children: Child;
 }
 
-export function Layout({ title, charts, refreshSeconds, children }: LayoutProps) {
+export function Layout({ title, charts, refreshSeconds, module, children }: LayoutProps) {
+  const uplot = charts !== undefined || module !== undefined;
   return (
     <html lang="en">
       <head>
@@ -23,7 +26,7 @@ export function Layout({ title, charts, refreshSeconds, children }: LayoutProps)
         {refreshSeconds ? <meta http-equiv="refresh" content={String(refreshSeconds)} /> : null}
         <title>{title}</title>
         <link rel="stylesheet" href="/assets/pages.css" />
-        {charts ? <link rel="stylesheet" href="/assets/uplot.css" /> : null}
+        {uplot ? <link rel="stylesheet" href="/assets/uplot.css" /> : null}
       </head>
       <body>
         {children}
@@ -37,6 +40,12 @@ export function Layout({ title, charts, refreshSeconds, children }: LayoutProps)
             />
             <script src="/assets/uplot.js" defer />
             <script src="/assets/charts.js" defer />
+          </>
+        ) : null}
+        {module ? (
+          <>
+            <script src="/assets/uplot.js" defer />
+            <script type="module" src={module} />
           </>
         ) : null}
       </body>
