@@ -9,6 +9,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { launch, screenshot, watchedPage } from "./browser.mjs";
 
+// The page's storage, as page.evaluate sees it (this project has no DOM types).
+declare const sessionStorage: { length: number };
+
 const gatewayUrl = inject("gatewayUrl");
 const rpcUrl = inject("rpcUrl");
 const chain = new URL(rpcUrl).pathname.split("/")[2] as string;
