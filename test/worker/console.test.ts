@@ -27,19 +27,21 @@ describe("GET /console", () => {
     expect(csp).not.toContain("unsafe-inline");
     const html = await res.text();
     expect(html).toContain('<label for="token">Admin token</label>');
-    expect(html).toContain('<script type="module" src="/assets/console/main.js">');
+    expect(html).toContain('<script type="module" src="/assets/console/main.browser.js">');
     for (const tag of html.match(/<script[^>]*>/g) ?? []) expect(tag).toMatch(/src="\/assets\//);
     expect(html).not.toContain(f.tenantId);
     expect(html).not.toContain(env.TEST_ANVIL_URL);
   });
 
   test("serves each script module the console imports, and nothing else under /assets/console", async () => {
-    const main = await call("/assets/console/main.js");
+    const main = await call("/assets/console/main.browser.js");
     expect(main.status).toBe(200);
     expect(main.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     const source = await main.text();
-    const imported = [...source.matchAll(/from "\.\/([a-z]+\.js)"/g)].map((m) => m[1]);
-    expect(imported).toEqual(["api.js", "chains.js", "dom.js", "ops.js", "tenants.js", "usage.js"]);
+    const imported = [...source.matchAll(/from "\.\/([a-z]+\.browser\.js)"/g)].map((m) => m[1]);
+    expect(imported).toEqual(
+      ["api", "chains", "dom", "ops", "tenants", "usage"].map((m) => `${m}.browser.js`),
+    );
     for (const file of imported) {
       const res = await call(`/assets/console/${file}`);
       expect(res.status, file).toBe(200);

@@ -34,7 +34,7 @@ function SignIn() {
 
 export function ConsolePage() {
   return (
-    <Layout title="Operator console · RPC gateway" module="/assets/console/main.js">
+    <Layout title="Operator console · RPC gateway" module="/assets/console/main.browser.js">
       <header class="top">
         <h1>Operator console</h1>
         <button id="sign-out" type="button" hidden>

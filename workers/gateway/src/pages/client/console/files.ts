@@ -4,28 +4,28 @@
  * /assets/console/ by assets.ts. They are browser code, so the Worker's type check reads them only
  * as text; `npm run check` type-checks them against the DOM (./tsconfig.json).
  */
-// @ts-expect-error: a .js file imported as text (the Text rule), not as a module
-import api from "./api.js";
+// @ts-expect-error: browser code imported as text (the Text rule matches *.browser.js), not as a module
+import api from "./api.browser.js";
 // @ts-expect-error: as above
-import chains from "./chains.js";
+import chains from "./chains.browser.js";
 // @ts-expect-error: as above
-import dom from "./dom.js";
+import dom from "./dom.browser.js";
 // @ts-expect-error: as above
-import main from "./main.js";
+import main from "./main.browser.js";
 // @ts-expect-error: as above
-import ops from "./ops.js";
+import ops from "./ops.browser.js";
 // @ts-expect-error: as above
-import tenants from "./tenants.js";
+import tenants from "./tenants.browser.js";
 // @ts-expect-error: as above
-import usage from "./usage.js";
+import usage from "./usage.browser.js";
 
 const files: Record<string, string> = {
-  "api.js": api,
-  "chains.js": chains,
-  "dom.js": dom,
-  "main.js": main,
-  "ops.js": ops,
-  "tenants.js": tenants,
-  "usage.js": usage,
+  "api.browser.js": api,
+  "chains.browser.js": chains,
+  "dom.browser.js": dom,
+  "main.browser.js": main,
+  "ops.browser.js": ops,
+  "tenants.browser.js": tenants,
+  "usage.browser.js": usage,
 };
 export default files;

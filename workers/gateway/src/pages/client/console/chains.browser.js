@@ -4,8 +4,8 @@
  * isolate sees them, an enable/disable button for each, and the chain's last hour of calls and
  * latency as charts (the admin API's metrics). Runs in the browser.
  */
-import { api, seg } from "./api.js";
-import { chart, h, say, table } from "./dom.js";
+import { api, seg } from "./api.browser.js";
+import { chart, h, say, table } from "./dom.browser.js";
 
 /** @param {HTMLElement} target */
 export async function showChains(target) {

@@ -3,8 +3,8 @@
  * Usage: one tenant's calls, CU and errors over a span of days (the last 30 by default), as a chart
  * by day and split by key, chain and method family (the admin API's usage rows). Runs in the browser.
  */
-import { api, query, seg } from "./api.js";
-import { chart, field, h, say, table } from "./dom.js";
+import { api, query, seg } from "./api.browser.js";
+import { chart, field, h, say, table } from "./dom.browser.js";
 
 const DAY_MS = 86_400_000;
 

@@ -4,8 +4,8 @@
  * a form to create one (its key and secret shown once, here, and nowhere after), a cap per key,
  * and revoking (a second click confirms). Runs in the browser.
  */
-import { api, seg } from "./api.js";
-import { field, h, say, table, when } from "./dom.js";
+import { api, seg } from "./api.browser.js";
+import { field, h, say, table, when } from "./dom.browser.js";
 
 /** @param {HTMLElement} target */
 export async function showTenants(target) {

@@ -3,12 +3,12 @@
  * The console's entry: sign in (the token is checked with a read of the admin API before the
  * sections show), the menu, and each section loaded when it is opened. Runs in the browser.
  */
-import { api, forgetToken, savedToken, saveToken } from "./api.js";
-import { showChains } from "./chains.js";
-import { say } from "./dom.js";
-import { showAudit, showCompliance, showJobs } from "./ops.js";
-import { showTenants } from "./tenants.js";
-import { showUsage } from "./usage.js";
+import { api, forgetToken, savedToken, saveToken } from "./api.browser.js";
+import { showChains } from "./chains.browser.js";
+import { say } from "./dom.browser.js";
+import { showAudit, showCompliance, showJobs } from "./ops.browser.js";
+import { showTenants } from "./tenants.browser.js";
+import { showUsage } from "./usage.browser.js";
 
 /** @type {Record<string, (target: HTMLElement) => Promise<void>>} */
 const SECTIONS = {

@@ -4,8 +4,8 @@
  * newest rows of a chain, older on demand) and the compliance report (the last 30 days). Runs in
  * the browser.
  */
-import { api, query } from "./api.js";
-import { field, h, table, when } from "./dom.js";
+import { api, query } from "./api.browser.js";
+import { field, h, table, when } from "./dom.browser.js";
 
 /** @param {HTMLElement} target */
 export async function showJobs(target) {
