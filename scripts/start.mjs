@@ -74,6 +74,8 @@ try {
   console.log(`RPC URL: ${gateway.url}/v1/${chain}/${key}`);
   console.log(`WebSocket URL: ${gateway.url.replace(/^http/, "ws")}/v1/${chain}/${key}`);
   console.log(`Status page: ${gateway.url}/status (and ${gateway.url}/status.json)`);
+  console.log(`Operator console: ${gateway.url}/console (sign in with the admin token above)`);
+  console.log(`Tenant dashboard: ${gateway.url}/dashboard (sign in with the API key in the RPC URL)`);
   console.log(`Cron triggers (${crons.join(", ")}) fire on schedule; fire one now with:`);
   console.log(`  curl "http://127.0.0.1:${triggerPort}/cdn-cgi/local/scheduled?cron=*+*+*+*+*"`);
   console.log("Ctrl-C stops the gateway and anvil.");
