@@ -3,6 +3,7 @@
  * What the tenant's meter object (workers/gateway/src/meter/tenantMeter.ts) answers over native RPC:
  * the interface the isolates call it through, so callers never import the class.
  */
+import type { CodeCount, ErrorCount } from "./keyErrors";
 import type { LimitKind } from "./lease";
 import type { KeyLimits } from "./limits";
 import type { Bucket } from "./tokenBucket";
@@ -34,6 +35,8 @@ export interface ReportParameters {
   reporter: string;
   seq: number;
   rows: UsageRow[];
+  /** Calls answered with an error, by day, key and JSON-RPC code: applied with the rows, once. */
+  errors?: ErrorCount[];
 }
 
 /** Things a tenant holds at once, each capped by its plan. */
@@ -77,6 +80,11 @@ export interface TenantMeterApi extends Rpc.DurableObjectBranded {
   report(p: ReportParameters): Promise<void>;
   /** Writes usage not yet in D1 there; returns how many rows it wrote. */
   flush(): Promise<number>;
+  /**
+   * The key's calls answered with an error on `sinceDay` (YYYY-MM-DD, UTC) and after, by code: most
+   * first, then by code; at most 50 codes. Kept 8 days.
+   */
+  keyErrors(keyId: string, sinceDay: string): CodeCount[];
   /** Counts one thing the tenant holds, unless it holds `max` of that kind already; renews a hold. */
   hold(p: HoldParameters): boolean;
   /** Holds or renews each of `holds` as `hold` would, in one call; returns the ids it refused. */

@@ -20,6 +20,8 @@ export interface Answer {
   status: number;
   /** The gateway error behind this answer, if any (for logs). */
   error?: GatewayError;
+  /** The code of the JSON-RPC error answered, when it is one (the gateway's or the upstream's). */
+  code?: number | undefined;
   /** Opaque id of the upstream whose answer this is. */
   upstreamId?: string | undefined;
   /** Upstream requests this call made (0 when answered here or from the cache). */
@@ -69,7 +71,8 @@ function reply(
   status = 200,
   error?: GatewayError,
 ): Answer {
-  return { entry: id === undefined ? undefined : entry(id), ok, status, error, cache: "BYPASS" };
+  const code = error?.rpcCode;
+  return { entry: id === undefined ? undefined : entry(id), ok, status, error, code, cache: "BYPASS" };
 }
 
 const ok = (id: string | undefined, resultRaw: string) => reply(id, (id) => resultEntry(id, resultRaw));
@@ -80,6 +83,7 @@ function failed(id: string | undefined, error: GatewayError): Answer {
 
 function fromOutcome(id: string | undefined, { outcome }: CallResult): Answer {
   if (outcome.ok) return ok(id, outcome.resultRaw);
-  if (outcome.fault === "client") return reply(id, (id) => errorEntry(id, outcome.error), false);
+  if (outcome.fault === "client")
+    return { ...reply(id, (id) => errorEntry(id, outcome.error), false), code: outcome.error.code };
   return failed(id, outcome.error);
 }

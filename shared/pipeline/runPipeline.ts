@@ -19,7 +19,8 @@ import type { CompiledRules } from "../keys/keyRules";
 import type { KeyContext } from "../keys/resolveKey";
 import { admit } from "../metering/admit";
 import { costsOf, usageOf } from "../metering/calls";
-import { recordUsage } from "../metering/report";
+import { errorsOf } from "../metering/keyErrors";
+import { recordErrors, recordUsage } from "../metering/report";
 import type { ForwardContext, Subscriptions } from "../methods/hooks";
 import { recordCalls } from "../metrics/collector";
 import type { ForwardCallReturnType } from "../routing/forward";
@@ -84,19 +85,28 @@ export async function runPipeline(p: PipelineParameters): Promise<PipelineResult
         measure({ items, answers, costs, tenant: key.tenantId, started, now: Date.now(), refusedWith }),
         waitUntil,
       );
+    const errorsAs = (answers: Answer[] | undefined, failedWith: number | undefined, now: number) =>
+      errorsOf({ answers, failedWith, calls: items.length, keyId: key.keyId, now });
     if (admission.error) {
       measured(undefined, admission.error.httpStatus);
+      recordErrors(env, key.tenantId, errorsAs(undefined, admission.error.rpcCode, Date.now()), waitUntil);
       return { ok: false, error: admission.error, headers };
     }
     let answered: Answered | undefined;
+    let failure: unknown;
     try {
       const refusals = await screen(env, refused, sends, context);
       answered = await answerAdmitted(p, context, items, refusals, settings.upstreamTimeoutMs);
       return { ok: true, single, ...answered, headers };
+    } catch (err) {
+      failure = err;
+      throw err;
     } finally {
+      const now = Date.now();
       const failed = answered?.answers.map((a) => !a.ok);
-      const rows = usageOf({ items, costs, failed, keyId: key.keyId, chain: chain.slug, now: Date.now() });
-      recordUsage(env, key.tenantId, rows, waitUntil);
+      const rows = usageOf({ items, costs, failed, keyId: key.keyId, chain: chain.slug, now });
+      const failedWith = answered ? undefined : toGatewayError(failure).rpcCode;
+      recordUsage(env, key.tenantId, rows, waitUntil, errorsAs(answered?.answers, failedWith, now));
       measured(answered?.answers);
     }
   } catch (err) {

@@ -5,7 +5,8 @@
  * key and JWT subject). A cap's burst is at most one second of its rate, so a bucket untouched for
  * a minute and not in debt is full, as if it had no row: such rows are pruned. A bucket in debt (a
  * call that cost more than the burst) is pruned after an hour untouched: what is left of its debt
- * then is forgiven, so that subjects that never come back leave no rows.
+ * then is forgiven, so that subjects that never come back leave no rows. Also which bucket binds a
+ * grant, for its rate-limit headers.
  */
 import type { Cap } from "../../../../shared/metering/lease";
 import { type KeyLimits, keyCapLimits, tokenCapLimits } from "../../../../shared/metering/limits";
@@ -61,4 +62,22 @@ export function pruneCaps(sql: SqlStorage, now: number): void {
     now - PRUNE_AFTER_MS,
     now - PRUNE_DEBT_AFTER_MS,
   );
+}
+
+/**
+ * The bucket that binds after a grant, for the rate-limit headers: the slowest of the tenant's and
+ * the caps' (the first of equals), as shared/metering/limits.ts bindingLimits picks its limits.
+ */
+export function bindingBucket(
+  tenant: { limits: BucketLimits; bucket: Bucket },
+  caps: readonly StoredCap[],
+  buckets: readonly Bucket[] | undefined,
+): Bucket {
+  let binding = tenant;
+  caps.forEach(({ cap }, i) => {
+    const bucket = buckets?.[i];
+    if (bucket && cap.limits.ratePerSecond < binding.limits.ratePerSecond)
+      binding = { limits: cap.limits, bucket };
+  });
+  return binding.bucket;
 }

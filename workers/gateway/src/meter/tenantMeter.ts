@@ -2,11 +2,12 @@
  * @module
  * The tenant's meter: one Durable Object per tenant, called over native RPC. It holds the tenant's
  * token bucket, the buckets of keys capped below it, the month's granted CU, and the usage that
- * isolates report, all in its SQLite storage, so an eviction or restart loses nothing. An alarm
- * rolls usage into D1 daily rows.
+ * isolates report, with their keys' recent errors by code, all in its SQLite storage, so an
+ * eviction or restart loses nothing. An alarm rolls usage into D1 daily rows.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../../../shared/config/env";
+import type { CodeCount } from "../../../../shared/metering/keyErrors";
 import { grant, monthEnds } from "../../../../shared/metering/lease";
 import { tenantLimits } from "../../../../shared/metering/limits";
 import type {
@@ -19,10 +20,11 @@ import type {
   ReportParameters,
   TenantMeterApi,
 } from "../../../../shared/metering/meterProtocol";
-import { type Bucket, type BucketLimits, fullBucket } from "../../../../shared/metering/tokenBucket";
+import { type BucketLimits, fullBucket } from "../../../../shared/metering/tokenBucket";
 import { dayOf, type MethodFamily, type UsageRow } from "../../../../shared/metering/usage";
 import { writeUsage } from "../../../../shared/metering/usageStore";
-import { capsOf, pruneCaps, type StoredCap, saveCaps } from "./capBuckets";
+import { bindingBucket, capsOf, pruneCaps, saveCaps } from "./capBuckets";
+import { addKeyErrors, KEY_ERRORS_SCHEMA, pruneKeyErrors, readKeyErrors } from "./keyErrorStore";
 
 /** Usage reaches D1 this long after it is reported, at the latest (while D1 answers). */
 export const FLUSH_INTERVAL_MS = 10_000;
@@ -45,7 +47,7 @@ CREATE TABLE IF NOT EXISTS holds (
   kind TEXT NOT NULL, id TEXT NOT NULL, owner TEXT, until INTEGER NOT NULL, PRIMARY KEY (kind, id));
 CREATE INDEX IF NOT EXISTS holds_owner ON holds (owner);
 DROP TABLE IF EXISTS sockets;
-`;
+${KEY_ERRORS_SCHEMA}`;
 
 type MeterRow = { tenant_id: string; tokens: number; at: number; month_ends: number; month_used: number };
 type UsageRecord = Omit<UsageRow, "keyId"> & { key_id: string; version: number };
@@ -124,13 +126,20 @@ export class TenantMeter extends DurableObject<Env> implements TenantMeterApi {
           row.errors,
         );
       }
+      addKeyErrors(this.sql, p.errors ?? []);
     });
     if ((await this.ctx.storage.getAlarm()) === null)
       await this.ctx.storage.setAlarm(now + FLUSH_INTERVAL_MS);
   }
 
-  /** Writes usage not yet in D1 there. Returns how many rows it wrote. */
+  /** The key's errors on `sinceDay` (YYYY-MM-DD) and after, by code: most first; at most 50 codes. */
+  keyErrors(keyId: string, sinceDay: string): CodeCount[] {
+    return readKeyErrors(this.sql, keyId, sinceDay);
+  }
+
+  /** Writes usage not yet in D1 there, and prunes what is kept no longer. Returns how many rows it wrote. */
   async flush(): Promise<number> {
+    pruneKeyErrors(this.sql, Date.now());
     const meter = this.sql
       .exec<{ tenant_id: string }>("SELECT tenant_id FROM meter WHERE id = 1")
       .toArray()[0];
@@ -277,22 +286,4 @@ export class TenantMeter extends DurableObject<Env> implements TenantMeterApi {
     if (now >= row.month_ends) return { ...row, month_ends: monthEnds(now), month_used: 0 };
     return row;
   }
-}
-
-/**
- * The bucket that binds after a grant, for the rate-limit headers: the slowest of the tenant's and
- * the caps' (the first of equals), as shared/metering/limits.ts bindingLimits picks its limits.
- */
-function bindingBucket(
-  tenant: { limits: BucketLimits; bucket: Bucket },
-  caps: readonly StoredCap[],
-  buckets: readonly Bucket[] | undefined,
-): Bucket {
-  let binding = tenant;
-  caps.forEach(({ cap }, i) => {
-    const bucket = buckets?.[i];
-    if (bucket && cap.limits.ratePerSecond < binding.limits.ratePerSecond)
-      binding = { limits: cap.limits, bucket };
-  });
-  return binding.bucket;
 }
