@@ -19,10 +19,9 @@ import { scheduled } from "../../cron/src/index";
 import { admin } from "./admin/api";
 import { UsageQuery } from "./admin/schemas";
 import { validQuery } from "./admin/validate";
-import { authenticate } from "./auth/authenticate";
-import { gate } from "./auth/gate";
 import { allowedOrigin } from "./auth/preflight";
 import { refusalHeadersMiddleware } from "./auth/refusalHeaders";
+import { requestKey } from "./auth/requestKey";
 import { metered } from "./data/metered";
 import { allPrices, onePrice } from "./data/prices";
 import { ValidatorsQuery, validatorsOf } from "./data/validators";
@@ -59,12 +58,13 @@ const health = (c: Context<AppEnv>, key: string | undefined) =>
     key,
   });
 /** The API key in `x-api-key` or `Authorization: Bearer`, checked as for JSON-RPC, with its lists and JWT. */
-async function keyOf(c: Context<AppEnv>): Promise<KeyContext> {
-  const headers = c.req.raw.headers;
-  const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-  const found = await authenticate({ env: c.env, headers, pathKey: undefined, waitUntil });
-  return (await gate(c.env, found, headers, null)).key;
-}
+const keyOf = (c: Context<AppEnv>): Promise<KeyContext> =>
+  requestKey({
+    env: c.env,
+    headers: c.req.raw.headers,
+    key: undefined,
+    waitUntil: (p) => c.executionCtx.waitUntil(p),
+  });
 /** Serves an endpoint for its fixed CU, charged to `key` (data/metered.ts). */
 const meter = (c: Context<AppEnv>, key: KeyContext, endpoint: Endpoint, serve: () => Promise<unknown>) =>
   metered({ env: c.env, key, endpoint, chain: "", waitUntil: (p) => c.executionCtx.waitUntil(p), serve });

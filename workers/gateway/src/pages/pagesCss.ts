@@ -22,4 +22,14 @@ figcaption { font-weight: 600; margin-bottom: .25rem; }
 .muted { color: #4b5563; font-size: .9rem; }
 a { color: #0b57d0; }
 :focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
+/* The tenant dashboard (dashboardPage.tsx). */
+section.card, form.card { background: #fff; border: 1px solid #d7dbe0; border-radius: .5rem; padding: 1rem; margin: 1rem 0; }
+form.key-form { display: grid; grid-template-columns: max-content minmax(12rem, 28rem) max-content; gap: .5rem 1rem; align-items: center; }
+form.key-form label { font-weight: 600; }
+form.key-form .error, form.key-form .muted { grid-column: 1 / -1; margin: 0; }
+input[type="password"] { font: inherit; padding: .4rem .5rem; border: 1px solid #6b7280; border-radius: .25rem; }
+button { font: inherit; padding: .4rem 1rem; border: 0; border-radius: .25rem; background: #0b57d0; color: #fff; cursor: pointer; }
+button:hover { background: #0842a0; }
+.error { color: #7a1010; background: #fbd5d5; padding: .5rem .75rem; border-radius: .25rem; }
+section.card table { min-width: 20rem; }
 `;
