@@ -79,8 +79,8 @@ export async function sendReportsNow(env: Env, tenantId: string): Promise<void> 
   const reporter = reporters.get(tenantId);
   if (!reporter) return;
   for (let i = 0; i < 2 && (await sendOne(env, tenantId, reporter)) === "sent"; i++);
-  const empty = !reporter.unsent && reporter.pending.size === 0 && reporter.errors.size === 0;
-  if (empty && !reporter.running && reporters.get(tenantId) === reporter) reporters.delete(tenantId);
+  if (isEmpty(reporter) && !reporter.running && reporters.get(tenantId) === reporter)
+    reporters.delete(tenantId);
 }
 
 async function sendLoop(env: Env, tenantId: string, reporter: Reporter) {
@@ -88,8 +88,9 @@ async function sendLoop(env: Env, tenantId: string, reporter: Reporter) {
   try {
     while (Date.now() - started < LOOP_MS) {
       await wait(REPORT_DELAY_MS);
-      if ((await sendOne(env, tenantId, reporter)) === "nothing") {
-        reporters.delete(tenantId);
+      // "nothing" was decided before any await: a call recorded since then keeps the reporter.
+      if ((await sendOne(env, tenantId, reporter)) === "nothing" && isEmpty(reporter)) {
+        if (reporters.get(tenantId) === reporter) reporters.delete(tenantId);
         return;
       }
     }
@@ -130,5 +131,7 @@ async function sendOne(
     return "failed";
   }
 }
+
+const isEmpty = (r: Reporter) => !r.unsent && r.pending.size === 0 && r.errors.size === 0;
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -69,7 +69,7 @@ describe("GET /admin/v1/audit", () => {
       "target",
     ]);
     expect(rows.map((r) => r.seq)).toEqual([...rows.map((r) => r.seq)].sort((a, b) => b - a));
-    const older = await admin<{ rows: AuditRow[] }>("GET", `/audit?limit=2&before=${rows[0]?.id}`);
+    const older = await admin<{ rows: AuditRow[] }>("GET", `/audit?limit=2&before=${rows[0]?.seq}`);
     expect(older.rows.map((r) => r.id)).toEqual(rows.slice(1, 3).map((r) => r.id));
     const screening = await admin<{ rows: AuditRow[] }>("GET", "/audit?chain=screening&limit=200");
     expect(screening.rows.every((r) => r.chain === "screening")).toBe(true);

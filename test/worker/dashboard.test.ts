@@ -23,18 +23,17 @@ async function callsWith(f: Fixture, times: number): Promise<void> {
   for (let i = 0; i < times; i++) expect((await rpc(f, balance(i))).status).toBe(200);
 }
 
-/** POSTs the form with `key` (form-encoded, as a browser sends it) and these headers. */
-function postKey(key: string, headers: Record<string, string> = {}): Promise<Response> {
+/** POSTs the form with `key` (form-encoded, as a browser sends it), its secret if given, and these headers. */
+function postKey(key: string, headers: Record<string, string> = {}, secret?: string): Promise<Response> {
   return call("/dashboard", {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-    body: new URLSearchParams({ key }).toString(),
+    body: new URLSearchParams(secret === undefined ? { key } : { key, secret }).toString(),
   });
 }
 
-/** Waits out the isolate's usage report (about 1 s), then opens `f`'s dashboard. */
+/** Opens `f`'s dashboard at once: the view sends this isolate's usage report before it reads. */
 async function dashboardOf(f: Fixture): Promise<string> {
-  await new Promise((r) => setTimeout(r, 1_500));
   const res = await postKey(f.key);
   expect(res.status).toBe(200);
   return res.text();
@@ -119,6 +118,20 @@ describe("POST /dashboard refusals", () => {
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain("origin");
     expect((await postKey(f.key, { origin: "https://app.example.com" })).status).toBe(200);
+  });
+
+  test("a browser's form (Origin: null) meets an origin list only with the key's secret, as on the API", async () => {
+    const f = await fixture();
+    const { secret } = await admin<{ secret: string }>("POST", `/keys/${f.keyId}/secret`);
+    await admin("PATCH", `/keys/${f.keyId}`, { allowedOrigins: ["https://app.example.com"] });
+    // The pages send no referrer, so a browser posts this form with Origin: null.
+    expect((await postKey(f.key, { origin: "null" })).status).toBe(403);
+    const wrong = await postKey(f.key, { origin: "null" }, "rpcsk_not-the-secret");
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain("the key secret does not match");
+    const served = await postKey(f.key, { origin: "null" }, secret);
+    expect(served.status).toBe(200);
+    expect(await served.text()).not.toContain(secret);
   });
 });
 

@@ -122,4 +122,38 @@ describe("the tenant dashboard in Chromium", () => {
     // The 401 is the one console message the page may cause (Chromium logs a failed load).
     expect(problems.filter((p) => !p.includes("401"))).toEqual([]);
   });
+
+  test("a key with an origin list opens with its secret: Chromium posts the form with Origin: null", async () => {
+    const adminApi = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+      const res = await fetch(`${gatewayUrl}/admin/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${inject("adminToken")}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      expect(res.ok).toBe(true);
+      return res.json() as Promise<T>;
+    };
+    const { tenants } = await adminApi<{ tenants: { id: string; name: string }[] }>("GET", "/tenants");
+    const demo = tenants.find((t) => t.name === "demo") as { id: string };
+    const listed = await adminApi<{ key: string; secret: string }>("POST", `/tenants/${demo.id}/keys`, {
+      name: "origin-listed",
+      allowedOrigins: ["https://app.example.com"],
+    });
+    const { page } = await watchedPage(browser);
+    const submit = async (secret: string) => {
+      await page.goto(`${gatewayUrl}/dashboard`);
+      await page.getByLabel("API key").fill(listed.key);
+      await page.getByLabel("Key secret").fill(secret);
+      const [response] = await Promise.all([
+        page.waitForResponse(`${gatewayUrl}/dashboard`),
+        page.getByRole("button", { name: "Show usage" }).click(),
+      ]);
+      return { status: response.status(), origin: await response.request().headerValue("origin") };
+    };
+    const without = await submit("");
+    expect(without).toEqual({ status: 403, origin: "null" });
+    expect(await page.getByRole("alert").textContent()).toContain("origin");
+    expect(await submit(listed.secret)).toEqual({ status: 200, origin: "null" });
+    expect(await page.content()).not.toContain(listed.secret);
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * /admin/v1/audit: the newest rows (`GET /`, `?chain=&limit=&before=`, newest first, without their
- * before/after values), verify the audit log's chains (`GET /verify`, from row one, or from the first
+ * /admin/v1/audit: the newest rows (`GET /`, `?chain=&limit=&before=<seq>`, newest first, without
+ * their before/after values), verify the audit log's chains (`GET /verify`, from row one, or from the first
  * row at or after `?from=`), and re-link them with the newest AUDIT_KEY key (`POST /reseal`), so an
  * old key can be removed; the re-seal is itself audited.
  */
@@ -16,11 +16,11 @@ import { adminRouter } from "./router";
 import { AuditVerifyQuery } from "./schemas";
 import { validQuery } from "./validate";
 
-/** Which rows `GET /` lists: one chain's, at most `limit`, older than the row id `before`. */
+/** Which rows `GET /` lists: one chain's, at most `limit`, before its row number `before` (seq). */
 const AuditListQuery = z.strictObject({
   chain: z.enum(["admin", "screening"]).default("admin"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  before: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 export const auditRoutes = adminRouter()
@@ -30,8 +30,9 @@ export const auditRoutes = adminRouter()
     const rows = await dbOf(c.env.DB)
       .select({ id, chain, seq, at, actor, action, target })
       .from(auditLog)
-      .where(and(eq(chain, query.chain), query.before === undefined ? undefined : lt(id, query.before)))
-      .orderBy(desc(id))
+      // Read along the (chain, seq) index: the newest rows first, however long the log is.
+      .where(and(eq(chain, query.chain), query.before === undefined ? undefined : lt(seq, query.before)))
+      .orderBy(desc(seq))
       .limit(query.limit);
     return c.json({ rows });
   })

@@ -30,7 +30,9 @@ const FILES: Record<string, { type: string; body: string }> = {
 export function assetResponse(name: string): Response | undefined {
   const file = Object.hasOwn(FILES, name) ? FILES[name] : undefined;
   if (!file) return undefined;
+  // The console's modules import each other by name: after a deploy, a browser must not mix versions.
+  const cache = name.startsWith("console/") ? "no-cache" : "public, max-age=3600";
   return new Response(file.body, {
-    headers: { ...PAGE_HEADERS, "content-type": file.type, "cache-control": "public, max-age=3600" },
+    headers: { ...PAGE_HEADERS, "content-type": file.type, "cache-control": cache },
   });
 }

@@ -19,10 +19,12 @@ export const CONSOLE_SECTIONS: readonly (readonly [string, string])[] = [
 
 function SignIn() {
   return (
-    <form id="sign-in" class="sign-in">
+    // Hidden until the console's script runs, and its field has no name: without the script the
+    // browser could only submit it as a GET, which would put the token in the URL.
+    <form id="sign-in" class="sign-in" hidden>
       <h2>Sign in</h2>
       <label for="token">Admin token</label>
-      <input id="token" name="token" type="password" autocomplete="off" required />
+      <input id="token" type="password" autocomplete="off" required />
       <button type="submit">Sign in</button>
       <p class="muted">
         A JWT for the admin API (scope admin:read or admin:write). It stays in this tab's session storage and

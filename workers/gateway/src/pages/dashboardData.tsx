@@ -11,6 +11,7 @@ import type { Env } from "../../../../shared/config/env";
 import type { KeyContext } from "../../../../shared/keys/resolveKey";
 import { type KeyErrorsView, keyErrorsView } from "../../../../shared/metering/keyErrorsView";
 import type { KeyLimits } from "../../../../shared/metering/limits";
+import { sendReportsNow } from "../../../../shared/metering/report";
 import { dayOf, type UsageCounts, type UsageRow } from "../../../../shared/metering/usage";
 import { type UsageView, usageView } from "../../../../shared/metering/usageView";
 
@@ -50,6 +51,8 @@ export async function dashboardData(env: Env, key: KeyContext): Promise<Dashboar
   const from = dayOf(now - (DAYS - 1) * DAY_MS);
   const to = dayOf(now);
   const { tenantId, keyId, limits } = key;
+  // This isolate's calls first, so that the usage and the errors below count the same calls.
+  await sendReportsNow(env, tenantId);
   const [usage, errors, named] = await Promise.all([
     usageView({ env, tenantId, monthlyCu: limits.monthlyCu, from, to, keyId }),
     keyErrorsView(env, tenantId, keyId, ERROR_DAYS),

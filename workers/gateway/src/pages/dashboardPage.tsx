@@ -30,6 +30,15 @@ export function DashboardForm({ error }: { error?: string | undefined }) {
             aria-describedby={error ? "key-error key-help" : "key-help"}
             aria-invalid={error ? "true" : undefined}
           />
+          <label for="secret">Key secret</label>
+          <input
+            id="secret"
+            name="secret"
+            type="password"
+            autocomplete="off"
+            spellcheck={false}
+            aria-describedby="secret-help"
+          />
           <button type="submit">Show usage</button>
           {error ? (
             <p id="key-error" class="error" role="alert">
@@ -37,8 +46,12 @@ export function DashboardForm({ error }: { error?: string | undefined }) {
             </p>
           ) : null}
           <p id="key-help" class="muted">
-            Sent in the request's body, checked as the API checks it (its origin and address lists apply), and
-            kept nowhere. Viewing this page costs what GET /v1/usage costs.
+            Sent in the request's body, checked as the API checks it, and kept nowhere. Viewing this page
+            costs what GET /v1/usage costs.
+          </p>
+          <p id="secret-help" class="muted">
+            The key secret is needed only for a key with origin or address lists, or one that requires a JWT:
+            a browser's form cannot meet those lists, and the secret skips them as it does on the API.
           </p>
         </form>
       </main>

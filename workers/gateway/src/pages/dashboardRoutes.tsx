@@ -48,8 +48,8 @@ async function boundedText(body: ReadableStream<Uint8Array> | null): Promise<str
   return text + decoder.decode();
 }
 
-/** The `key` field of a form-encoded body; a missing key is a 400 with what to do. */
-async function formKey(request: Request): Promise<string> {
+/** The `key` and optional `secret` fields of a form-encoded body; a missing key is a 400 with what to do. */
+async function formKey(request: Request): Promise<{ key: string; secret: string | undefined }> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
     throw new UnsupportedMediaTypeError("send the form as application/x-www-form-urlencoded");
@@ -58,16 +58,20 @@ async function formKey(request: Request): Promise<string> {
     throw new BodyTooLargeError(`the form is over ${MAX_FORM_BYTES} bytes`);
   }
   const text = await boundedText(request.body);
-  const key = new URLSearchParams(text).get("key")?.trim();
+  const form = new URLSearchParams(text);
+  const key = form.get("key")?.trim();
   if (!key)
     throw new InvalidRequestError("enter an API key: the dashboard shows the usage of the key you enter");
-  return key;
+  return { key, secret: form.get("secret")?.trim() || undefined };
 }
 
 async function showKey(c: DashboardContext) {
   const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-  const headers = c.req.raw.headers;
-  const key = await requestKey({ env: c.env, headers, key: await formKey(c.req.raw), waitUntil });
+  const form = await formKey(c.req.raw);
+  // The form's secret is sent as the API takes it (x-api-key-secret): it skips the key's lists there too.
+  const headers = new Headers(c.req.raw.headers);
+  if (form.secret !== undefined) headers.set("x-api-key-secret", form.secret);
+  const key = await requestKey({ env: c.env, headers, key: form.key, waitUntil });
   // Metered as GET /v1/usage is, through the same code: the same CU, usage and refusals.
   const serve = () => dashboardData(c.env, key);
   const served = await meteredValue({ env: c.env, key, endpoint: "usage", chain: "", waitUntil, serve });

@@ -24,7 +24,8 @@ a { color: #0b57d0; }
 :focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 /* The tenant dashboard (dashboardPage.tsx). */
 section.card, form.card { background: #fff; border: 1px solid #d7dbe0; border-radius: .5rem; padding: 1rem; margin: 1rem 0; }
-form.key-form { display: grid; grid-template-columns: max-content minmax(12rem, 28rem) max-content; gap: .5rem 1rem; align-items: center; }
+form.key-form { display: grid; grid-template-columns: max-content minmax(12rem, 28rem); gap: .5rem 1rem; align-items: center; }
+form.key-form button { grid-column: 2; justify-self: start; }
 form.key-form label { font-weight: 600; }
 form.key-form .error, form.key-form .muted { grid-column: 1 / -1; margin: 0; }
 input[type="password"] { font: inherit; padding: .4rem .5rem; border: 1px solid #6b7280; border-radius: .25rem; }

@@ -62,6 +62,7 @@ async function signIn(token) {
     await api("GET", "/jobs");
   } catch (err) {
     forgetToken();
+    showSignedIn(false);
     say(`Not signed in: ${/** @type {Error} */ (err).message}`, "error");
     return;
   }
@@ -72,7 +73,7 @@ async function signIn(token) {
 
 signInForm.addEventListener("submit", (event) => {
   event.preventDefault();
-  const input = /** @type {HTMLInputElement} */ (signInForm.elements.namedItem("token"));
+  const input = /** @type {HTMLInputElement} */ (document.getElementById("token"));
   const token = input.value.trim();
   input.value = "";
   void signIn(token);
@@ -93,3 +94,4 @@ menu.addEventListener("click", (event) => {
 
 const saved = savedToken();
 if (saved) void signIn(saved);
+else showSignedIn(false);
