@@ -4,11 +4,13 @@
  * to Analytics Engine when bound); within FLUSH_MS, and at most that often, off the request's path
  * (`waitUntil`), the cells go to each chain's metrics object. A batch that fails is kept and sent again with its own
  * number (the object adds it once); past MAX_RETRY batches a chain's oldest is dropped and its calls
- * are counted as lost, which the next batch reports. Nothing is counted twice or silently.
+ * are counted as lost, which the next batch reports. Circuit openings (./circuitOpens.ts) travel in
+ * the same batches, so they too are added once. Nothing is counted twice or silently.
  */
 import type { Env } from "../config/env";
 import { within } from "../isolate/within";
 import { addCall, type CallSeen, type Cell, minuteOf } from "./cells";
+import { chainsWithOpens, reportDropped, takeCircuitOpens } from "./circuitOpens";
 import { dataPointOf } from "./dataPoint";
 import type { IngestParameters } from "./metricsProtocol";
 
@@ -86,7 +88,7 @@ function writeDataPoints(env: Env, chain: string, calls: readonly CallSeen[]): v
 /** Sends every chain's cells and retries; what fails is kept for the next flush. */
 export async function flushMetrics(env: Env): Promise<void> {
   reporter ??= crypto.randomUUID();
-  const chains = new Set([...pending.keys(), ...retries.keys()]);
+  const chains = new Set([...pending.keys(), ...retries.keys(), ...chainsWithOpens()]);
   await Promise.all([...chains].map((chain) => flushChain(env, chain, reporter as string)));
 }
 
@@ -98,13 +100,15 @@ async function flushChain(env: Env, chain: string, from: string): Promise<void> 
   pending.delete(chain);
   const dropped = lost.get(chain);
   lost.delete(chain);
-  // A batch of new cells, or of losses alone: losses are reported even when no call came since.
-  if ((cells && cells.size > 0) || dropped) {
+  const opens = takeCircuitOpens(chain);
+  // A batch of new cells, or of losses or openings alone: those are sent even when no call came since.
+  if ((cells && cells.size > 0) || dropped || opens) {
     queue.push({
       reporter: from,
       seq: ++seq,
       cells: [...(cells?.values() ?? [])],
       ...(dropped && { lost: dropped }),
+      ...(opens && { circuitOpens: opens }),
     });
   }
   const failed: IngestParameters[] = [];
@@ -134,4 +138,5 @@ function countLost(chain: string, batch: IngestParameters): void {
     counts[minuteOf(cell.at)] = (counts[minuteOf(cell.at)] ?? 0) + cell.requests;
   for (const [minute, n] of Object.entries(batch.lost ?? {})) counts[minute] = (counts[minute] ?? 0) + n;
   lost.set(chain, counts);
+  if (batch.circuitOpens) reportDropped(chain, batch.circuitOpens.length);
 }

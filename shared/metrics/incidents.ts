@@ -3,11 +3,15 @@
  * A chain's incidents of the last 7 days for the status page, from the probe job's history (one
  * reading per upstream per minute) and the audit log: an upstream that failed two or more probes in a
  * row, the whole chain when every upstream failed the same probe, and an upstream disabled (by an
- * operator, or by the probe job for answering another chain's id). A run of failed probes ends at
- * the first gap: only failed readings are read, and a gap may be a success. Pure.
+ * operator, or by the probe job for answering another chain's id), and an upstream whose circuit
+ * breaker opened (in any isolate: openings close together are one incident). A run of failed probes
+ * ends at the first gap: only failed readings are read, and a gap may be a success. Pure.
  */
 
-export type IncidentKind = "chain_down" | "upstream_down" | "upstream_disabled";
+export type IncidentKind = "chain_down" | "upstream_down" | "upstream_disabled" | "circuit_open";
+
+/** Openings of one upstream's circuit at most this far apart are one incident. */
+export const CIRCUIT_MERGE_MS = 5 * 60_000;
 
 export interface Incident {
   kind: IncidentKind;
@@ -27,6 +31,12 @@ export interface IncidentFacts {
   disabled: readonly { at: number; upstreamId: string; detail: string }[];
   /** Upstreams enabled again: each ends the disabling before it. */
   enabled: readonly { at: number; upstreamId: string }[];
+  /** Circuit openings reported by the isolates (any order). */
+  circuitOpens: readonly { upstream: string; at: number }[];
+  /** How long an opened circuit stops calls. */
+  circuitCoolDownMs: number;
+  /** Now, ms: an opening whose cool-down is not over yet still lasts. */
+  now: number;
   /** Upstream id -> the name the page may show. */
   names: ReadonlyMap<string, string>;
   /** The last probe time (runs reaching it still last). */
@@ -46,6 +56,39 @@ function runsOf(times: readonly number[], everyMs: number): [number, number][] {
     else runs.push([at, at]);
   }
   return runs;
+}
+
+/** Openings of each upstream, merged while at most CIRCUIT_MERGE_MS apart. */
+function circuitIncidentsOf(f: IncidentFacts): Incident[] {
+  const byUpstream = new Map<string, number[]>();
+  for (const { upstream, at } of f.circuitOpens)
+    byUpstream.set(upstream, [...(byUpstream.get(upstream) ?? []), at]);
+  const incidents: Incident[] = [];
+  for (const [id, times] of byUpstream) {
+    const runs: { from: number; last: number; n: number }[] = [];
+    for (const at of times.sort((a, b) => a - b)) {
+      const run = runs[runs.length - 1];
+      if (run && at - run.last <= CIRCUIT_MERGE_MS) {
+        run.last = at;
+        run.n++;
+      } else runs.push({ from: at, last: at, n: 1 });
+    }
+    const seconds = Math.round(f.circuitCoolDownMs / 1000);
+    for (const { from, last, n } of runs) {
+      const end = last + f.circuitCoolDownMs;
+      incidents.push({
+        kind: "circuit_open",
+        upstream: f.names.get(id) ?? "an upstream",
+        from,
+        to: end > f.now ? null : end,
+        detail:
+          n === 1
+            ? `the circuit breaker opened: calls to it were stopped for ${seconds} s`
+            : `the circuit breaker opened ${n} times: calls to it were stopped for ${seconds} s each time`,
+      });
+    }
+  }
+  return incidents;
 }
 
 /** Newest first. */
@@ -86,5 +129,5 @@ export function incidentsOf(f: IncidentFacts): Incident[] {
       detail: d.detail,
     });
   }
-  return incidents.sort((a, b) => b.from - a.from);
+  return [...incidents, ...circuitIncidentsOf(f)].sort((a, b) => b.from - a.from);
 }

@@ -1,10 +1,11 @@
 /**
  * @module
  * What a chain's metrics object (workers/gateway/src/metrics/chainMetrics.ts) answers over native
- * RPC: isolates send it their cells; the status page, the console and the dashboard read series and
- * breakdowns from it.
+ * RPC: isolates send it their cells and circuit openings; the status page, the console and the
+ * dashboard read series and breakdowns from it.
  */
 import type { Cell, CellDims } from "./cells";
+import type { CircuitOpen } from "./circuitOpens";
 
 export interface IngestParameters {
   /** The sending isolate, and the number of this batch from it: a batch is added once. */
@@ -13,6 +14,8 @@ export interface IngestParameters {
   cells: Cell[];
   /** Calls this isolate counted but could not deliver (its retry queue was full), by minute. */
   lost?: Record<string, number>;
+  /** Circuits of the chain's upstreams this isolate saw open since its last batch (./circuitOpens.ts). */
+  circuitOpens?: CircuitOpen[];
 }
 
 /** Counts over a span, with the percentiles of its latency histogram (ms; null without calls). */
@@ -54,4 +57,6 @@ export interface SeriesReturnType {
 export interface ChainMetricsApi extends Rpc.DurableObjectBranded {
   ingest(p: IngestParameters): void;
   series(q: SeriesQuery): SeriesReturnType;
+  /** Circuit openings at or after `since` (ms), newest first, at most 1,000. */
+  circuitOpens(since: number): CircuitOpen[];
 }

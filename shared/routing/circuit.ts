@@ -5,7 +5,8 @@
  * tenants, or the gateway's own) it opens: no calls for `coolDownMs`. Then one trial call is let
  * through (half-open); success closes it, failure opens it again. A trial that never reports stops
  * blocking after another cool-down. A success reported while open changes nothing: it is a call
- * admitted before the circuit opened, answering late. Pure: time comes in as `now` (ms).
+ * admitted before the circuit opened, answering late. Pure: time comes in as `now` (ms); whoever
+ * wants to know of each opening passes `onOpen`, called with its time (nothing else calls out).
  */
 
 import { type Caller, isConfirmed, Witnesses } from "./confirmation";
@@ -29,10 +30,13 @@ export class Circuit {
   readonly #witnesses: Witnesses;
   #openedAt = 0;
   #trialAt: number | undefined;
+  readonly #onOpen: ((at: number) => void) | undefined;
 
-  constructor(options: CircuitOptions = DEFAULT_CIRCUIT) {
+  /** `onOpen` is told the time of every opening, a failed trial's included. */
+  constructor(options: CircuitOptions = DEFAULT_CIRCUIT, onOpen?: (at: number) => void) {
     this.#options = options;
     this.#witnesses = new Witnesses(options.windowMs);
+    this.#onOpen = onOpen;
   }
 
   /** The state as of `now`: an open circuit whose cool-down is over reads as half-open. */
@@ -102,6 +106,7 @@ export class Circuit {
     this.#state = "open";
     this.#openedAt = now;
     this.#reset();
+    this.#onOpen?.(now);
   }
 
   #reset(): void {

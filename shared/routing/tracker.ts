@@ -2,12 +2,14 @@
  * @module
  * Health of each upstream as this isolate sees it from live traffic and probes: latency, node
  * error rate, throttling, head block, chain id check and circuit state. It records; the pure
- * rules in shared/routing decide what the numbers mean.
+ * rules in shared/routing decide what the numbers mean. Each circuit opening is noted for the
+ * upstream's chain (shared/metrics/circuitOpens.ts), for the status page's incidents.
  */
 
 import type { ChainConfig, Upstream } from "../config/chains";
 import { BoundedMap } from "../isolate/boundedMap";
-import { Circuit } from "./circuit";
+import { noteCircuitOpen } from "../metrics/circuitOpens";
+import { Circuit, DEFAULT_CIRCUIT } from "./circuit";
 import type { Caller } from "./confirmation";
 import { ErrorWindow } from "./errorWindow";
 import { LatencyStats } from "./latency";
@@ -32,6 +34,8 @@ export interface UpstreamHealth {
   chainIdOk: boolean | undefined;
   /** When this isolate last sent it a probe. */
   probedAt: number;
+  /** The slug of its chain, once this isolate has ranked the chain's upstreams (rankContextOf). */
+  chain: string | undefined;
 }
 
 /** What one request to an upstream came to, for its health. */
@@ -47,18 +51,20 @@ const health = new BoundedMap<string, UpstreamHealth>(MAX_UPSTREAMS);
 export function healthOf(upstream: Upstream): UpstreamHealth {
   let found = health.get(upstream.id);
   if (found?.url !== upstream.url) {
-    found = {
+    const fresh: UpstreamHealth = {
       url: upstream.url,
       latency: new LatencyStats(),
       errors: new ErrorWindow(),
-      circuit: new Circuit(),
+      circuit: new Circuit(DEFAULT_CIRCUIT, (at) => noteCircuitOpen(fresh.chain, upstream.id, at)),
       throttledUntil: 0,
       head: undefined,
       finalized: undefined,
       chainIdOk: undefined,
       probedAt: -Infinity,
+      chain: found?.chain,
     };
-    health.set(upstream.id, found);
+    health.set(upstream.id, fresh);
+    found = fresh;
   }
   return found;
 }
@@ -165,11 +171,15 @@ export function nextTurn(chain: string): number {
   return turn;
 }
 
-/** The chain's highest head among upstreams known to serve it, and its lag limit. */
+/**
+ * The chain's highest head among upstreams known to serve it, and its lag limit. Every routed call
+ * comes here first, so this is where an upstream's health learns its chain.
+ */
 export function rankContextOf(chain: ChainConfig, now = Date.now()): RankContext {
   let maxHead: number | undefined;
   for (const upstream of chain.upstreams) {
     const h = healthOf(upstream);
+    if (h.chain !== chain.slug) h.chain = chain.slug;
     // A dead upstream's last head must not make the live ones look behind.
     if (h.chainIdOk && h.head !== undefined && h.circuit.state(now) !== "open") {
       maxHead = Math.max(maxHead ?? 0, h.head);

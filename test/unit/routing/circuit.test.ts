@@ -157,4 +157,23 @@ describe("Circuit: late answers", () => {
     expect(circuit.admit(5_999)).toBe(false);
     expect(circuit.admit(6_000)).toBe(true);
   });
+
+  test("tells onOpen of each opening, a failed trial's included, and of nothing else", () => {
+    const opened: number[] = [];
+    const circuit = new Circuit(DEFAULT_CIRCUIT, (at) => opened.push(at));
+    circuit.failure(0, GATEWAY);
+    circuit.failure(500, GATEWAY);
+    expect(opened).toEqual([]);
+    circuit.failure(1_000, GATEWAY);
+    // Failures while open change nothing.
+    circuit.failure(2_000, GATEWAY);
+    expect(opened).toEqual([1_000]);
+    expect(circuit.admit(6_000)).toBe(true);
+    circuit.failure(6_100, GATEWAY);
+    expect(opened).toEqual([1_000, 6_100]);
+    expect(circuit.admit(11_100)).toBe(true);
+    circuit.success();
+    circuit.failure(12_000, GATEWAY);
+    expect(opened).toEqual([1_000, 6_100]);
+  });
 });

@@ -3,12 +3,14 @@
  * A chain's request metrics: one Durable Object per chain, called over native RPC. Isolates send it
  * cells (shared/metrics/cells.ts) every few seconds; it adds them into minute rows in its SQLite,
  * and into one whole row per minute (every dimension "*") that the status page reads cheaply;
- * keeps minutes 7 days and rolls older ones into hours, kept 400 days. A batch is added once, by its
+ * keeps minutes 7 days and rolls older ones into hours, kept 400 days. It also keeps the circuit
+ * openings the batches carry, 7 days, for the status page's incidents. A batch is added once, by its
  * reporter and number, so a retried one does not count twice.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../../../shared/config/env";
 import { addCounts, type Cell, HOUR_MS, minuteOf, rollToHours } from "../../../../shared/metrics/cells";
+import type { CircuitOpen } from "../../../../shared/metrics/circuitOpens";
 import { mergeInto } from "../../../../shared/metrics/histogram";
 import type {
   ChainMetricsApi,
@@ -23,6 +25,9 @@ const HOURS_KEPT_MS = 400 * 86_400_000;
 /** Batch numbers are remembered this long: an isolate retries within minutes. */
 const APPLIED_KEPT_MS = 3_600_000;
 const COMPACT_EVERY_MS = HOUR_MS;
+/** Most circuit openings one read returns (the newest), and one batch may add. */
+const MAX_OPENS_READ = 1_000;
+const MAX_OPENS_PER_BATCH = 100;
 
 const DIMS =
   "upstream TEXT NOT NULL, family TEXT NOT NULL, status TEXT NOT NULL, cache TEXT NOT NULL, tenant TEXT NOT NULL";
@@ -33,6 +38,8 @@ CREATE TABLE IF NOT EXISTS minutes (at INTEGER NOT NULL, ${DIMS}, ${COUNTS}, PRI
 CREATE TABLE IF NOT EXISTS hours (at INTEGER NOT NULL, ${DIMS}, ${COUNTS}, PRIMARY KEY (at, upstream, family, status, cache, tenant));
 CREATE TABLE IF NOT EXISTS lost (at INTEGER PRIMARY KEY, requests INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS applied (reporter TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (reporter, seq));
+CREATE TABLE IF NOT EXISTS circuit_opens (upstream TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS circuit_opens_at ON circuit_opens (at);
 `;
 
 type Row = Omit<Cell, "latency"> & { latency: string };
@@ -63,6 +70,10 @@ export class ChainMetrics extends DurableObject<Env> implements ChainMetricsApi 
           requests,
         );
       }
+      for (const open of (p.circuitOpens ?? []).slice(0, MAX_OPENS_PER_BATCH)) {
+        if (typeof open.upstream !== "string" || !Number.isSafeInteger(open.at)) continue;
+        this.sql.exec("INSERT INTO circuit_opens (upstream, at) VALUES (?, ?)", open.upstream, open.at);
+      }
     });
     this.ctx.waitUntil(this.scheduleCompaction(now));
   }
@@ -91,6 +102,17 @@ export class ChainMetrics extends DurableObject<Env> implements ChainMetricsApi 
     return seriesOf(cells, q, lost ?? 0);
   }
 
+  circuitOpens(since: number): CircuitOpen[] {
+    return this.sql
+      .exec<{ upstream: string; at: number }>(
+        "SELECT upstream, at FROM circuit_opens WHERE at >= ? ORDER BY at DESC LIMIT ?",
+        since,
+        MAX_OPENS_READ,
+      )
+      .toArray()
+      .map(({ upstream, at }) => ({ upstream, at }));
+  }
+
   /** Rolls minutes older than 7 days into hours, and drops what is past keeping. */
   override async alarm(): Promise<void> {
     const now = Date.now();
@@ -103,6 +125,7 @@ export class ChainMetrics extends DurableObject<Env> implements ChainMetricsApi 
         this.add("hours", cell);
       }
       this.sql.exec("DELETE FROM minutes WHERE at < ?", cutoff);
+      this.sql.exec("DELETE FROM circuit_opens WHERE at < ?", now - MINUTES_KEPT_MS);
       this.sql.exec("DELETE FROM hours WHERE at < ?", now - HOURS_KEPT_MS);
       this.sql.exec("DELETE FROM lost WHERE at < ?", now - HOURS_KEPT_MS);
       this.sql.exec("DELETE FROM applied WHERE at < ?", now - APPLIED_KEPT_MS);

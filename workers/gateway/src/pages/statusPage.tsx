@@ -11,6 +11,14 @@ import { Layout } from "./layout";
 type ChainReport = StatusReport["chains"][number];
 type Window = ChainReport["lastHour"];
 
+/** How each kind of incident reads on the page. */
+const INCIDENT_LABELS: Record<ChainReport["incidents"][number]["kind"], string> = {
+  chain_down: "chain down",
+  upstream_down: "upstream down",
+  upstream_disabled: "upstream disabled",
+  circuit_open: "circuit breaker opened",
+};
+
 const percent = (x: number) => `${Math.round(x * 10_000) / 100}%`;
 const ms = (x: number | null) => (x === null ? "–" : `${x} ms`);
 
@@ -86,7 +94,7 @@ function Chain({ chain }: { chain: ChainReport }) {
         <ul class="incidents">
           {chain.incidents.map((i) => (
             <li data-incident={i.kind}>
-              {i.from} to {i.to ?? "now"}: {i.kind.replace("_", " ")}
+              {i.from} to {i.to ?? "now"}: {INCIDENT_LABELS[i.kind]}
               {i.upstream ? ` (${i.upstream})` : ""}, {i.detail}
             </li>
           ))}

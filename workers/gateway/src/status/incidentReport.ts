@@ -2,13 +2,16 @@
  * @module
  * Reads what a chain's incidents are made of (shared/metrics/incidents.ts) from D1: the probe job's
  * failed readings and the probe times at which every upstream failed, over the last 7 days, and the
- * audit log's disabling and enabling of the chain's upstreams.
+ * audit log's disabling and enabling of the chain's upstreams; and from the chain's metrics object,
+ * the circuit openings the isolates reported.
  */
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { dbOf } from "../../../../db/client";
 import { auditLog, upstreamProbes } from "../../../../db/schema";
 import type { Env } from "../../../../shared/config/env";
+import type { CircuitOpen } from "../../../../shared/metrics/circuitOpens";
 import { type Incident, type IncidentFacts, incidentsOf } from "../../../../shared/metrics/incidents";
+import { DEFAULT_CIRCUIT } from "../../../../shared/routing/circuit";
 
 const SPAN_MS = 7 * 86_400_000;
 const PROBE_EVERY_MS = 60_000;
@@ -23,16 +26,35 @@ export async function incidentReport(
   now: number,
 ): Promise<Incident[]> {
   const since = now - SPAN_MS;
-  const [probes, changes] = await Promise.all([
+  const [probes, changes, circuitOpens] = await Promise.all([
     readProbes(env, chain, since),
     readChanges(env, upstreams, since),
+    readCircuitOpens(env, chain, since),
   ]);
   return incidentsOf({
     ...probes,
     ...changes,
+    circuitOpens,
+    circuitCoolDownMs: DEFAULT_CIRCUIT.coolDownMs,
+    now,
     names: new Map(upstreams.filter((u) => u.public).map((u) => [u.id, u.name])),
     probeEveryMs: PROBE_EVERY_MS,
   });
+}
+
+/**
+ * The circuit openings since `since`; none when the metrics object cannot answer: the page then
+ * shows the chain's other incidents, and the failure is logged.
+ */
+async function readCircuitOpens(env: Env, chain: string, since: number): Promise<CircuitOpen[]> {
+  try {
+    return await env.METRICS.getByName(chain).circuitOpens(since);
+  } catch (err) {
+    console.warn(
+      JSON.stringify({ event: "status_circuit_opens_failed", chain, error: String(err).slice(0, 200) }),
+    );
+    return [];
+  }
 }
 
 /** Failed probes, the times every upstream failed, and the last probe time, since `since`. */
