@@ -352,6 +352,7 @@ async function main() {
       token,
       upstreamUrl: anvil.url,
       limits: { ...ROOMY_LIMITS, ...WS_LIMITS },
+      localOnly: true,
     });
     return { key, chain, tenantId, rpcUrl: `${url}/v1/${chain}/${key}` };
   };

@@ -60,7 +60,12 @@ async function startSystem() {
   });
   stops.push(gateway.stop);
   const token = await adminToken(secret);
-  const { chain } = await seedDemo({ gatewayUrl: gateway.url, token, upstreamUrl: anvil.url });
+  const { chain } = await seedDemo({
+    gatewayUrl: gateway.url,
+    token,
+    upstreamUrl: anvil.url,
+    localOnly: true,
+  });
   // The first sanctions snapshot, as npm start makes it: without one every transaction is refused.
   const fired = await fetch(
     `${gateway.entryUrl}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("0 * * * *")}`,

@@ -29,7 +29,9 @@ export function adminApi({ gatewayUrl, token }) {
 /**
  * @param {{ gatewayUrl: string, token: string, upstreamUrl: string, keyFile?: string,
  *           chain?: { slug: string, chainId: number, name: string, blockTimeMs?: number },
- *           limits?: { cuPerSecond?: number, burstCu?: number, monthlyCu?: number } }} options
+ *           limits?: { cuPerSecond?: number, burstCu?: number, monthlyCu?: number },
+ *           localOnly?: boolean }} options (`localOnly`: turn off the sanctions lists the migrations
+ *           seed at public URLs, so tests and the benchmark send nothing beyond loopback)
  * @returns {Promise<{ key: string, tenantId: string, chain: string }>}
  */
 export async function seedDemo({
@@ -40,6 +42,7 @@ export async function seedDemo({
   // anvil mines a block a second (scripts/lib/anvil.mjs): head answers are cached half of that.
   chain = { slug: "local", chainId: 31337, name: "Local anvil", blockTimeMs: 1_000 },
   limits = DEMO_LIMITS,
+  localOnly = false,
 }) {
   const api = adminApi({ gatewayUrl, token });
   const { plans } = await api("GET", "/plans");
@@ -72,5 +75,18 @@ export async function seedDemo({
   const key = live ? saved : await api("POST", `/tenants/${tenant.id}/keys`, { name: "demo" });
   if (keyFile && !live) await writeFile(keyFile, JSON.stringify({ id: key.id, key: key.key }));
   await seedContracts({ api, nodeUrl: upstreamUrl, chain: chain.slug });
+  if (localOnly) await disableRemoteLists(api);
   return { key: key.key, tenantId: tenant.id, chain: chain.slug };
+}
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** Turns off every enabled list source whose URL is not on this machine. */
+async function disableRemoteLists(api) {
+  const { sources } = await api("GET", "/sanction-sources");
+  for (const source of sources) {
+    if (source.kind !== "list" || !source.enabled || LOOPBACK_HOSTS.has(new URL(source.url).hostname))
+      continue;
+    await api("PATCH", `/sanction-sources/${source.id}`, { enabled: false });
+  }
 }

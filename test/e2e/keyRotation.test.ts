@@ -53,6 +53,7 @@ test("seal with key 1, add key 2, re-seal, remove key 1: every chain still serve
     gatewayUrl: first.url,
     token: await adminToken(ADMIN_JWT_SECRET),
     upstreamUrl: inject("anvilUrl"),
+    localOnly: true,
   });
   const rpcPath = `/v1/${chain}/${key}`;
   expect(await chainId(first.url + rpcPath)).toEqual({ jsonrpc: "2.0", id: 1, result: "0x7a69" });

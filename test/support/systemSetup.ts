@@ -31,7 +31,12 @@ export default async function setup(project: TestProject) {
     throw err;
   });
   const token = await adminToken(TEST_SECRETS.ADMIN_JWT_SECRET);
-  const { key, chain } = await seedDemo({ gatewayUrl: gateway.url, token, upstreamUrl: anvil.url });
+  const { key, chain } = await seedDemo({
+    gatewayUrl: gateway.url,
+    token,
+    upstreamUrl: anvil.url,
+    localOnly: true,
+  });
   // The first sanctions snapshot, from the seeded oracle, as npm start makes it: without one the
   // gateway refuses every transaction (SCREENING_WITHOUT_SNAPSHOT).
   const fired = await fetch(
