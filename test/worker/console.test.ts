@@ -4,17 +4,11 @@
 // test/e2e/pages/console.test.ts drives it in Chromium.
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
+import type { AuditLogRow } from "../../shared/audit/rows";
 import { admin, adminRaw, adminToken, call, fixture } from "./fixtures";
 
-interface AuditRow {
-  id: number;
-  chain: string;
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  target: string;
-}
+/** A row as GET /admin/v1/audit lists it: without its values and links. */
+type AuditRow = Pick<AuditLogRow, "id" | "chain" | "seq" | "at" | "actor" | "action" | "target">;
 
 describe("GET /console", () => {
   test("is a frame with its sign-in form and script module, no data, under the strict CSP", async () => {

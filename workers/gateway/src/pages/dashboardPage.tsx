@@ -7,6 +7,7 @@
 import type { DashboardData, DayPoint } from "./dashboardData";
 import { ErrorsSection } from "./dashboardErrors";
 import { Layout } from "./layout";
+import { Chart, UsageTable } from "./parts";
 
 const n = (x: number) => x.toLocaleString("en-US");
 
@@ -59,15 +60,6 @@ export function DashboardForm({ error }: { error?: string | undefined }) {
   );
 }
 
-function Chart({ id, title, fields, labels }: { id: string; title: string; fields: string; labels: string }) {
-  return (
-    <figure data-chart={id} data-fields={fields} data-labels={labels} aria-label={title}>
-      <figcaption>{title}</figcaption>
-      <div class="plot" />
-    </figure>
-  );
-}
-
 function DaysSection({ data }: { data: DashboardData }) {
   const active = data.days.filter((d) => d.requests > 0).reverse();
   return (
@@ -84,27 +76,13 @@ function DaysSection({ data }: { data: DashboardData }) {
       {active.length === 0 ? (
         <p class="muted">No calls in the last 30 days.</p>
       ) : (
-        <table id="days-table">
-          <caption class="muted">Days with calls, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Day (UTC)</th>
-              <th scope="col">Calls</th>
-              <th scope="col">CU</th>
-              <th scope="col">Errors</th>
-            </tr>
-          </thead>
-          <tbody>
-            {active.map((d) => (
-              <tr data-day={d.day}>
-                <th scope="row">{d.day}</th>
-                <td data-calls={String(d.requests)}>{n(d.requests)}</td>
-                <td>{n(d.cu)}</td>
-                <td>{n(d.errors)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <UsageTable
+          id="days-table"
+          caption="Days with calls, newest first"
+          heading="Day (UTC)"
+          attr="day"
+          rows={active.map((d) => ({ ...d, name: d.day }))}
+        />
       )}
     </section>
   );
@@ -117,27 +95,13 @@ function FamiliesSection({ data }: { data: DashboardData }) {
       {data.families.length === 0 ? (
         <p class="muted">No calls in the last 30 days.</p>
       ) : (
-        <table id="families-table">
-          <caption class="muted">By method family; other endpoints by name</caption>
-          <thead>
-            <tr>
-              <th scope="col">Family</th>
-              <th scope="col">Calls</th>
-              <th scope="col">CU</th>
-              <th scope="col">Errors</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.families.map((f) => (
-              <tr data-family={f.family}>
-                <th scope="row">{f.family}</th>
-                <td data-calls={String(f.requests)}>{n(f.requests)}</td>
-                <td>{n(f.cu)}</td>
-                <td>{n(f.errors)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <UsageTable
+          id="families-table"
+          caption="By method family; other endpoints by name"
+          heading="Family"
+          attr="family"
+          rows={data.families.map((f) => ({ ...f, name: f.family }))}
+        />
       )}
     </section>
   );

@@ -2,7 +2,7 @@
  * @module
  * GET /dashboard: the form asking for an API key. POST /dashboard (the key in a form body, never in
  * the URL): the key authenticated exactly as the API does (auth/requestKey.ts), then its view
- * (dashboardData.tsx), metered as GET /v1/usage is (data/metered.ts); a refusal shows the form again with the API's
+ * (dashboardData.ts), metered as GET /v1/usage is (data/metered.ts); a refusal shows the form again with the API's
  * message and status. Every answer with the pages' strict CSP and never cached.
  */
 import { type Context, Hono } from "hono";

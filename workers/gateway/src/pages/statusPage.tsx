@@ -7,6 +7,7 @@
  */
 import type { StatusReport } from "../status/statusReport";
 import { Layout } from "./layout";
+import { Chart } from "./parts";
 
 type ChainReport = StatusReport["chains"][number];
 type Window = ChainReport["lastHour"];
@@ -31,15 +32,6 @@ function Numbers({ label, w, id }: { label: string; w: Window; id: string }) {
       <td>{ms(w.p50)}</td>
       <td>{ms(w.p99)}</td>
     </tr>
-  );
-}
-
-function Chart({ id, title, fields, labels }: { id: string; title: string; fields: string; labels: string }) {
-  return (
-    <figure data-chart={id} data-fields={fields} data-labels={labels} aria-label={title}>
-      <figcaption>{title}</figcaption>
-      <div class="plot" />
-    </figure>
   );
 }
 
