@@ -4,6 +4,7 @@ import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { holdSanctions } from "../../shared/screening/sanctionsSet";
 import worker from "../../workers/gateway/src/index";
+import { checkAnswer } from "./openapiCheck";
 
 export const BASE = "http://gateway.test";
 
@@ -92,13 +93,25 @@ export function adminToken(options: AdminTokenOptions = {}): Promise<string> {
   return jwt.sign(new TextEncoder().encode(options.secret ?? env.ADMIN_JWT_SECRET));
 }
 
-/** An admin API request with a full-scope token, answered as it came (any status). */
+/**
+ * An admin API request with a full-scope token, answered as it came (any status); the answer is
+ * first held to the route's OpenAPI description (./openapiCheck.ts).
+ */
 export async function adminRaw(method: string, path: string, body?: unknown): Promise<Response> {
-  return call(`/admin/v1${path}`, {
+  const res = await call(`/admin/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${await adminToken()}`, "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  const text = await res.clone().text();
+  let json: unknown = text;
+  try {
+    json = text === "" ? null : JSON.parse(text);
+  } catch {
+    // Not JSON: checkAnswer says so for a route that answers JSON.
+  }
+  checkAnswer(method, path, res.status, json);
+  return res;
 }
 
 export async function admin<T = Record<string, unknown>>(

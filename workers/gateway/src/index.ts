@@ -26,6 +26,7 @@ import { metered } from "./data/metered";
 import { allPrices, onePrice } from "./data/prices";
 import { ValidatorsQuery, validatorsOf } from "./data/validators";
 import { type RequestIdVariables, requestId, requestIdOf } from "./middleware/requestId";
+import { ADMIN_DOCUMENT, documentRoute } from "./openapi/serve";
 import { pageRoutes } from "./pages/routes";
 import { handleRpc } from "./rpc/handleRpc";
 import { handleHealth } from "./rpc/health";
@@ -93,6 +94,11 @@ app.get("/v1/:chain/:key?", () =>
       "send JSON-RPC requests with POST, or open a WebSocket (Upgrade: websocket) for eth_subscribe",
     ),
   ),
+);
+// The document is served before the admin API's token check: it describes the API and holds no data.
+app.get(
+  "/admin/v1/openapi.json",
+  documentRoute(() => app.routes, ADMIN_DOCUMENT),
 );
 app.route("/admin/v1", admin);
 app.get("/healthz", (c) => c.json({ ok: true }));

@@ -14,10 +14,11 @@ import { randomId } from "../../../../shared/crypto/hash";
 import { publicJwkProblem, publicMembers } from "../../../../shared/crypto/publicJwk";
 import { ConflictError, InvalidBodyError, NotFoundError } from "../../../../shared/errors/kinds";
 import { forgetKeys } from "../../../../shared/keys/resolveKey";
-import { adminRouter } from "./router";
+import { param } from "../openapi/op";
+import { adminRouter, op } from "./router";
 import { CreateJwtKey, UpdateJwtKey } from "./schemas";
 import { requireTenant } from "./tenants";
-import { validBody } from "./validate";
+import { DeletedJwtKey, JwtKeyList, JwtKeyView } from "./views/jwtKeys";
 
 /** Keys a tenant may register (active or disabled): each rides along with every key context of the tenant. */
 export const MAX_JWT_KEYS = 20;
@@ -57,80 +58,134 @@ async function forgetTenantKeys(env: Env, db: Db, tenantId: string): Promise<voi
   );
 }
 
+const TAG = "Tenant JWT keys";
+
 export const jwtKeyRoutes = adminRouter()
-  .get("/", async (c) => {
-    const db = dbOf(c.env.DB);
-    const tenant = await requireTenant(db, c.req.param("id") as string);
-    const keys = await db
-      .select()
-      .from(tenantJwtKeys)
-      .where(eq(tenantJwtKeys.tenantId, tenant.id))
-      .orderBy(tenantJwtKeys.createdAt);
-    return c.json({ keys });
-  })
-  .post("/", async (c) => {
-    const { jwk: given } = await validBody(c, CreateJwtKey);
-    const jwk = checkedJwk(given);
-    // WebCrypto's own check, which reads the key as verifying will: an EC point off its curve fails here.
-    await importJWK(jwk, jwk.alg).catch(() => {
-      throw badJwk("this key does not import as a public key of its alg: check its coordinates");
-    });
-    const db = dbOf(c.env.DB);
-    const tenant = await requireTenant(db, c.req.param("id") as string);
-    const held = await db
-      .select({ kid: tenantJwtKeys.kid })
-      .from(tenantJwtKeys)
-      .where(eq(tenantJwtKeys.tenantId, tenant.id));
-    if (held.some((k) => k.kid === jwk.kid)) {
-      throw new ConflictError(
-        `tenant ${tenant.id} already has a JWT key with kid "${jwk.kid}": use another kid, or delete that key first`,
-      );
-    }
-    if (held.length >= MAX_JWT_KEYS) {
-      throw new ConflictError(
-        `tenant ${tenant.id} has ${held.length} JWT keys, the most it may have: delete one first`,
-      );
-    }
-    const key = {
-      id: randomId("jwk"),
-      tenantId: tenant.id,
-      kid: jwk.kid,
-      alg: jwk.alg,
-      jwk,
-      status: "active" as const,
-      createdAt: Date.now(),
-      disabledAt: null,
-    };
-    await commitWithAudit(
-      c.env,
-      { actor: c.get("actor"), action: "jwt_key.create", target: key.id, after: key },
-      [db.insert(tenantJwtKeys).values(key)],
-    );
-    await forgetTenantKeys(c.env, db, tenant.id);
-    return c.json(key, 201);
-  })
-  .patch("/:jwkId", async (c) => {
-    const { status } = await validBody(c, UpdateJwtKey);
-    const db = dbOf(c.env.DB);
-    const before = await requireJwtKey(db, c.req.param("id") as string, c.req.param("jwkId"));
-    const changes = { status, disabledAt: status === "disabled" ? (before.disabledAt ?? Date.now()) : null };
-    const after = { ...before, ...changes };
-    await commitWithAudit(
-      c.env,
-      { actor: c.get("actor"), action: "jwt_key.update", target: before.id, before, after },
-      [db.update(tenantJwtKeys).set(changes).where(eq(tenantJwtKeys.id, before.id))],
-    );
-    await forgetTenantKeys(c.env, db, before.tenantId);
-    return c.json(after);
-  })
-  .delete("/:jwkId", async (c) => {
-    const db = dbOf(c.env.DB);
-    const before = await requireJwtKey(db, c.req.param("id") as string, c.req.param("jwkId"));
-    await commitWithAudit(
-      c.env,
-      { actor: c.get("actor"), action: "jwt_key.delete", target: before.id, before },
-      [db.delete(tenantJwtKeys).where(eq(tenantJwtKeys.id, before.id))],
-    );
-    await forgetTenantKeys(c.env, db, before.tenantId);
-    return c.json({ ...before, deleted: true });
-  });
+  .get(
+    "/",
+    op(
+      {
+        summary: "List a tenant's JWT keys",
+        tag: TAG,
+        access: "admin:read",
+        responses: { 200: { description: "The tenant's JWT keys, oldest first", schema: JwtKeyList } },
+      },
+      async (c) => {
+        const db = dbOf(c.env.DB);
+        const tenant = await requireTenant(db, param(c, "id"));
+        const keys = await db
+          .select()
+          .from(tenantJwtKeys)
+          .where(eq(tenantJwtKeys.tenantId, tenant.id))
+          .orderBy(tenantJwtKeys.createdAt);
+        return c.json({ keys });
+      },
+    ),
+  )
+  .post(
+    "/",
+    op(
+      {
+        summary: "Register a JWT key",
+        description: `A public JWK (RS256, ES256 or EdDSA) with a kid unique within the tenant; at most ${MAX_JWT_KEYS} keys a tenant. Only the members verifying needs are kept.`,
+        tag: TAG,
+        access: "admin:write",
+        body: CreateJwtKey,
+        responses: { 201: { description: "The key registered, active", schema: JwtKeyView } },
+      },
+      async (c, { body: { jwk: given } }) => {
+        const jwk = checkedJwk(given);
+        // WebCrypto's own check, which reads the key as verifying will: an EC point off its curve fails here.
+        await importJWK(jwk, jwk.alg).catch(() => {
+          throw badJwk("this key does not import as a public key of its alg: check its coordinates");
+        });
+        const db = dbOf(c.env.DB);
+        const tenant = await requireTenant(db, param(c, "id"));
+        const held = await db
+          .select({ kid: tenantJwtKeys.kid })
+          .from(tenantJwtKeys)
+          .where(eq(tenantJwtKeys.tenantId, tenant.id));
+        if (held.some((k) => k.kid === jwk.kid)) {
+          throw new ConflictError(
+            `tenant ${tenant.id} already has a JWT key with kid "${jwk.kid}": use another kid, or delete that key first`,
+          );
+        }
+        if (held.length >= MAX_JWT_KEYS) {
+          throw new ConflictError(
+            `tenant ${tenant.id} has ${held.length} JWT keys, the most it may have: delete one first`,
+          );
+        }
+        const key = {
+          id: randomId("jwk"),
+          tenantId: tenant.id,
+          kid: jwk.kid,
+          alg: jwk.alg,
+          jwk,
+          status: "active" as const,
+          createdAt: Date.now(),
+          disabledAt: null,
+        };
+        await commitWithAudit(
+          c.env,
+          { actor: c.get("actor"), action: "jwt_key.create", target: key.id, after: key },
+          [db.insert(tenantJwtKeys).values(key)],
+        );
+        await forgetTenantKeys(c.env, db, tenant.id);
+        return c.json(key, 201);
+      },
+    ),
+  )
+  .patch(
+    "/:jwkId",
+    op(
+      {
+        summary: "Disable or enable a JWT key",
+        description:
+          "A disabled key's tokens are refused here at once and everywhere within 60 s; sockets opened with them close at their next key check.",
+        tag: TAG,
+        access: "admin:write",
+        body: UpdateJwtKey,
+        responses: { 200: { description: "The key as changed", schema: JwtKeyView } },
+      },
+      async (c, { body: { status } }) => {
+        const db = dbOf(c.env.DB);
+        const before = await requireJwtKey(db, param(c, "id"), param(c, "jwkId"));
+        const changes = {
+          status,
+          disabledAt: status === "disabled" ? (before.disabledAt ?? Date.now()) : null,
+        };
+        const after = { ...before, ...changes };
+        await commitWithAudit(
+          c.env,
+          { actor: c.get("actor"), action: "jwt_key.update", target: before.id, before, after },
+          [db.update(tenantJwtKeys).set(changes).where(eq(tenantJwtKeys.id, before.id))],
+        );
+        await forgetTenantKeys(c.env, db, before.tenantId);
+        return c.json(after);
+      },
+    ),
+  )
+  .delete(
+    "/:jwkId",
+    op(
+      {
+        summary: "Delete a JWT key",
+        description:
+          "Its tokens are refused here at once and everywhere within 60 s; sockets opened with them close at their next key check.",
+        tag: TAG,
+        access: "admin:write",
+        responses: { 200: { description: "The key as it was, deleted", schema: DeletedJwtKey } },
+      },
+      async (c) => {
+        const db = dbOf(c.env.DB);
+        const before = await requireJwtKey(db, param(c, "id"), param(c, "jwkId"));
+        await commitWithAudit(
+          c.env,
+          { actor: c.get("actor"), action: "jwt_key.delete", target: before.id, before },
+          [db.delete(tenantJwtKeys).where(eq(tenantJwtKeys.id, before.id))],
+        );
+        await forgetTenantKeys(c.env, db, before.tenantId);
+        return c.json({ ...before, deleted: true });
+      },
+    ),
+  );

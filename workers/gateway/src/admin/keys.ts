@@ -8,10 +8,11 @@ import { apiKeys } from "../../../../db/schema";
 import { commitWithAudit } from "../../../../shared/audit/log";
 import { ConflictError, NotFoundError } from "../../../../shared/errors/kinds";
 import { forgetKeys } from "../../../../shared/keys/resolveKey";
-import { adminRouter } from "./router";
+import { param } from "../openapi/op";
+import { adminRouter, op } from "./router";
 import { UpdateKey } from "./schemas";
 import { checkedRules, newKeySecret, publicKeyColumns } from "./tenants";
-import { validBody } from "./validate";
+import { KeyView, KeyWithSecret } from "./views/keys";
 
 async function requireKey(db: Db, id: string) {
   const found = await db
@@ -24,51 +25,96 @@ async function requireKey(db: Db, id: string) {
   return { hash, key };
 }
 
+const TAG = "Keys";
+
 export const keyRoutes = adminRouter()
-  .patch("/:id", async (c) => {
-    const changes = checkedRules(await validBody(c, UpdateKey));
-    const db = dbOf(c.env.DB);
-    const { hash, key: before } = await requireKey(db, c.req.param("id"));
-    const after = { ...before, ...changes };
-    await commitWithAudit(
-      c.env,
-      { actor: c.get("actor"), action: "key.update", target: before.id, before, after },
-      [db.update(apiKeys).set(changes).where(eq(apiKeys.id, before.id))],
-    );
-    await forgetKeys(c.env, [{ hash }]);
-    return c.json(after);
-  })
-  // A new secret, returned once; the old one stops working. The audit row says only that it changed.
-  .post("/:id/secret", async (c) => {
-    const db = dbOf(c.env.DB);
-    const { hash, key: before } = await requireKey(db, c.req.param("id"));
-    if (before.revokedAt !== null) throw new ConflictError(`key ${before.id} is revoked: create a new key`);
-    const { secret, secretHash } = await newKeySecret();
-    const after = { ...before, hasSecret: true };
-    await commitWithAudit(
-      c.env,
+  .patch(
+    "/:id",
+    op(
       {
-        actor: c.get("actor"),
-        action: "key.secret",
-        target: before.id,
-        before,
-        after: { ...after, secretChanged: true },
+        summary: "Change an API key",
+        description:
+          "Its name, CU cap, allowlists (null removes one) or JWT requirement. Applies here at once and everywhere within 60 s.",
+        tag: TAG,
+        access: "admin:write",
+        body: UpdateKey,
+        responses: { 200: { description: "The key as changed", schema: KeyView } },
       },
-      [db.update(apiKeys).set({ secretHash }).where(eq(apiKeys.id, before.id))],
-    );
-    await forgetKeys(c.env, [{ hash }]);
-    return c.json({ ...after, secret }, 201);
-  })
-  .delete("/:id", async (c) => {
-    const db = dbOf(c.env.DB);
-    const { hash, key: before } = await requireKey(db, c.req.param("id"));
-    if (before.revokedAt !== null) return c.json(before);
-    const after = { ...before, revokedAt: Date.now() };
-    await commitWithAudit(
-      c.env,
-      { actor: c.get("actor"), action: "key.revoke", target: before.id, before, after },
-      [db.update(apiKeys).set({ revokedAt: after.revokedAt }).where(eq(apiKeys.id, before.id))],
-    );
-    await forgetKeys(c.env, [{ hash }]);
-    return c.json(after);
-  });
+      async (c, { body }) => {
+        const changes = checkedRules(body);
+        const db = dbOf(c.env.DB);
+        const { hash, key: before } = await requireKey(db, param(c, "id"));
+        const after = { ...before, ...changes };
+        await commitWithAudit(
+          c.env,
+          { actor: c.get("actor"), action: "key.update", target: before.id, before, after },
+          [db.update(apiKeys).set(changes).where(eq(apiKeys.id, before.id))],
+        );
+        await forgetKeys(c.env, [{ hash }]);
+        return c.json(after);
+      },
+    ),
+  )
+  // A new secret, returned once; the old one stops working. The audit row says only that it changed.
+  .post(
+    "/:id/secret",
+    op(
+      {
+        summary: "Give an API key a new secret",
+        description:
+          "The secret is in this answer only; the old one stops working. A revoked key cannot have one (409).",
+        tag: TAG,
+        access: "admin:write",
+        responses: {
+          201: { description: "The key, with its new secret (shown once)", schema: KeyWithSecret },
+        },
+      },
+      async (c) => {
+        const db = dbOf(c.env.DB);
+        const { hash, key: before } = await requireKey(db, param(c, "id"));
+        if (before.revokedAt !== null)
+          throw new ConflictError(`key ${before.id} is revoked: create a new key`);
+        const { secret, secretHash } = await newKeySecret();
+        const after = { ...before, hasSecret: true };
+        await commitWithAudit(
+          c.env,
+          {
+            actor: c.get("actor"),
+            action: "key.secret",
+            target: before.id,
+            before,
+            after: { ...after, secretChanged: true },
+          },
+          [db.update(apiKeys).set({ secretHash }).where(eq(apiKeys.id, before.id))],
+        );
+        await forgetKeys(c.env, [{ hash }]);
+        return c.json({ ...after, secret }, 201);
+      },
+    ),
+  )
+  .delete(
+    "/:id",
+    op(
+      {
+        summary: "Revoke an API key",
+        description:
+          "Refused here at once and everywhere within 60 s. Revoking a revoked key changes nothing and answers it as it is.",
+        tag: TAG,
+        access: "admin:write",
+        responses: { 200: { description: "The key, revoked", schema: KeyView } },
+      },
+      async (c) => {
+        const db = dbOf(c.env.DB);
+        const { hash, key: before } = await requireKey(db, param(c, "id"));
+        if (before.revokedAt !== null) return c.json(before);
+        const after = { ...before, revokedAt: Date.now() };
+        await commitWithAudit(
+          c.env,
+          { actor: c.get("actor"), action: "key.revoke", target: before.id, before, after },
+          [db.update(apiKeys).set({ revokedAt: after.revokedAt }).where(eq(apiKeys.id, before.id))],
+        );
+        await forgetKeys(c.env, [{ hash }]);
+        return c.json(after);
+      },
+    ),
+  );

@@ -9,8 +9,9 @@ import { z } from "zod";
 import { dbOf } from "../../../../db/client";
 import { chains } from "../../../../db/schema";
 import { NotFoundError } from "../../../../shared/errors/kinds";
-import { adminRouter } from "./router";
-import { validQuery } from "./validate";
+import { param } from "../openapi/op";
+import { adminRouter, op } from "./router";
+import { ChainMetrics } from "./views/metrics";
 
 /** Query of a chain's metrics: a span in ms since the epoch (the last hour by default), a step of whole minutes. */
 const MetricsQuery = z
@@ -32,23 +33,36 @@ const MetricsQuery = z
     "at most 10,000 points: widen step",
   );
 
-export const metricsRoutes = adminRouter().get("/:chain", async (c) => {
-  const q = validQuery(c, MetricsQuery);
-  // Only a chain that exists has a metrics object: any other name would create one.
-  const known = await dbOf(c.env.DB)
-    .select({ slug: chains.slug })
-    .from(chains)
-    .where(eq(chains.slug, c.req.param("chain")))
-    .get();
-  if (!known) throw new NotFoundError(`no chain ${c.req.param("chain")}`);
-  const to = q.to ?? Date.now();
-  const from = q.from ?? to - 3_600_000;
-  const stepMs = q.step ?? 60_000;
-  const series = await c.env.METRICS.getByName(c.req.param("chain")).series({
-    from,
-    to,
-    stepMs,
-    ...(q.tenant !== undefined && { tenant: q.tenant }),
-  });
-  return c.json({ chain: c.req.param("chain"), from, to, stepMs, ...series });
-});
+const chainMetrics = op(
+  {
+    summary: "Read a chain's request metrics",
+    description:
+      "Points of `step` over [from, to) (the last hour by minute by default), totals, and totals by upstream, method family, status class, cache status and tenant; `tenant` narrows to one tenant.",
+    tag: "Metrics",
+    access: "admin:read",
+    query: MetricsQuery,
+    responses: { 200: { description: "The chain's series and totals", schema: ChainMetrics } },
+  },
+  async (c, { query: q }) => {
+    const slug = param(c, "chain");
+    // Only a chain that exists has a metrics object: any other name would create one.
+    const known = await dbOf(c.env.DB)
+      .select({ slug: chains.slug })
+      .from(chains)
+      .where(eq(chains.slug, slug))
+      .get();
+    if (!known) throw new NotFoundError(`no chain ${slug}`);
+    const to = q.to ?? Date.now();
+    const from = q.from ?? to - 3_600_000;
+    const stepMs = q.step ?? 60_000;
+    const series = await c.env.METRICS.getByName(slug).series({
+      from,
+      to,
+      stepMs,
+      ...(q.tenant !== undefined && { tenant: q.tenant }),
+    });
+    return c.json({ chain: slug, from, to, stepMs, ...series });
+  },
+);
+
+export const metricsRoutes = adminRouter().get("/:chain", chainMetrics);

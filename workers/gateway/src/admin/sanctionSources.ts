@@ -9,10 +9,11 @@ import { sanctionSources } from "../../../../db/schema";
 import { commitWithAudit } from "../../../../shared/audit/log";
 import { randomId } from "../../../../shared/crypto/hash";
 import { InvalidBodyError, NotFoundError } from "../../../../shared/errors/kinds";
-import { adminRouter } from "./router";
+import { param } from "../openapi/op";
+import { adminRouter, op } from "./router";
 import { CreateSanctionSource, UpdateSanctionSource } from "./schemas";
 import { requireEgressUrl } from "./upstreamUrl";
-import { validBody } from "./validate";
+import { SanctionSourceList, SanctionSourceView } from "./views/sanctions";
 
 type Source = typeof sanctionSources.$inferSelect;
 
@@ -25,61 +26,115 @@ async function requireSource(db: Db, id: string) {
   return source;
 }
 
+const TAG = "Sanctions";
+
 export const sanctionSourceRoutes = adminRouter()
-  .get("/", async (c) => {
-    const rows = await dbOf(c.env.DB).select().from(sanctionSources).orderBy(sanctionSources.name);
-    return c.json({ sources: rows.map(view) });
-  })
-  .post("/", async (c) => {
-    const body = await validBody(c, CreateSanctionSource);
-    if (body.kind === "list") requireEgressUrl(body.url, c.env);
-    const db = dbOf(c.env.DB);
-    const source = { id: randomId("src"), ...body, createdAt: Date.now() };
-    await commitWithAudit(
-      c.env,
-      { actor: c.get("actor"), action: "sanction_source.create", target: source.id, after: source },
-      [db.insert(sanctionSources).values(source)],
-    );
-    return c.json(view({ ...(await requireSource(db, source.id)) }), 201);
-  })
-  .patch("/:id", async (c) => {
-    const changes = await validBody(c, UpdateSanctionSource);
-    const db = dbOf(c.env.DB);
-    const before = await requireSource(db, c.req.param("id"));
-    if (changes.url && before.kind !== "list")
-      throw new InvalidBodyError("url: only a list source has a URL");
-    if (changes.sha256 !== undefined && before.kind !== "list")
-      throw new InvalidBodyError("sha256: only a list source has a body to pin");
-    if (changes.url) requireEgressUrl(changes.url, c.env);
-    // A new URL is a new list: the old one's addresses are not kept for it.
-    const reset =
-      changes.url && changes.url !== before.url ? { addresses: null, readAt: null, dropped: 0 } : {};
-    const after = { ...before, ...changes, ...reset };
-    await commitWithAudit(
-      c.env,
+  .get(
+    "/",
+    op(
       {
-        actor: c.get("actor"),
-        action: "sanction_source.update",
-        target: before.id,
-        before: view(before),
-        after: view(after),
+        summary: "List sanctions sources",
+        description: "Each source with its last read: how many addresses, when, and why it last failed.",
+        tag: TAG,
+        access: "admin:read",
+        responses: { 200: { description: "Every source, by name", schema: SanctionSourceList } },
       },
-      [
-        db
-          .update(sanctionSources)
-          .set({ ...changes, ...reset })
-          .where(eq(sanctionSources.id, before.id)),
-      ],
-    );
-    return c.json(view(after));
-  })
-  .delete("/:id", async (c) => {
-    const db = dbOf(c.env.DB);
-    const before = await requireSource(db, c.req.param("id"));
-    await commitWithAudit(
-      c.env,
-      { actor: c.get("actor"), action: "sanction_source.delete", target: before.id, before: view(before) },
-      [db.delete(sanctionSources).where(eq(sanctionSources.id, before.id))],
-    );
-    return c.body(null, 204);
-  });
+      async (c) => {
+        const rows = await dbOf(c.env.DB).select().from(sanctionSources).orderBy(sanctionSources.name);
+        return c.json({ sources: rows.map(view) });
+      },
+    ),
+  )
+  .post(
+    "/",
+    op(
+      {
+        summary: "Add a sanctions source",
+        description: "A list at a URL (which may pin the SHA-256 of its body), or the oracle on a chain.",
+        tag: TAG,
+        access: "admin:write",
+        body: CreateSanctionSource,
+        responses: { 201: { description: "The source added", schema: SanctionSourceView } },
+      },
+      async (c, { body }) => {
+        if (body.kind === "list") requireEgressUrl(body.url, c.env);
+        const db = dbOf(c.env.DB);
+        const source = { id: randomId("src"), ...body, createdAt: Date.now() };
+        await commitWithAudit(
+          c.env,
+          { actor: c.get("actor"), action: "sanction_source.create", target: source.id, after: source },
+          [db.insert(sanctionSources).values(source)],
+        );
+        return c.json(view({ ...(await requireSource(db, source.id)) }), 201);
+      },
+    ),
+  )
+  .patch(
+    "/:id",
+    op(
+      {
+        summary: "Change a sanctions source",
+        description: "A list given a new URL starts over: its old addresses are not kept for it.",
+        tag: TAG,
+        access: "admin:write",
+        body: UpdateSanctionSource,
+        responses: { 200: { description: "The source as changed", schema: SanctionSourceView } },
+      },
+      async (c, { body: changes }) => {
+        const db = dbOf(c.env.DB);
+        const before = await requireSource(db, param(c, "id"));
+        if (changes.url && before.kind !== "list")
+          throw new InvalidBodyError("url: only a list source has a URL");
+        if (changes.sha256 !== undefined && before.kind !== "list")
+          throw new InvalidBodyError("sha256: only a list source has a body to pin");
+        if (changes.url) requireEgressUrl(changes.url, c.env);
+        // A new URL is a new list: the old one's addresses are not kept for it.
+        const reset =
+          changes.url && changes.url !== before.url ? { addresses: null, readAt: null, dropped: 0 } : {};
+        const after = { ...before, ...changes, ...reset };
+        await commitWithAudit(
+          c.env,
+          {
+            actor: c.get("actor"),
+            action: "sanction_source.update",
+            target: before.id,
+            before: view(before),
+            after: view(after),
+          },
+          [
+            db
+              .update(sanctionSources)
+              .set({ ...changes, ...reset })
+              .where(eq(sanctionSources.id, before.id)),
+          ],
+        );
+        return c.json(view(after));
+      },
+    ),
+  )
+  .delete(
+    "/:id",
+    op(
+      {
+        summary: "Remove a sanctions source",
+        tag: TAG,
+        access: "admin:write",
+        responses: { 204: { description: "Removed" } },
+      },
+      async (c) => {
+        const db = dbOf(c.env.DB);
+        const before = await requireSource(db, param(c, "id"));
+        await commitWithAudit(
+          c.env,
+          {
+            actor: c.get("actor"),
+            action: "sanction_source.delete",
+            target: before.id,
+            before: view(before),
+          },
+          [db.delete(sanctionSources).where(eq(sanctionSources.id, before.id))],
+        );
+        return c.body(null, 204);
+      },
+    ),
+  );

@@ -12,9 +12,11 @@ import { newApiKey } from "../../../../shared/keys/keyFormat";
 import { type KeyRules, normalizeRules, problemsOf } from "../../../../shared/keys/keyRules";
 import { forgetKeys } from "../../../../shared/keys/resolveKey";
 import { usageView } from "../../../../shared/metering/usageView";
-import { adminRouter } from "./router";
+import { param } from "../openapi/op";
+import { adminRouter, op } from "./router";
 import { CreateKey, CreateTenant, UpdateTenant, UsageQuery } from "./schemas";
-import { validBody, validQuery } from "./validate";
+import { KeyList, NewKey } from "./views/keys";
+import { TenantList, TenantView, UsageView } from "./views/tenants";
 
 const KEY_PREFIX_LENGTH = 12;
 /** A key secret: this prefix, then 32 random bytes in base64url (43 characters). */
@@ -97,91 +99,181 @@ async function checkPlanField(db: Db, id: string) {
     });
 }
 
+const TAG = "Tenants";
+const KEYS_TAG = "Keys";
+
 export const tenantRoutes = adminRouter()
-  .get("/", async (c) =>
-    c.json({ tenants: await dbOf(c.env.DB).select().from(tenants).orderBy(tenants.createdAt) }),
-  )
-  .post("/", async (c) => {
-    const body = await validBody(c, CreateTenant);
-    const db = dbOf(c.env.DB);
-    await checkPlanField(db, body.planId);
-    const tenant = { id: randomId("tnt"), ...body, status: "active" as const, createdAt: Date.now() };
-    await commitWithAudit(
-      c.env,
-      { actor: c.get("actor"), action: "tenant.create", target: tenant.id, after: tenant },
-      [db.insert(tenants).values(tenant)],
-    );
-    return c.json(tenant, 201);
-  })
-  .get("/:id", async (c) => c.json(await requireTenant(dbOf(c.env.DB), c.req.param("id"))))
-  .patch("/:id", async (c) => {
-    const changes = await validBody(c, UpdateTenant);
-    const db = dbOf(c.env.DB);
-    const before = await requireTenant(db, c.req.param("id"));
-    if (changes.planId) await checkPlanField(db, changes.planId);
-    const after = { ...before, ...changes };
-    await commitWithAudit(
-      c.env,
-      { actor: c.get("actor"), action: "tenant.update", target: before.id, before, after },
-      [db.update(tenants).set(changes).where(eq(tenants.id, before.id))],
-    );
-    await forgetKeys(
-      c.env,
-      await db.select({ hash: apiKeys.hash }).from(apiKeys).where(eq(apiKeys.tenantId, before.id)),
-    );
-    return c.json(after);
-  })
-  .get("/:id/usage", async (c) => {
-    const query = validQuery(c, UsageQuery);
-    const db = dbOf(c.env.DB);
-    const tenant = await requireTenant(db, c.req.param("id"));
-    const plan = await db
-      .select({ monthlyCu: plans.monthlyCu })
-      .from(plans)
-      .where(eq(plans.id, tenant.planId))
-      .get();
-    return c.json(
-      await usageView({ env: c.env, tenantId: tenant.id, monthlyCu: plan?.monthlyCu ?? 0, ...query }),
-    );
-  })
-  .get("/:id/keys", async (c) => {
-    const keys = await dbOf(c.env.DB)
-      .select(publicKeyColumns)
-      .from(apiKeys)
-      .where(eq(apiKeys.tenantId, c.req.param("id")))
-      .orderBy(apiKeys.createdAt);
-    return c.json({ keys });
-  })
-  .post("/:id/keys", async (c) => {
-    const body = checkedRules(await validBody(c, CreateKey));
-    const db = dbOf(c.env.DB);
-    const tenantId = c.req.param("id");
-    await requireTenant(db, tenantId);
-    const plaintext = newApiKey();
-    const hash = await sha256Hex(plaintext);
-    const { secret, secretHash } = await newKeySecret();
-    const key = {
-      id: randomId("key"),
-      tenantId,
-      name: body.name,
-      cuPerSecond: body.cuPerSecond,
-      requireJwt: body.requireJwt,
-      prefix: plaintext.slice(0, KEY_PREFIX_LENGTH),
-      createdAt: Date.now(),
-      revokedAt: null,
-      ...listsOf(body),
-    };
-    await commitWithAudit(
-      c.env,
+  .get(
+    "/",
+    op(
       {
-        actor: c.get("actor"),
-        action: "key.create",
-        target: key.id,
-        after: { ...key, hasSecret: true, secretChanged: true },
+        summary: "List tenants",
+        tag: TAG,
+        access: "admin:read",
+        responses: { 200: { description: "Every tenant", schema: TenantList } },
       },
-      [db.insert(apiKeys).values({ ...key, hash, secretHash })],
-    );
-    // A miss remembered for this hash (someone tried the key before it existed) must not refuse it.
-    await forgetKeys(c.env, [{ hash }]);
-    return c.json({ ...key, hasSecret: true, key: plaintext, secret }, 201);
-  });
+      async (c) =>
+        c.json({ tenants: await dbOf(c.env.DB).select().from(tenants).orderBy(tenants.createdAt) }),
+    ),
+  )
+  .post(
+    "/",
+    op(
+      {
+        summary: "Create a tenant",
+        description: "Active at once, on the plan its planId names (400 if there is none).",
+        tag: TAG,
+        access: "admin:write",
+        body: CreateTenant,
+        responses: { 201: { description: "The tenant made", schema: TenantView } },
+      },
+      async (c, { body }) => {
+        const db = dbOf(c.env.DB);
+        await checkPlanField(db, body.planId);
+        const tenant = { id: randomId("tnt"), ...body, status: "active" as const, createdAt: Date.now() };
+        await commitWithAudit(
+          c.env,
+          { actor: c.get("actor"), action: "tenant.create", target: tenant.id, after: tenant },
+          [db.insert(tenants).values(tenant)],
+        );
+        return c.json(tenant, 201);
+      },
+    ),
+  )
+  .get(
+    "/:id",
+    op(
+      {
+        summary: "Read a tenant",
+        tag: TAG,
+        access: "admin:read",
+        responses: { 200: { description: "The tenant", schema: TenantView } },
+      },
+      async (c) => c.json(await requireTenant(dbOf(c.env.DB), param(c, "id"))),
+    ),
+  )
+  .patch(
+    "/:id",
+    op(
+      {
+        summary: "Change a tenant",
+        description:
+          "Its name, plan, or status (a suspended tenant's keys are refused). Reaches every location within 60 s.",
+        tag: TAG,
+        access: "admin:write",
+        body: UpdateTenant,
+        responses: { 200: { description: "The tenant as changed", schema: TenantView } },
+      },
+      async (c, { body: changes }) => {
+        const db = dbOf(c.env.DB);
+        const before = await requireTenant(db, param(c, "id"));
+        if (changes.planId) await checkPlanField(db, changes.planId);
+        const after = { ...before, ...changes };
+        await commitWithAudit(
+          c.env,
+          { actor: c.get("actor"), action: "tenant.update", target: before.id, before, after },
+          [db.update(tenants).set(changes).where(eq(tenants.id, before.id))],
+        );
+        await forgetKeys(
+          c.env,
+          await db.select({ hash: apiKeys.hash }).from(apiKeys).where(eq(apiKeys.tenantId, before.id)),
+        );
+        return c.json(after);
+      },
+    ),
+  )
+  .get(
+    "/:id/usage",
+    op(
+      {
+        summary: "Read a tenant's usage",
+        description:
+          "Calls, CU and errors per UTC day, key, chain and method family, from `from` to `to` inclusive (this month so far by default), with the month's CU against the plan's quota. Calls of the last second or so may not be counted yet.",
+        tag: TAG,
+        access: "admin:read",
+        query: UsageQuery,
+        responses: { 200: { description: "The tenant's usage", schema: UsageView } },
+      },
+      async (c, { query }) => {
+        const db = dbOf(c.env.DB);
+        const tenant = await requireTenant(db, param(c, "id"));
+        const plan = await db
+          .select({ monthlyCu: plans.monthlyCu })
+          .from(plans)
+          .where(eq(plans.id, tenant.planId))
+          .get();
+        return c.json(
+          await usageView({ env: c.env, tenantId: tenant.id, monthlyCu: plan?.monthlyCu ?? 0, ...query }),
+        );
+      },
+    ),
+  )
+  .get(
+    "/:id/keys",
+    op(
+      {
+        summary: "List a tenant's API keys",
+        description: "Revoked keys too; never a key's plaintext, secret or hashes.",
+        tag: KEYS_TAG,
+        access: "admin:read",
+        responses: { 200: { description: "The tenant's keys, oldest first", schema: KeyList } },
+      },
+      async (c) => {
+        const keys = await dbOf(c.env.DB)
+          .select(publicKeyColumns)
+          .from(apiKeys)
+          .where(eq(apiKeys.tenantId, param(c, "id")))
+          .orderBy(apiKeys.createdAt);
+        return c.json({ keys });
+      },
+    ),
+  )
+  .post(
+    "/:id/keys",
+    op(
+      {
+        summary: "Create an API key",
+        description:
+          "With its CU cap and allowlists. The key's plaintext and its secret are in this answer only: D1 keeps their hashes.",
+        tag: KEYS_TAG,
+        access: "admin:write",
+        body: CreateKey,
+        responses: {
+          201: { description: "The key made, with its plaintext and secret (shown once)", schema: NewKey },
+        },
+      },
+      async (c, { body: given }) => {
+        const body = checkedRules(given);
+        const db = dbOf(c.env.DB);
+        const tenantId = param(c, "id");
+        await requireTenant(db, tenantId);
+        const plaintext = newApiKey();
+        const hash = await sha256Hex(plaintext);
+        const { secret, secretHash } = await newKeySecret();
+        const key = {
+          id: randomId("key"),
+          tenantId,
+          name: body.name,
+          cuPerSecond: body.cuPerSecond,
+          requireJwt: body.requireJwt,
+          prefix: plaintext.slice(0, KEY_PREFIX_LENGTH),
+          createdAt: Date.now(),
+          revokedAt: null,
+          ...listsOf(body),
+        };
+        await commitWithAudit(
+          c.env,
+          {
+            actor: c.get("actor"),
+            action: "key.create",
+            target: key.id,
+            after: { ...key, hasSecret: true, secretChanged: true },
+          },
+          [db.insert(apiKeys).values({ ...key, hash, secretHash })],
+        );
+        // A miss remembered for this hash (someone tried the key before it existed) must not refuse it.
+        await forgetKeys(c.env, [{ hash }]);
+        return c.json({ ...key, hasSecret: true, key: plaintext, secret }, 201);
+      },
+    ),
+  );

@@ -13,7 +13,8 @@ import type { Env } from "../../../../shared/config/env";
 import type { KeyRing } from "../../../../shared/crypto/keyRing";
 import { seal, unseal } from "../../../../shared/crypto/secretBox";
 import { InternalError } from "../../../../shared/errors/kinds";
-import { adminRouter } from "./router";
+import { adminRouter, op } from "./router";
+import { ResealResult } from "./views/upstreams";
 
 /** Rows re-sealed per UPDATE statement: one JSON parameter of about 300 bytes a row. */
 const ROWS_PER_STATEMENT = 100;
@@ -91,27 +92,39 @@ function ringOf(env: Env): KeyRing {
   }
 }
 
+const reseal = op(
+  {
+    summary: "Re-seal every upstream URL",
+    description:
+      "Seals every upstream URL again with the newest UPSTREAM_KEY key, so older keys can leave the ring. Idempotent.",
+    tag: "Upstreams",
+    access: "admin:write",
+    responses: { 200: { description: "What was re-sealed, by count and upstream id", schema: ResealResult } },
+  },
+  async (c) => {
+    const ring = ringOf(c.env);
+    const db = dbOf(c.env.DB);
+    const rows = await db
+      .select({ id: upstreams.id, chain: upstreams.chain, urlSealed: upstreams.urlSealed })
+      .from(upstreams)
+      .orderBy(upstreams.createdAt);
+    const plan = await planReseal(rows, ring);
+    const statements: AuditedWrite[] = [];
+    for (let i = 0; i < plan.changes.length; i += ROWS_PER_STATEMENT) {
+      statements.push(updateStatement(db, plan.changes.slice(i, i + ROWS_PER_STATEMENT)));
+    }
+    const { keyId, alreadyCurrent, legacy, fromKeys, unreadable } = plan;
+    const result = { keyId, resealed: plan.changes.length, alreadyCurrent, legacy, fromKeys, unreadable };
+    await commitWithAudit(
+      c.env,
+      { actor: c.get("actor"), action: "upstreams.resealed", target: "upstreams", after: result },
+      statements,
+    );
+    // Every chain, not only the changed ones: a call that failed after its commit is mended by the next.
+    for (const chain of new Set(rows.map((r) => r.chain))) await forgetChain(c.env, chain);
+    return c.json(result);
+  },
+);
+
 /** Routes under /admin/v1/upstreams: the re-seal action (write scope, as every POST). */
-export const upstreamRoutes = adminRouter().post("/reseal", async (c) => {
-  const ring = ringOf(c.env);
-  const db = dbOf(c.env.DB);
-  const rows = await db
-    .select({ id: upstreams.id, chain: upstreams.chain, urlSealed: upstreams.urlSealed })
-    .from(upstreams)
-    .orderBy(upstreams.createdAt);
-  const plan = await planReseal(rows, ring);
-  const statements: AuditedWrite[] = [];
-  for (let i = 0; i < plan.changes.length; i += ROWS_PER_STATEMENT) {
-    statements.push(updateStatement(db, plan.changes.slice(i, i + ROWS_PER_STATEMENT)));
-  }
-  const { keyId, alreadyCurrent, legacy, fromKeys, unreadable } = plan;
-  const result = { keyId, resealed: plan.changes.length, alreadyCurrent, legacy, fromKeys, unreadable };
-  await commitWithAudit(
-    c.env,
-    { actor: c.get("actor"), action: "upstreams.resealed", target: "upstreams", after: result },
-    statements,
-  );
-  // Every chain, not only the changed ones: a call that failed after its commit is mended by the next.
-  for (const chain of new Set(rows.map((r) => r.chain))) await forgetChain(c.env, chain);
-  return c.json(result);
-});
+export const upstreamRoutes = adminRouter().post("/reseal", reseal);

@@ -1,0 +1,176 @@
+/**
+ * @module
+ * The OpenAPI 3.1 document of a router, made from its own table: every route whose handler carries
+ * a spec (./op.ts) becomes an operation, its body, query and responses described by the same zod
+ * schemas that validate them (as JSON Schema 2020-12, which OpenAPI 3.1 uses), with the error every
+ * route may answer (the JSON-RPC error object) and the credentials it takes. Pure.
+ */
+import { z } from "zod";
+import { type AnySpec, specOf } from "./op";
+
+/** A row of a Hono router's table (`app.routes`). */
+export interface RouteRow {
+  method: string;
+  path: string;
+  handler: unknown;
+}
+
+export interface DocumentInfo {
+  title: string;
+  version: string;
+  description: string;
+}
+
+export interface DocumentOptions {
+  /** Only the routes under this path. */
+  prefix: string;
+  info: DocumentInfo;
+  /** How its errors are wrapped. */
+  errors: keyof typeof ERRORS;
+}
+
+type Json = Record<string, unknown>;
+
+/** A zod schema as JSON Schema, as it is read (`input`) or written (`output`). */
+export function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): Json {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io,
+    unrepresentable: "any",
+  }) as Json;
+  return json;
+}
+
+/** The JSON-RPC error object, the one error model of HTTP and WebSocket alike. */
+const ERROR_OBJECT = {
+  type: "object",
+  required: ["code", "message"],
+  properties: {
+    code: { type: "integer", description: "JSON-RPC error code, e.g. -32602 for invalid input" },
+    message: { type: "string", description: "What was wrong, in words" },
+    data: {
+      type: "object",
+      properties: {
+        code: { type: "string", description: "The error's name, e.g. invalid_params" },
+        fields: { type: "object", additionalProperties: { type: "string" }, description: "Bad fields" },
+      },
+    },
+  },
+} as const;
+
+/** How errors are wrapped: the admin API answers `{ error }`, the data API a JSON-RPC response. */
+const ERRORS = {
+  admin: {
+    type: "object",
+    required: ["error"],
+    properties: { error: { $ref: "#/components/schemas/ErrorObject" } },
+  },
+  rpc: {
+    type: "object",
+    required: ["jsonrpc", "id", "error"],
+    properties: {
+      jsonrpc: { const: "2.0" },
+      id: { type: "null" },
+      error: { $ref: "#/components/schemas/ErrorObject" },
+    },
+  },
+} as const;
+
+const SECURITY_SCHEMES = {
+  adminToken: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "An admin JWT (scope)" },
+  apiKey: { type: "apiKey", in: "header", name: "x-api-key", description: "A tenant's API key" },
+} as const;
+
+function securityOf(spec: AnySpec): Json[] {
+  if (spec.access === "public") return [];
+  if (spec.access === "api-key") return [{ apiKey: [] }];
+  return [{ adminToken: [spec.access] }];
+}
+
+/** `/tenants/:id/keys` as `/tenants/{id}/keys`, with its parameters. */
+function pathOf(path: string): { path: string; params: string[] } {
+  const params: string[] = [];
+  const openApiPath = path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?\??/g, (_, name: string) => {
+    params.push(name);
+    return `{${name}}`;
+  });
+  return { path: openApiPath, params };
+}
+
+function parametersOf(params: string[], spec: AnySpec): Json[] {
+  const out: Json[] = params.map((name) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
+  if (!spec.query) return out;
+  const query = jsonSchemaOf(spec.query, "input") as { properties?: Json; required?: string[] };
+  for (const [name, schema] of Object.entries(query.properties ?? {})) {
+    out.push({ name, in: "query", required: query.required?.includes(name) ?? false, schema });
+  }
+  return out;
+}
+
+function responsesOf(spec: AnySpec): Json {
+  const out: Json = {};
+  for (const [status, r] of Object.entries(spec.responses)) {
+    const content = r.schema
+      ? { [r.mediaType ?? "application/json"]: { schema: jsonSchemaOf(r.schema, "output") } }
+      : r.mediaType
+        ? { [r.mediaType]: { schema: { type: "string" } } }
+        : undefined;
+    out[status] = content ? { description: r.description, content } : { description: r.description };
+  }
+  out.default = {
+    description: "Refused or failed: the JSON-RPC error object says why",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  };
+  return out;
+}
+
+/** The operation of one route. */
+function operationOf(method: string, path: string, params: string[], spec: AnySpec): Json {
+  const operation: Json = {
+    operationId: `${method}${path.replace(/[{}]/g, "").replace(/(^|[/_-])([a-zA-Z0-9])/g, (_, __, c) => c.toUpperCase())}`,
+    summary: spec.summary,
+    tags: [spec.tag],
+    security: securityOf(spec),
+    parameters: parametersOf(params, spec),
+    responses: responsesOf(spec),
+  };
+  if (spec.description) operation.description = spec.description;
+  if (spec.body) {
+    operation.requestBody = {
+      required: true,
+      content: { "application/json": { schema: jsonSchemaOf(spec.body, "input") } },
+    };
+  }
+  return operation;
+}
+
+/** The document of every described route of `routes` under the prefix. */
+export function openApiDocument(
+  routes: readonly RouteRow[],
+  { prefix, info, errors }: DocumentOptions,
+): Json {
+  const paths: Record<string, Json> = {};
+  for (const route of routes) {
+    const spec = specOf(route.handler);
+    if (!spec || !route.path.startsWith(prefix)) continue;
+    const { path, params } = pathOf(route.path);
+    const method = route.method.toLowerCase();
+    paths[path] ??= {};
+    (paths[path] as Json)[method] = operationOf(method, path, params, spec);
+  }
+  return {
+    openapi: "3.1.0",
+    info,
+    servers: [{ url: "/" }],
+    paths,
+    components: {
+      schemas: { Error: ERRORS[errors], ErrorObject: ERROR_OBJECT },
+      securitySchemes: SECURITY_SCHEMES,
+    },
+  };
+}
