@@ -1,11 +1,17 @@
-// The admin API's OpenAPI document against the router that serves it: every route the admin API
-// serves is in the document and every operation in the document is served, each with its summary,
-// credentials, parameters, body and answers made from the route's own zod schemas. (Every admin
-// answer the worker tests receive is also held to it: ./openapiCheck.ts. test/e2e/openapi.test.ts
-// validates the document against the OpenAPI 3.1 schema.)
+// The OpenAPI documents against the routers that serve them: every route the admin API (and the
+// public API: /v1, /healthz, /status.json) serves is in its document and every operation in the
+// document is served, each with its summary, credentials, parameters, body and answers made from the
+// route's own zod schemas. (Every admin answer the worker tests receive is also held to it, and here
+// every public route's answers: ./openapiCheck.ts. test/e2e/openapi.test.ts validates both documents
+// against the OpenAPI 3.1 schema.)
+import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
+import { writePrice } from "../../shared/stores/prices";
+import { writeValidatorSnapshot } from "../../shared/stores/validators";
 import { admin as adminApi } from "../../workers/gateway/src/admin/api";
-import { call } from "./fixtures";
+import { publicRoutes } from "../../workers/gateway/src/publicRoutes";
+import { call, fixture } from "./fixtures";
+import { checkPublicAnswer, UNDESCRIBED_PUBLIC } from "./openapiCheck";
 
 type Operation = {
   summary: string;
@@ -14,7 +20,12 @@ type Operation = {
   requestBody?: { content: { "application/json": { schema: { type?: string } } } };
   responses: Record<string, unknown>;
 };
-type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
+type Document = {
+  openapi: string;
+  info: { title: string };
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { required?: string[] }> };
+};
 
 async function adminDocument(): Promise<Document> {
   const res = await call("/admin/v1/openapi.json");
@@ -70,5 +81,158 @@ describe("GET /admin/v1/openapi.json", () => {
   test("is public (it describes the API and holds no data); the API it describes still needs a token", async () => {
     expect((await call("/admin/v1/openapi.json")).status).toBe(200);
     expect((await call("/admin/v1/plans")).status).toBe(401);
+  });
+});
+
+async function publicDocument(): Promise<Document> {
+  const res = await call("/v1/openapi.json");
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+const operationsOf = (doc: Document) =>
+  Object.entries(doc.paths)
+    .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+    .sort();
+
+describe("GET /v1/openapi.json", () => {
+  test("lists exactly the public routes served, but the document itself and GET /v1/{chain}/{key} (use POST)", async () => {
+    const doc = await publicDocument();
+    expect(doc.openapi).toBe("3.1.0");
+    const served = publicRoutes.routes
+      .filter((r) => r.method !== "ALL" && !UNDESCRIBED_PUBLIC.includes(r.path))
+      .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}")}`)
+      .sort();
+    expect(operationsOf(doc)).toEqual(served);
+    expect(served).toEqual(
+      [
+        "GET /healthz",
+        "GET /status.json",
+        "GET /v1/usage",
+        "GET /v1/prices",
+        "GET /v1/prices/{pair}",
+        "GET /v1/validators/{network}",
+        "GET /v1/{chain}/health",
+        "GET /v1/{chain}/{key}/health",
+      ].sort(),
+    );
+    // Only the two left out are served undescribed; the admin API has a document of its own.
+    const routes = publicRoutes.routes.filter((r) => r.method !== "ALL").map((r) => r.path);
+    expect(routes.filter((p) => UNDESCRIBED_PUBLIC.includes(p)).sort()).toEqual(
+      [...UNDESCRIBED_PUBLIC].sort(),
+    );
+    expect(Object.keys(doc.paths).some((p) => p.startsWith("/admin/"))).toBe(false);
+  });
+
+  test("says who may call each operation: an API key for the data, anyone for liveness and status", async () => {
+    const doc = await publicDocument();
+    const security = Object.fromEntries(
+      Object.entries(doc.paths).flatMap(([path, ops]) =>
+        Object.entries(ops).map(([m, op]) => [`${m} ${path}`, op.security]),
+      ),
+    );
+    const apiKey = [{ apiKey: [] }];
+    expect(security).toEqual({
+      "get /v1/usage": apiKey,
+      "get /v1/prices": apiKey,
+      "get /v1/prices/{pair}": apiKey,
+      "get /v1/validators/{network}": apiKey,
+      "get /v1/{chain}/health": apiKey,
+      "get /v1/{chain}/{key}/health": apiKey,
+      "get /healthz": [],
+      "get /status.json": [],
+    });
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      for (const [method, op] of Object.entries(ops)) {
+        expect(op.summary, `${method} ${path}`).toMatch(/^[A-Z]/);
+        expect(op.parameters.filter((p) => p.in === "path").map((p) => p.name)).toEqual(names);
+        expect(Object.keys(op.responses)).toEqual(["200", "default"]);
+      }
+    }
+    const query = (path: string) =>
+      doc.paths[path]?.get?.parameters.filter((p) => p.in === "query").map((p) => p.name);
+    expect(query("/v1/validators/{network}")).toEqual(["by", "limit"]);
+    expect(query("/v1/usage")).toEqual(["from", "to", "keyId"]);
+    // Errors are JSON-RPC responses with id null, as the data API answers them.
+    expect(doc.components.schemas.Error?.required).toEqual(["jsonrpc", "id", "error"]);
+  });
+
+  test("every public answer matches its documented schema, and every refusal the JSON-RPC error", async () => {
+    const f = await fixture();
+    const pair = `O${crypto.randomUUID().slice(0, 6).toUpperCase().replace(/-/g, "")}/USD`;
+    const now = new Date().toISOString();
+    await writePrice(env.CONFIG_KV, {
+      pair,
+      price: "3012.45",
+      answer: "301245000000",
+      decimals: 8,
+      roundId: "18446744073709551617",
+      updatedAt: now,
+      heartbeatSeconds: 3600,
+      chain: f.chain,
+      feed: "0x0000000000000000000000000000000000000001",
+      checkedAt: now,
+      stale: false,
+    });
+    const network = `p-${crypto.randomUUID().slice(0, 8)}`;
+    await writeValidatorSnapshot(env.CONFIG_KV, {
+      network,
+      at: new Date(Date.now() - 3_600_000).toISOString(),
+      checkedAt: now,
+      stale: false,
+      dropped: 0,
+      count: 1,
+      connected: 1,
+      totalStake: "2000000000000",
+      totalDelegated: "0",
+      validators: [
+        {
+          nodeID: "NodeID-1",
+          stake: "2000000000000",
+          delegated: "0",
+          delegatorCount: 0,
+          delegationFee: 2,
+          uptime: 99.5,
+          connected: true,
+          endTime: now,
+        },
+      ],
+    });
+    const keyed = { headers: { "x-api-key": f.key } };
+    const answers: [string, RequestInit | undefined, number][] = [
+      ["/v1/usage", keyed, 200],
+      ["/v1/usage?from=2026-01-01", keyed, 200],
+      ["/v1/prices", keyed, 200],
+      [`/v1/prices/${pair.replace("/", "-")}`, keyed, 200],
+      [`/v1/validators/${network}?by=uptime&limit=5`, keyed, 200],
+      [`/v1/${f.chain}/health`, keyed, 200],
+      [`/v1/${f.chain}/${f.key}/health`, undefined, 200],
+      ["/healthz", undefined, 200],
+      ["/status.json", undefined, 200],
+      ["/v1/usage", undefined, 401],
+      ["/v1/usage?from=yesterday", keyed, 400],
+      ["/v1/prices/NOPE-USD", keyed, 404],
+      [`/v1/validators/${network}?limit=0`, keyed, 400],
+      [`/v1/validators/${network}?limit=0`, undefined, 401],
+      ["/v1/validators/nowhere", keyed, 404],
+      [`/v1/${f.chain}/health`, undefined, 401],
+    ];
+    for (const [path, init, status] of answers) {
+      const res = await call(path, init);
+      const body = await res.json();
+      expect(res.status, `${path} ${JSON.stringify(body)}`).toBe(status);
+      checkPublicAnswer("GET", path, res.status, body);
+    }
+    // The snapshot is an hour old: served stale, with its reason, which the schema describes too.
+    const validators = await call(`/v1/validators/${network}`, keyed);
+    expect(await validators.json()).toMatchObject({ stale: true, staleReason: expect.any(String) });
+  });
+
+  test("is public and cached; the data it describes still needs a key", async () => {
+    const res = await call("/v1/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=300");
+    expect((await call("/v1/prices")).status).toBe(401);
   });
 });

@@ -1,36 +1,59 @@
 // Every admin API answer a worker test receives is held to the route's own description (the zod
 // schema its OpenAPI document is made from, workers/gateway/src/openapi): a success to the schema of
 // its status, an error to the error envelope. A route without a description fails the test too.
+// The public API's answers are held to theirs the same way (checkPublicAnswer), its errors to the
+// JSON-RPC error response.
 import { z } from "zod";
 import { admin as adminApi } from "../../workers/gateway/src/admin/api";
-import { specOf } from "../../workers/gateway/src/openapi/op";
+import { type AnySpec, specOf } from "../../workers/gateway/src/openapi/op";
+import { publicRoutes } from "../../workers/gateway/src/publicRoutes";
 
-const routes = adminApi.routes
-  .filter((r) => r.method !== "ALL")
-  .map((r) => ({
-    method: r.method,
-    path: r.path,
-    pattern: new RegExp(`^${r.path.replace(/:[A-Za-z0-9_]+/g, "[^/]+")}/?$`),
-    spec: specOf(r.handler),
-  }));
+/** The public routes left undescribed on purpose: the document itself, and GET /v1/:chain/:key? (use POST). */
+export const UNDESCRIBED_PUBLIC = ["/v1/openapi.json", "/v1/:chain/:key?"];
 
-const AdminError = z.strictObject({
-  error: z.object({
-    code: z.number().int(),
-    message: z.string(),
-    data: z.record(z.string(), z.unknown()).optional(),
-  }),
+interface Route {
+  method: string;
+  path: string;
+  pattern: RegExp;
+  spec: AnySpec | undefined;
+}
+
+const tableOf = (routes: readonly { method: string; path: string; handler: unknown }[]): Route[] =>
+  routes
+    .filter((r) => r.method !== "ALL")
+    .map((r) => ({
+      method: r.method,
+      path: r.path,
+      pattern: new RegExp(`^${r.path.replace(/\./g, "\\.").replace(/:[A-Za-z0-9_]+/g, "[^/]+")}/?$`),
+      spec: specOf(r.handler),
+    }));
+
+const adminRoutes = tableOf(adminApi.routes);
+const publicTable = tableOf(publicRoutes.routes.filter((r) => !UNDESCRIBED_PUBLIC.includes(r.path)));
+
+const ErrorObject = z.object({
+  code: z.number().int(),
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()).optional(),
 });
+const AdminError = z.strictObject({ error: ErrorObject });
+const RpcError = z.strictObject({ jsonrpc: z.literal("2.0"), id: z.null(), error: ErrorObject });
 
-/** Throws when `body`, answered with `status` to `method path` (under /admin/v1), is not what the route says. */
-export function checkAnswer(method: string, path: string, status: number, body: unknown): void {
+function check(
+  routes: Route[],
+  envelope: z.ZodType,
+  method: string,
+  path: string,
+  status: number,
+  body: unknown,
+): void {
   const bare = path.split("?")[0] as string;
   const route = routes.find((r) => r.method === method && r.pattern.test(bare));
-  if (!route) return; // not a route of the admin API: the router's 404, itself an error below
+  if (!route) return; // not a described route: the router's 404, itself an error below
   if (!route.spec)
     throw new Error(`${method} ${route.path} has no description (op) for the OpenAPI document`);
   if (status >= 400) {
-    const error = AdminError.safeParse(body);
+    const error = envelope.safeParse(body);
     if (!error.success)
       throw new Error(`${method} ${path} -> ${status}: not the error envelope: ${error.error.message}`);
     return;
@@ -45,4 +68,14 @@ export function checkAnswer(method: string, path: string, status: number, body: 
       `${method} ${path} -> ${status} does not match its documented schema: ${parsed.error.message}`,
     );
   }
+}
+
+/** Throws when `body`, answered with `status` to `method path` (under /admin/v1), is not what the route says. */
+export function checkAnswer(method: string, path: string, status: number, body: unknown): void {
+  check(adminRoutes, AdminError, method, path, status, body);
+}
+
+/** Throws when `body`, answered with `status` to `method path` (/v1/..., /healthz, /status.json), is not what the route says. */
+export function checkPublicAnswer(method: string, path: string, status: number, body: unknown): void {
+  check(publicTable, RpcError, method, path, status, body);
 }

@@ -3,39 +3,31 @@
  * The one deployed Worker script, composed of its three entry points: HTTP (this folder), the
  * subscription Durable Objects (workers/stream, re-exported here) and the scheduled jobs
  * (workers/cron, as `scheduled`). Over HTTP, JSON-RPC POSTs to /v1/:chain[/:key] go straight to
- * the RPC handler; the router (hono) serves everything else: the admin API at /admin/v1, the /v1
- * data API, CORS preflight, errors. Only this file imports the other two entry points.
+ * the RPC handler; the router (hono) serves everything else: the admin API at /admin/v1, the public
+ * API (./publicRoutes.ts: the /v1 data API, /healthz, /status.json), the pages, CORS preflight,
+ * errors. Only this file imports the other two entry points.
  */
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { Env } from "../../../shared/config/env";
 import { GatewayError } from "../../../shared/errors/base";
-import { InvalidRequestError, NotFoundError, toGatewayError } from "../../../shared/errors/kinds";
+import { NotFoundError, toGatewayError } from "../../../shared/errors/kinds";
 import { redact } from "../../../shared/errors/redact";
-import type { KeyContext } from "../../../shared/keys/resolveKey";
-import type { Endpoint } from "../../../shared/metering/computeUnits";
-import { usageView } from "../../../shared/metering/usageView";
 import { scheduled } from "../../cron/src/index";
 import { admin } from "./admin/api";
-import { UsageQuery } from "./admin/schemas";
-import { validQuery } from "./admin/validate";
 import { allowedOrigin } from "./auth/preflight";
 import { refusalHeadersMiddleware } from "./auth/refusalHeaders";
-import { requestKey } from "./auth/requestKey";
-import { metered } from "./data/metered";
-import { allPrices, onePrice } from "./data/prices";
-import { ValidatorsQuery, validatorsOf } from "./data/validators";
-import { type RequestIdVariables, requestId, requestIdOf } from "./middleware/requestId";
-import { ADMIN_DOCUMENT, documentRoute } from "./openapi/serve";
+import { requestId, requestIdOf } from "./middleware/requestId";
+import { ADMIN_DOCUMENT, documentRoute, lazyDocument } from "./openapi/serve";
+import { docsRoute } from "./pages/docsRoute";
 import { pageRoutes } from "./pages/routes";
+import { publicDocument, publicRoutes } from "./publicRoutes";
+import type { AppEnv } from "./router";
 import { handleRpc } from "./rpc/handleRpc";
-import { handleHealth } from "./rpc/health";
 import { EXPOSED_HEADERS, errorResponse } from "./rpc/respond";
 import { matchRpcRoute } from "./rpc/route";
 import { handleUpgrade } from "./rpc/upgrade";
-import { statusReport } from "./status/statusReport";
 
-type AppEnv = { Bindings: Env; Variables: RequestIdVariables };
 const app = new Hono<AppEnv>();
 
 app.use(requestId());
@@ -50,62 +42,18 @@ app.use(
   }),
 );
 app.use("/v1/*", refusalHeadersMiddleware());
-const health = (c: Context<AppEnv>, key: string | undefined) =>
-  handleHealth({
-    request: c.req.raw,
-    env: c.env,
-    waitUntil: (p) => c.executionCtx.waitUntil(p),
-    chain: c.req.param("chain") as string,
-    key,
-  });
-/** The API key in `x-api-key` or `Authorization: Bearer`, checked as for JSON-RPC, with its lists and JWT. */
-const keyOf = (c: Context<AppEnv>): Promise<KeyContext> =>
-  requestKey({
-    env: c.env,
-    headers: c.req.raw.headers,
-    key: undefined,
-    waitUntil: (p) => c.executionCtx.waitUntil(p),
-  });
-/** Serves an endpoint for its fixed CU, charged to `key` (data/metered.ts). */
-const meter = (c: Context<AppEnv>, key: KeyContext, endpoint: Endpoint, serve: () => Promise<unknown>) =>
-  metered({ env: c.env, key, endpoint, chain: "", waitUntil: (p) => c.executionCtx.waitUntil(p), serve });
-app.get("/v1/usage", async (c) => {
-  const query = validQuery(c, UsageQuery);
-  const key = await keyOf(c);
-  const { tenantId, limits } = key;
-  return meter(c, key, "usage", () =>
-    usageView({ env: c.env, tenantId, monthlyCu: limits.monthlyCu, ...query }),
-  );
-});
-app.get("/v1/prices", async (c) => meter(c, await keyOf(c), "prices", () => allPrices(c.env.CONFIG_KV)));
-app.get("/v1/prices/:pair", async (c) =>
-  meter(c, await keyOf(c), "prices", () => onePrice(c.env.CONFIG_KV, c.req.param("pair"))),
-);
-app.get("/v1/validators/:network", async (c) => {
-  const key = await keyOf(c);
-  const query = validQuery(c, ValidatorsQuery);
-  return meter(c, key, "validators", () => validatorsOf(c.env.CONFIG_KV, c.req.param("network"), query));
-});
-app.get("/v1/:chain/health", (c) => health(c, undefined));
-app.get("/v1/:chain/:key/health", (c) => health(c, c.req.param("key")));
-app.get("/v1/:chain/:key?", () =>
-  errorResponse(
-    new InvalidRequestError(
-      "send JSON-RPC requests with POST, or open a WebSocket (Upgrade: websocket) for eth_subscribe",
-    ),
-  ),
-);
+app.route("/", publicRoutes);
 // The document is served before the admin API's token check: it describes the API and holds no data.
+const adminDocument = lazyDocument(() => app.routes, ADMIN_DOCUMENT);
+app.get("/admin/v1/openapi.json", documentRoute(adminDocument));
 app.get(
-  "/admin/v1/openapi.json",
-  documentRoute(() => app.routes, ADMIN_DOCUMENT),
+  "/docs",
+  docsRoute(() => [
+    { url: "/admin/v1/openapi.json", doc: adminDocument() },
+    { url: "/v1/openapi.json", doc: publicDocument() },
+  ]),
 );
 app.route("/admin/v1", admin);
-app.get("/healthz", (c) => c.json({ ok: true }));
-// Public: no key. Built at most every 10 s per isolate (status/statusReport.ts).
-app.get("/status.json", async (c) =>
-  c.json(await statusReport(c.env), 200, { "cache-control": "public, max-age=10" }),
-);
 app.route("/", pageRoutes);
 
 app.notFound((c) => errorResponse(new NotFoundError(`no route ${c.req.method} ${c.req.path}`)));

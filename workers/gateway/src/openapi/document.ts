@@ -22,8 +22,8 @@ export interface DocumentInfo {
 }
 
 export interface DocumentOptions {
-  /** Only the routes under this path. */
-  prefix: string;
+  /** Only the routes whose path starts with one of these. */
+  prefixes: readonly string[];
   info: DocumentInfo;
   /** How its errors are wrapped. */
   errors: keyof typeof ERRORS;
@@ -149,15 +149,15 @@ function operationOf(method: string, path: string, params: string[], spec: AnySp
   return operation;
 }
 
-/** The document of every described route of `routes` under the prefix. */
+/** The document of every described route of `routes` under the prefixes. */
 export function openApiDocument(
   routes: readonly RouteRow[],
-  { prefix, info, errors }: DocumentOptions,
+  { prefixes, info, errors }: DocumentOptions,
 ): Json {
   const paths: Record<string, Json> = {};
   for (const route of routes) {
     const spec = specOf(route.handler);
-    if (!spec || !route.path.startsWith(prefix)) continue;
+    if (!spec || !prefixes.some((prefix) => route.path.startsWith(prefix))) continue;
     const { path, params } = pathOf(route.path);
     const method = route.method.toLowerCase();
     paths[path] ??= {};

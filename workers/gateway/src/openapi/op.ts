@@ -32,6 +32,12 @@ export interface OpSpec<B extends z.ZodType | undefined, Q extends z.ZodType | u
   access: Access;
   body?: B;
   query?: Q;
+  /**
+   * "handler": the handler validates the body and query itself (validBody/validQuery), after a check
+   * that must come first (the API key, before the query); the schemas then only describe the request,
+   * and the handler's input holds neither. By default `op` validates them before the handler runs.
+   */
+  validatedBy?: "handler";
   /** The answers when it succeeds, by status; errors are added for every route (./document.ts). */
   responses: { [status: number]: ResponseSpec };
 }
@@ -51,20 +57,26 @@ export type OpHandler<E extends Env> = ((c: Context<E>) => Promise<Response>) & 
 
 /**
  * `op` for the routers of one environment (its bindings and variables): `opFor<AdminEnv>()`. The
- * handler made validates the body and query against the spec's schemas, then calls `handler`.
+ * handler made validates the body and query against the spec's schemas (unless the spec says the
+ * handler does), then calls `handler`.
  */
 export function opFor<E extends Env>() {
   return function op<
     B extends z.ZodType | undefined = undefined,
     Q extends z.ZodType | undefined = undefined,
+    V extends "handler" | undefined = undefined,
   >(
-    spec: OpSpec<B, Q>,
-    handler: (c: Context<E>, input: OpInput<B, Q>) => Response | Promise<Response>,
+    spec: OpSpec<B, Q> & { validatedBy?: V },
+    handler: (
+      c: Context<E>,
+      input: V extends "handler" ? OpInput<undefined, undefined> : OpInput<B, Q>,
+    ) => Response | Promise<Response>,
   ): OpHandler<E> {
     const run = async (c: Context<E>) => {
+      if (spec.validatedBy === "handler") return handler(c, { body: undefined, query: undefined } as never);
       const query = (spec.query ? validQuery(c, spec.query) : undefined) as Parsed<Q>;
       const body = (spec.body ? await validBody(c, spec.body) : undefined) as Parsed<B>;
-      return handler(c, { body, query });
+      return handler(c, { body, query } as never);
     };
     return Object.assign(run, { [SPEC]: spec as AnySpec });
   };

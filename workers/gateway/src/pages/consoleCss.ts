@@ -1,4 +1,4 @@
-/** The operator console's part of /assets/pages.css (consolePage.tsx, client/console/). */
+/** The operator console's and the API reference's part of /assets/pages.css (consolePage.tsx, client/console/, docsPage.tsx). */
 export const CONSOLE_CSS = `
 [hidden] { display: none !important; }
 header.top { justify-content: space-between; }
@@ -20,5 +20,12 @@ td code, output { font-family: ui-monospace, monospace; font-size: .85rem; overf
 #message { padding: .5rem .75rem; border-radius: .25rem; background: #d9f2df; color: #10562a; }
 #message[data-kind="error"] { background: #fbd5d5; color: #7a1010; }
 button.danger { background: #b3261e; }
+/* The API reference (docsPage.tsx). */
+section.op { border-top: 1px solid #d7dbe0; padding: .5rem 0; }
+h4 { font-size: 1rem; margin: .25rem 0; }
+.method { display: inline-block; min-width: 4rem; text-align: center; border-radius: .25rem; padding: 0 .4rem; color: #fff; font-size: .85rem; }
+.method-get { background: #146c2e; } .method-post { background: #0b57d0; } .method-patch { background: #7d5260; } .method-delete { background: #b3261e; }
+pre { background: #f0f2f5; padding: .5rem; overflow-x: auto; font-size: .8rem; }
+.answer p { margin: .25rem 0; }
 [data-verified="false"], [data-status="failed"] { color: #7a1010; }
 `;

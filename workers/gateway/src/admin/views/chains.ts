@@ -1,6 +1,6 @@
 /**
  * What the admin API answers about chains: the rows of `chains`, described from the table itself,
- * and the health report of one isolate (shared/routing/healthReport.ts), described by hand.
+ * and the health report of one isolate (../../views/health.ts, shared with GET /v1/:chain/health).
  */
 import { createSelectSchema } from "drizzle-zod";
 import { z } from "zod";
@@ -21,35 +21,5 @@ export const CachePurged = z.object({
   cacheGeneration: z.number().int(),
 });
 
-const UpstreamHealth = z.object({
-  id: z.string(),
-  state: z.enum([
-    "healthy",
-    "unchecked",
-    "unreachable",
-    "wrong_chain",
-    "circuit_open",
-    "half_open",
-    "throttled",
-    "lagging",
-    "degraded",
-  ]),
-  score: z.number().describe("Estimated milliseconds to a good answer; routing prefers the lowest"),
-  head: z.number().int().nullable(),
-  lag: z.number().int().nullable(),
-  latencyMs: z.object({ ewma: z.number().nullable(), p90: z.number().nullable() }),
-  errorRate: z.number(),
-  circuit: z.enum(["closed", "open", "half_open"]),
-  capabilities: z.array(z.string()),
-});
-
-/** shared/routing/healthReport.ts's ChainHealthReport. */
-export const ChainHealth = z.object({
-  chain: z.string(),
-  chainId: z.number().int(),
-  enabled: z.boolean(),
-  head: z.number().int().nullable(),
-  maxLagBlocks: z.number().int(),
-  observedBy: z.literal("isolate").describe("Health is measured by each isolate from its own traffic"),
-  upstreams: z.array(UpstreamHealth),
-});
+/** One isolate's health report of a chain, as GET /v1/:chain/health answers it too. */
+export { ChainHealth } from "../../views/health";

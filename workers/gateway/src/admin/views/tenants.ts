@@ -1,41 +1,14 @@
 /**
  * What the admin API answers about tenants: the rows of `tenants`, and a tenant's usage
- * (shared/metering/usageView.ts): the daily rows of `usage_daily` in the range, their totals, and the
- * month so far against the plan's quota.
+ * (../../views/usage.ts, shared with GET /v1/usage).
  */
 import { createSelectSchema } from "drizzle-zod";
 import { z } from "zod";
-import { tenants, usageDaily } from "../../../../../db/schema";
+import { tenants } from "../../../../../db/schema";
 
 export const TenantView = createSelectSchema(tenants);
 
 export const TenantList = z.object({ tenants: z.array(TenantView) });
 
-const counts = { requests: z.number().int(), cu: z.number().int(), errors: z.number().int() };
-
-/** A tenant's usage over days (inclusive), by day, key, chain and method family. */
-export const UsageView = z.object({
-  tenantId: z.string(),
-  /** YYYY-MM-DD, UTC. */
-  from: z.string(),
-  to: z.string(),
-  totals: z.object(counts),
-  rows: z.array(
-    createSelectSchema(usageDaily).pick({
-      day: true,
-      keyId: true,
-      chain: true,
-      family: true,
-      requests: true,
-      cu: true,
-      errors: true,
-    }),
-  ),
-  month: z.object({
-    /** CU spent this calendar month (UTC) so far. */
-    cu: z.number().int(),
-    monthlyCu: z.number().int(),
-    /** When the month's quota renews, ISO 8601. */
-    renewsAt: z.string(),
-  }),
-});
+/** A tenant's usage, as GET /v1/usage answers it too. */
+export { UsageView } from "../../views/usage";
