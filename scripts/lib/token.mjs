@@ -1,33 +1,3 @@
-// Mints admin JWTs (HS256) for local use and tests. The gateway accepts a token only with its
-// configured issuer and audience (ADMIN_ISSUER, ADMIN_AUDIENCE in wrangler.toml), a scope, and at most
-// ADMIN_MAX_TOKEN_SECONDS (default 3600) from iat to exp.
-import { SignJWT } from "jose";
-
-export const ADMIN_ISSUER = "rpc-gateway-admin";
-export const ADMIN_AUDIENCE = "rpc-gateway";
-export const ADMIN_MAX_TOKEN_SECONDS = 3600;
-
-/**
- * @param {string} secret
- * @param {{ sub?: string, ttlSeconds?: number, scope?: string, issuer?: string, audience?: string }} [options]
- */
-export function adminToken(
-  secret,
-  {
-    sub = "local-admin",
-    ttlSeconds = ADMIN_MAX_TOKEN_SECONDS,
-    scope = "admin:write",
-    issuer = ADMIN_ISSUER,
-    audience = ADMIN_AUDIENCE,
-  } = {},
-) {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ scope })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(sub)
-    .setIssuer(issuer)
-    .setAudience(audience)
-    .setIssuedAt(now)
-    .setExpirationTime(now + ttlSeconds)
-    .sign(new TextEncoder().encode(secret));
-}
+// Mints admin JWTs for local use and tests: the code lives with the CLI (cli/lib/token.mjs), which
+// ships in the package; scripts and tests import it from here as before.
+export { ADMIN_AUDIENCE, ADMIN_ISSUER, ADMIN_MAX_TOKEN_SECONDS, adminToken } from "../../cli/lib/token.mjs";
