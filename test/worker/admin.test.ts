@@ -64,6 +64,18 @@ describe("validation", () => {
   });
 });
 
+describe("a PATCH changes only what it names", () => {
+  test("an upstream renamed keeps its capabilities (a default must not fill in what the PATCH left out)", async () => {
+    const f = await fixture();
+    const path = `/chains/${f.chain}/upstreams/${f.upstreamId}`;
+    await admin("PATCH", path, { capabilities: ["archive", "ws"] });
+    const renamed = await admin<{ name: string; capabilities: string[] }>("PATCH", path, { name: "renamed" });
+    expect(renamed).toMatchObject({ name: "renamed", capabilities: ["archive", "ws"] });
+    const read = await admin<{ capabilities: string[] }>("GET", path);
+    expect(read.capabilities).toEqual(["archive", "ws"]);
+  });
+});
+
 describe("chain kinds", () => {
   const slug = () => `p-${crypto.randomUUID().slice(0, 8)}`;
   const pchainUrl = `${env.TEST_PCHAIN_URL}/admin/ext/bc/P`;

@@ -49,7 +49,7 @@ function check(
 ): void {
   const bare = path.split("?")[0] as string;
   const route = routes.find((r) => r.method === method && r.pattern.test(bare));
-  if (!route) return; // not a described route: the router's 404, itself an error below
+  if (!route) return; // no route of this API: the router's own 404, not this API's answer
   if (!route.spec)
     throw new Error(`${method} ${route.path} has no description (op) for the OpenAPI document`);
   if (status >= 400) {
@@ -68,7 +68,29 @@ function check(
       `${method} ${path} -> ${status} does not match its documented schema: ${parsed.error.message}`,
     );
   }
+  // zod drops fields it does not know: a field the description leaves out (a leaked hash, say) is a
+  // difference between what was answered and what was parsed.
+  const extra = extraFields(body, parsed.data);
+  if (extra.length > 0) {
+    throw new Error(
+      `${method} ${path} -> ${status} answers fields its description lacks: ${extra.join(", ")}`,
+    );
+  }
 }
+
+/** Paths of the fields in `answered` that `parsed` (the same value through its schema) does not have. */
+function extraFields(answered: unknown, parsed: unknown, at = ""): string[] {
+  if (Array.isArray(answered) && Array.isArray(parsed)) {
+    return answered.flatMap((item, i) => extraFields(item, parsed[i], `${at}[${i}]`));
+  }
+  if (!isObject(answered) || !isObject(parsed)) return [];
+  return Object.keys(answered).flatMap((key) =>
+    key in parsed ? extraFields(answered[key], parsed[key], `${at}.${key}`) : [`${at}.${key}`],
+  );
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Throws when `body`, answered with `status` to `method path` (under /admin/v1), is not what the route says. */
 export function checkAnswer(method: string, path: string, status: number, body: unknown): void {

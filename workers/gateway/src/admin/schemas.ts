@@ -194,14 +194,14 @@ const upstreamUrl = z
   .string()
   .url()
   .refine((u) => /^(https?|wss?):\/\//.test(u), "must be an http(s) or ws(s) URL");
-const capabilities = z.array(z.enum(["archive", "trace", "debug", "ws"])).default([]);
+const capabilityList = z.array(z.enum(["archive", "trace", "debug", "ws"]));
 const oldestBlock = z.number().int().nonnegative().nullable();
 
 export const CreateUpstream = z.strictObject({
   name,
   url: upstreamUrl,
   enabled: z.boolean().default(true),
-  capabilities,
+  capabilities: capabilityList.default([]),
   oldestBlock: oldestBlock.default(null),
   /** The status page may show its name. */
   public: z.boolean().default(false),
@@ -212,7 +212,8 @@ export const UpdateUpstream = z
     name: name.optional(),
     url: upstreamUrl.optional(),
     enabled: z.boolean().optional(),
-    capabilities: capabilities.optional(),
+    // No default: zod 4 would apply it inside optional(), and a PATCH without it must keep them.
+    capabilities: capabilityList.optional(),
     oldestBlock: oldestBlock.optional(),
     public: z.boolean().optional(),
   })
