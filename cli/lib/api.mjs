@@ -60,10 +60,15 @@ export function adminClient({ url, token }) {
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (err) {
-      throw new UnreachableError(`cannot reach the gateway at ${url}: ${reason(err)}`);
+      throw new UnreachableError(`cannot reach the gateway at ${withoutCredentials(url)}: ${reason(err)}`);
     }
     const text = await res.text();
     const json = text === "" ? null : parseJson(text);
+    if (res.ok && json === undefined) {
+      throw new UnreachableError(
+        `${withoutCredentials(url)} answered ${res.status} without JSON: is it the gateway?`,
+      );
+    }
     if (res.ok) return json;
     const error = json?.error;
     const message =
@@ -84,4 +89,12 @@ function parseJson(text) {
 function reason(err) {
   if (err?.name === "TimeoutError") return `no answer in ${TIMEOUT_MS / 1000} s`;
   return err?.cause?.code ?? err?.cause?.message ?? err?.message ?? "fetch failed";
+}
+
+/** The URL without a user name or password. */
+function withoutCredentials(url) {
+  const u = new URL(url);
+  u.username = "";
+  u.password = "";
+  return u.toString().replace(/\/$/, "");
 }

@@ -25,11 +25,29 @@ import {
  *   cmd: string, summary: string, method?: string, path?: string, local?: string,
  *   args?: string[], need?: string[], body?: Record<string, FlagSpec>, query?: Record<string, FlagSpec>,
  *   flags?: Record<string, FlagSpec>, fixed?: Record<string, unknown>,
- *   show?: import("./render.mjs").Renderer | import("./render.mjs").Renderer[],
+ *   show?: import("./render.mjs").Renderer | import("./render.mjs").Renderer[], details?: string,
  * }} Command
  * `args`: positionals, in order; `need`: required string flags (`--tenant ID`); `flags`: other flags
- * a local command reads; `fixed`: body fields the command always sends.
+ * a local command reads; `fixed`: body fields the command always sends; `details`: more help text.
  */
+
+const APPLY_DETAILS = `The file has lists \`plans\`, \`chains\` (each with \`upstreams\`) and \`tenants\` (each naming its
+\`plan\` by name), their fields as the admin API's POST bodies take them (see examples/mainnet.yaml).
+Entries are matched by plan name, chain slug, upstream name within its chain and tenant name: a
+missing one is created, one with differing fields gets a PATCH of those fields (a field the file
+leaves out is left as it is). Nothing is ever deleted: what the file does not name is left alone
+(--dry-run lists it). \${NAME} in a value is taken from the environment (a missing one is an error);
+$\${NAME} is the text \${NAME}. The file is checked against the gateway's OpenAPI body schemas before
+anything is sent: a bad file exits 2 naming the field. If the API refuses a change midway, the
+changes already made are printed and the exit code is 1.
+
+The gateway never answers an upstream's url (it is sealed) nor its public flag: they are sent when
+the upstream is created, and to existing upstreams only with --update-urls (each run with it then
+PATCHes them again).
+
+  --dry-run      print what would change; only GETs are sent
+  --update-urls  also send url and public of upstreams that exist already
+  --json         print { created, updated, unchanged } (with --dry-run also notInFile)`;
 
 /** @type {Command[]} */
 export const COMMANDS = [
@@ -38,6 +56,14 @@ export const COMMANDS = [
     summary: "Mint an admin token (from --secret or ADMIN_JWT_SECRET)",
     local: "token",
     flags: { sub: S, scope: S, ttl: S },
+  },
+  {
+    cmd: "apply",
+    summary: "Make a file of plans, chains with upstreams, and tenants true (YAML or JSON)",
+    local: "apply",
+    args: ["file"],
+    flags: { "dry-run": { type: "boolean" }, "update-urls": { type: "boolean" } },
+    details: APPLY_DETAILS,
   },
   {
     cmd: "chains list",

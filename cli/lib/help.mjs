@@ -65,6 +65,7 @@ export function commandHelp(row) {
   return [
     usageLine(row),
     `  ${row.summary}`,
+    ...(row.details ? ["", row.details] : []),
     ...(flags.length > 0 ? ["", "Flags:", ...flags] : []),
     "",
     GLOBAL_HELP,

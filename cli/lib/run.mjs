@@ -1,6 +1,7 @@
 // The one runner of the command table: finds the row for the words given, reads its flags, calls the
 // admin API and renders the answer (or the API's JSON as it is with --json).
 import { adminClient, connection } from "./api.mjs";
+import { applyCommand } from "./applyCommand.mjs";
 import { fieldsOf, GLOBAL_FLAGS, parseFlags, UsageError } from "./args.mjs";
 import { COMMANDS } from "./commands.mjs";
 import { commandHelp, groupHelp, mainHelp, usageLine } from "./help.mjs";
@@ -18,10 +19,13 @@ export function findCommand(words) {
   throw new UsageError(`unknown command '${first} ${second}'`, groupHelp(first));
 }
 
-/** Every flag the row reads, the global ones included. */
+/** Every flag the row reads, the global ones included; a row may not redefine a global flag. */
 function flagSpecs(row) {
   const need = Object.fromEntries((row.need ?? []).map((n) => [n, { type: "string" }]));
-  return { ...GLOBAL_FLAGS, ...need, ...row.body, ...row.query, ...row.flags };
+  const own = { ...need, ...row.body, ...row.query, ...row.flags };
+  const clash = Object.keys(own).find((flag) => Object.hasOwn(GLOBAL_FLAGS, flag));
+  if (clash) throw new Error(`rpcgw: '${row.cmd}' redefines the global flag --${clash}`);
+  return { ...GLOBAL_FLAGS, ...own };
 }
 
 /**
@@ -45,6 +49,7 @@ export async function runCommand(words, rest, env) {
   if (parsed.flags.help) return commandHelp(row);
   const vars = routeVars(row, parsed);
   if (row.local === "token") return mintToken(parsed.flags, env);
+  if (row.local === "apply") return applyCommand(vars.file, parsed.flags, env);
   const api = adminClient(await connection(parsed.flags, env));
   const json = await api(row.method, routeOf(row, vars, parsed.flags), bodyOf(row, parsed.flags));
   if (parsed.flags.json) return json === null ? "" : JSON.stringify(json, null, 2);
@@ -69,6 +74,8 @@ function routeVars(row, { positionals, flags }) {
   const vars = {};
   args.forEach((name, i) => {
     if (positionals[i] === undefined) throw new UsageError(`missing ${name.toUpperCase()}`, usageLine(row));
+    if (/^\.{0,2}$/.test(positionals[i]))
+      throw new UsageError(`${name.toUpperCase()} may not be '${positionals[i]}'`, usageLine(row));
     vars[name] = positionals[i];
   });
   for (const name of row.need ?? []) {

@@ -37,7 +37,16 @@ export const CHAIN_CHANGES = {
   "logs-max-results": N,
   "max-response-bytes": N,
 };
-export const UPSTREAM_BODY = { name: S, url: S, enabled: B, capabilities: L, "oldest-block": N, public: B };
+// The upstream's URL is `--upstream-url`: `--url` is the gateway's (a global flag), and one flag must
+// never mean both (the admin token would go to the provider).
+export const UPSTREAM_BODY = {
+  name: S,
+  "upstream-url": { type: "string", field: "url" },
+  enabled: B,
+  capabilities: L,
+  "oldest-block": N,
+  public: B,
+};
 export const KEY_RULES = {
   origins: rule("allowedOrigins"),
   ips: rule("allowedIps"),

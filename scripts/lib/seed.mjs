@@ -1,11 +1,17 @@
 // Seeds a demo plan, tenant, chain, upstream and API key through the admin API, and the local price
-// feed and sanctions oracle on the node (seedContracts.mjs). Idempotent: what
-// exists is reused (by name), the upstream URL is updated to the given one, and a key saved in
-// `keyFile` is reused while it still works.
+// feed and sanctions oracle on the node (seedContracts.mjs). The plan, tenant, chain and upstream are
+// examples/local.yaml made true with the CLI's apply (cli/lib/apply.mjs), with the callers' limits
+// and chain laid over it. Idempotent: what exists is reused (by name), the upstream URL is sent again
+// each time (anvil's port may change), and a key saved in `keyFile` is reused while it still works.
 import { readFile, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { apply } from "../../cli/lib/apply.mjs";
+import { loadApplyFile } from "../../cli/lib/applyFile.mjs";
 import { seedContracts } from "./seedContracts.mjs";
 
-/** The demo plan's limits: roomy enough for local development and the end-to-end tests. */
+const LOCAL_FILE = fileURLToPath(new URL("../../examples/local.yaml", import.meta.url));
+
+/** The demo plan's limits (as in examples/local.yaml): roomy enough for local development and tests. */
 export const DEMO_LIMITS = { cuPerSecond: 10_000, burstCu: 20_000, monthlyCu: 1_000_000_000 };
 
 /**
@@ -28,7 +34,7 @@ export function adminApi({ gatewayUrl, token }) {
 
 /**
  * @param {{ gatewayUrl: string, token: string, upstreamUrl: string, keyFile?: string,
- *           chain?: { slug: string, chainId: number, name: string, blockTimeMs?: number },
+ *           chain?: { slug?: string, chainId?: number, name?: string, blockTimeMs?: number },
  *           limits?: { cuPerSecond?: number, burstCu?: number, monthlyCu?: number },
  *           localOnly?: boolean }} options (`localOnly`: turn off the sanctions lists the migrations
  *           seed at public URLs, so tests and the benchmark send nothing beyond loopback)
@@ -39,30 +45,23 @@ export async function seedDemo({
   token,
   upstreamUrl,
   keyFile,
-  // anvil mines a block a second (scripts/lib/anvil.mjs): head answers are cached half of that.
-  chain = { slug: "local", chainId: 31337, name: "Local anvil", blockTimeMs: 1_000 },
+  // Laid over the file's chain "local" (anvil mines a block a second: blockTimeMs 1000).
+  chain = {},
   limits = DEMO_LIMITS,
   localOnly = false,
 }) {
   const api = adminApi({ gatewayUrl, token });
-  const { plans } = await api("GET", "/plans");
-  const found = plans.find((p) => p.name === "demo");
-  const plan = found
-    ? await api("PATCH", `/plans/${found.id}`, limits)
-    : await api("POST", "/plans", { name: "demo", ...limits });
+  const file = await loadApplyFile(LOCAL_FILE, { ANVIL_URL: upstreamUrl });
+  const config = {
+    plans: file.plans.map((plan) => (plan.name === "demo" ? { ...plan, ...limits } : plan)),
+    chains: file.chains.map(({ upstreams, ...local }) => ({ ...local, ...chain, upstreams })),
+    tenants: file.tenants,
+  };
+  // The upstream's URL is not readable: it is sent every time, as anvil's port may have changed.
+  await apply(config, { api, updateUrls: true });
   const { tenants } = await api("GET", "/tenants");
-  const tenant =
-    tenants.find((t) => t.name === "demo") ??
-    (await api("POST", "/tenants", { name: "demo", planId: plan.id }));
-  const { chains } = await api("GET", "/chains");
-  if (!chains.some((c) => c.slug === chain.slug)) await api("POST", "/chains", chain);
-  const { upstreams } = await api("GET", `/chains/${chain.slug}/upstreams`);
-  const anvil = upstreams.find((u) => u.name === "anvil");
-  // anvil serves WebSocket subscriptions on its HTTP port: the stream's feed follows heads over it.
-  const upstream = { url: upstreamUrl, capabilities: ["ws"] };
-  if (anvil)
-    await api("PATCH", `/chains/${chain.slug}/upstreams/${anvil.id}`, { ...upstream, enabled: true });
-  else await api("POST", `/chains/${chain.slug}/upstreams`, { name: "anvil", ...upstream });
+  const tenant = tenants.find((t) => t.name === "demo");
+  const slug = config.chains[0].slug;
 
   const saved = keyFile
     ? await readFile(keyFile, "utf8").then(
@@ -74,9 +73,9 @@ export async function seedDemo({
   const live = saved && keys.some((k) => k.id === saved.id && k.revokedAt === null);
   const key = live ? saved : await api("POST", `/tenants/${tenant.id}/keys`, { name: "demo" });
   if (keyFile && !live) await writeFile(keyFile, JSON.stringify({ id: key.id, key: key.key }));
-  await seedContracts({ api, nodeUrl: upstreamUrl, chain: chain.slug });
+  await seedContracts({ api, nodeUrl: upstreamUrl, chain: slug });
   if (localOnly) await disableRemoteLists(api);
-  return { key: key.key, tenantId: tenant.id, chain: chain.slug };
+  return { key: key.key, tenantId: tenant.id, chain: slug };
 }
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);

@@ -155,6 +155,39 @@ test("chains health and upstreams list show the seeded chain's upstream", async 
   expect(upstreams.rows.map((r) => r[0])).toContain(anvil?.[0]);
 });
 
+test("upstreams add takes the node's URL as --upstream-url; --url stays the gateway's", async () => {
+  const slug = unique("cli-chain");
+  await ok(["chains", "add", "--slug", slug, "--chain-id", "31337", "--name", "CLI chain"]);
+  const added = JSON.parse(
+    await ok([
+      "--url",
+      gatewayUrl,
+      "upstreams",
+      "add",
+      "--chain",
+      slug,
+      "--name",
+      "node-a",
+      "--upstream-url",
+      inject("anvilUrl"),
+      "--capabilities",
+      "ws,archive",
+      "--json",
+    ]),
+  ) as { id: string; capabilities: string[] };
+  expect(added.capabilities).toEqual(["ws", "archive"]);
+  // A rename with --url (the gateway) sends no URL for the upstream, and keeps its capabilities.
+  await ok(["--url", gatewayUrl, "upstreams", "update", "--chain", slug, added.id, "--name", "node-b"]);
+  const read = await admin<{ name: string; capabilities: string[] }>(`/chains/${slug}/upstreams/${added.id}`);
+  expect(read).toMatchObject({ name: "node-b", capabilities: ["ws", "archive"] });
+  // The upstream's URL is the one given, not the gateway's: it serves the chain.
+  const health = await ok(["chains", "health", slug]);
+  expect(health).toContain(added.id);
+  const bad = await rpcgw(["keys", "revoke", ".."]);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain("ID may not be '..'");
+});
+
 test("--help lists every command, and a group's --help its commands", async () => {
   expect(await ok(["--help"])).toMatch(/^ {2}keys create\s+Create an API key/m);
   const keys = await ok(["keys", "--help"]);

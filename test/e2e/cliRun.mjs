@@ -1,6 +1,10 @@
-// Runs the `rpcgw` CLI as a child process for test/e2e/cli.test.ts, with only the environment given.
+// Runs the `rpcgw` CLI as a child process for test/e2e/cli*.test.ts, with only the environment given,
+// and writes the files it reads into a folder of their own under the OS's temp dir.
 import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "../support/tempDir.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -18,4 +22,21 @@ export function runCli(args, env) {
       (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
     );
   });
+}
+
+/**
+ * A temp folder for files given to the CLI: `write(name, text)` returns the file's path.
+ * @param {string} prefix
+ */
+export function cliFiles(prefix) {
+  const dir = tempDir(prefix);
+  return {
+    /** @param {string} name @param {string} text */
+    write: (name, text) => {
+      const path = join(dir.path, name);
+      writeFileSync(path, text);
+      return path;
+    },
+    remove: dir.remove,
+  };
 }
