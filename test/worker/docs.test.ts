@@ -32,5 +32,10 @@ describe("GET /docs", () => {
     expect(html).toContain("admin token, admin:write");
     expect(html).toContain("an API key (x-api-key)");
     expect(html).not.toContain(env.TEST_ANVIL_URL);
+    // Examples, folded: a body's (POST /admin/v1/plans) and an answer's (the plan made, its id).
+    expect(html).toMatch(
+      /<details class="example"><summary>Example<\/summary><pre>\{\n {2}&quot;name&quot;: &quot;Growth&quot;/,
+    );
+    expect(html).toMatch(/<summary>Example<\/summary><pre>\{\n {2}&quot;id&quot;: &quot;pln_/);
   });
 });

@@ -6,25 +6,36 @@
 // against the OpenAPI 3.1 schema.)
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
+import { z } from "zod";
 import { writePrice } from "../../shared/stores/prices";
 import { writeValidatorSnapshot } from "../../shared/stores/validators";
 import { admin as adminApi } from "../../workers/gateway/src/admin/api";
+import { ERROR_EXAMPLES } from "../../workers/gateway/src/openapi/document";
+import type { AnySpec } from "../../workers/gateway/src/openapi/op";
 import { publicRoutes } from "../../workers/gateway/src/publicRoutes";
 import { call, fixture } from "./fixtures";
-import { checkPublicAnswer, UNDESCRIBED_PUBLIC } from "./openapiCheck";
+import {
+  AdminError,
+  answersWithoutExample,
+  checkPublicAnswer,
+  describedRoutes,
+  RpcError,
+  specExampleProblems,
+  UNDESCRIBED_PUBLIC,
+} from "./openapiCheck";
 
 type Operation = {
   summary: string;
   security: Record<string, string[]>[];
   parameters: { name: string; in: string; required: boolean }[];
-  requestBody?: { content: { "application/json": { schema: { type?: string } } } };
-  responses: Record<string, unknown>;
+  requestBody?: { content: { "application/json": { schema: { type?: string }; example?: unknown } } };
+  responses: Record<string, { content?: { "application/json"?: { example?: unknown } } }>;
 };
 type Document = {
   openapi: string;
   info: { title: string };
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, { required?: string[] }> };
+  components: { schemas: Record<string, { required?: string[]; examples?: unknown[] }> };
 };
 
 async function adminDocument(): Promise<Document> {
@@ -234,5 +245,55 @@ describe("GET /v1/openapi.json", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("public, max-age=300");
     expect((await call("/v1/prices")).status).toBe(401);
+  });
+});
+
+// The examples are the specs' own (bodyExample, a response's example): none can drift from its schema.
+describe("examples", () => {
+  /** The main resources: each of their answers with a schema has an example. */
+  const MAIN = /^[A-Z]+ \/(plans|tenants|keys|chains|price-feeds|sanction-sources|v1\/usage$|v1\/prices)/;
+
+  test("every body example parses with its body, every answer example with its schema (no dropped field)", () => {
+    const routes = describedRoutes();
+    // Also: every route with a body has a bodyExample, so a new one must bring its own.
+    expect(routes.flatMap((r) => specExampleProblems(r.spec).map((p) => `${r.where}: ${p}`))).toEqual([]);
+    const main = routes.filter((r) => MAIN.test(r.where) && !r.where.endsWith("/health"));
+    expect(main.length).toBeGreaterThan(30);
+    expect(routes.filter((r) => r.spec.bodyExample !== undefined).length).toBeGreaterThanOrEqual(16);
+    expect(answersWithoutExample(main)).toEqual([]);
+    // An answer never holds an upstream URL, a key or a secret: only placeholders.
+    const answers = JSON.stringify(routes.map((r) => Object.values(r.spec.responses).map((a) => a.example)));
+    expect(answers).not.toMatch(/example-provider|rpc_[A-Za-z0-9_-]{32}|rpcsk_[A-Za-z0-9_-]{20}/);
+    expect(AdminError.safeParse(ERROR_EXAMPLES.admin).success).toBe(true);
+    expect(RpcError.safeParse(ERROR_EXAMPLES.rpc).success).toBe(true);
+  });
+
+  test("the checks catch a drift: a missing or refused body example, a field an answer's schema drops", () => {
+    const n = z.object({ n: z.number() });
+    const responses = { 200: { description: "d", schema: n, example: { n: 1, hash: "x" } } };
+    const spec: AnySpec = { summary: "D", tag: "T", access: "public", body: n.strict(), responses };
+    expect(specExampleProblems(spec)).toEqual([
+      "a body without bodyExample",
+      "200: .hash is not in the schema",
+    ]);
+    expect(specExampleProblems({ ...spec, bodyExample: { n: "1" } })[0]).toMatch(/^bodyExample: /);
+    const bare = { ...spec, responses: { 200: { description: "d", schema: n } } };
+    expect(answersWithoutExample([{ where: "GET /x", spec: bare }])).toEqual(["GET /x 200"]);
+  });
+
+  test("the served documents carry them: bodies, answers and the error", async () => {
+    const admin = await adminDocument();
+    const create = admin.paths["/admin/v1/plans"]?.post;
+    expect(create?.requestBody?.content["application/json"].example).toMatchObject({ name: "Growth" });
+    const made = create?.responses["201"]?.content?.["application/json"]?.example;
+    expect(made).toMatchObject({ id: expect.stringMatching(/^pln_/) });
+    expect(create?.responses.default?.content?.["application/json"]?.example).toEqual(ERROR_EXAMPLES.admin);
+    expect(admin.components.schemas.Error?.examples).toEqual([ERROR_EXAMPLES.admin]);
+    const upstream = admin.paths["/admin/v1/chains/{chain}/upstreams"]?.post?.requestBody;
+    expect(upstream?.content["application/json"].example).toMatchObject({ url: expect.any(String) });
+    const pub = await publicDocument();
+    const prices = pub.paths["/v1/prices"]?.get?.responses["200"]?.content?.["application/json"];
+    expect(prices?.example).toMatchObject({ prices: [{ pair: "ETH/USD" }] });
+    expect(pub.components.schemas.Error?.examples).toEqual([ERROR_EXAMPLES.rpc]);
   });
 });

@@ -36,8 +36,8 @@ const ErrorObject = z.object({
   message: z.string(),
   data: z.record(z.string(), z.unknown()).optional(),
 });
-const AdminError = z.strictObject({ error: ErrorObject });
-const RpcError = z.strictObject({ jsonrpc: z.literal("2.0"), id: z.null(), error: ErrorObject });
+export const AdminError = z.strictObject({ error: ErrorObject });
+export const RpcError = z.strictObject({ jsonrpc: z.literal("2.0"), id: z.null(), error: ErrorObject });
 
 function check(
   routes: Route[],
@@ -79,7 +79,7 @@ function check(
 }
 
 /** Paths of the fields in `answered` that `parsed` (the same value through its schema) does not have. */
-function extraFields(answered: unknown, parsed: unknown, at = ""): string[] {
+export function extraFields(answered: unknown, parsed: unknown, at = ""): string[] {
   if (Array.isArray(answered) && Array.isArray(parsed)) {
     return answered.flatMap((item, i) => extraFields(item, parsed[i], `${at}[${i}]`));
   }
@@ -101,3 +101,44 @@ export function checkAnswer(method: string, path: string, status: number, body: 
 export function checkPublicAnswer(method: string, path: string, status: number, body: unknown): void {
   check(publicTable, RpcError, method, path, status, body);
 }
+
+/** Every described route of both APIs: `GET /plans` (admin paths under /admin/v1), `GET /v1/usage`. */
+export const describedRoutes = (): { where: string; spec: AnySpec }[] =>
+  [...adminRoutes, ...publicTable].flatMap((r) =>
+    r.spec ? [{ where: `${r.method} ${r.path}`, spec: r.spec }] : [],
+  );
+
+/** Why `example` is not an answer `schema` describes: refused, or a field the schema would drop. */
+export function exampleProblems(schema: z.ZodType | undefined, example: unknown): string[] {
+  if (!schema) return ["an example without a schema"];
+  const parsed = schema.safeParse(example);
+  if (!parsed.success) return [parsed.error.message];
+  return extraFields(example, parsed.data).map((field) => `${field} is not in the schema`);
+}
+
+/**
+ * What is wrong with a spec's examples: a body without its example, a body example the body refuses,
+ * an answer example its schema refuses or with a field the schema drops.
+ */
+export function specExampleProblems(spec: AnySpec): string[] {
+  const problems: string[] = [];
+  if (spec.body && spec.bodyExample === undefined) problems.push("a body without bodyExample");
+  if (!spec.body && spec.bodyExample !== undefined) problems.push("a bodyExample without a body");
+  if (spec.body && spec.bodyExample !== undefined) {
+    const parsed = spec.body.safeParse(spec.bodyExample);
+    if (!parsed.success) problems.push(`bodyExample: ${parsed.error.message}`);
+  }
+  for (const [status, answer] of Object.entries(spec.responses)) {
+    if (answer.example === undefined) continue;
+    problems.push(...exampleProblems(answer.schema, answer.example).map((p) => `${status}: ${p}`));
+  }
+  return problems;
+}
+
+/** The answers with a schema but no example: `GET /plans 200`. */
+export const answersWithoutExample = (routes: { where: string; spec: AnySpec }[]): string[] =>
+  routes.flatMap(({ where, spec }) =>
+    Object.entries(spec.responses)
+      .filter(([, answer]) => answer.schema && answer.example === undefined)
+      .map(([status]) => `${where} ${status}`),
+  );

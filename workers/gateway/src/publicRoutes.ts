@@ -22,10 +22,10 @@ import { type AppEnv, op } from "./router";
 import { handleHealth } from "./rpc/health";
 import { errorResponse } from "./rpc/respond";
 import { statusReport } from "./status/statusReport";
-import { ChainHealth } from "./views/health";
-import { PriceList, PriceView } from "./views/prices";
+import { CHAIN_HEALTH_EXAMPLE, ChainHealth } from "./views/health";
+import { PRICE_EXAMPLE, PRICE_LIST_EXAMPLE, PriceList, PriceView } from "./views/prices";
 import { Healthz, StatusView } from "./views/status";
-import { UsageView } from "./views/usage";
+import { USAGE_EXAMPLE, UsageView } from "./views/usage";
 import { ValidatorsView } from "./views/validators";
 
 /** The API key in `x-api-key` or `Authorization: Bearer`, checked as for JSON-RPC, with its lists and JWT. */
@@ -59,7 +59,7 @@ const usage = op(
     tag: "Account",
     access: "api-key",
     query: UsageQuery,
-    responses: { 200: { description: "The tenant's usage", schema: UsageView } },
+    responses: { 200: { description: "The tenant's usage", schema: UsageView, example: USAGE_EXAMPLE } },
   },
   async (c, { query }) => {
     const key = await keyOf(c);
@@ -76,7 +76,9 @@ const prices = op(
     description: `The price job's latest price of every pair it reads. ${KEYED}`,
     tag: "Data",
     access: "api-key",
-    responses: { 200: { description: "Every pair's latest price", schema: PriceList } },
+    responses: {
+      200: { description: "Every pair's latest price", schema: PriceList, example: PRICE_LIST_EXAMPLE },
+    },
   },
   async (c) => meter(c, await keyOf(c), "prices", () => allPrices(c.env.CONFIG_KV)),
 );
@@ -87,7 +89,7 @@ const price = op(
     description: `One pair's latest price; the pair is written with a dash (ETH-USD for ETH/USD). ${KEYED}`,
     tag: "Data",
     access: "api-key",
-    responses: { 200: { description: "The pair's latest price", schema: PriceView } },
+    responses: { 200: { description: "The pair's latest price", schema: PriceView, example: PRICE_EXAMPLE } },
   },
   async (c) => meter(c, await keyOf(c), "prices", () => onePrice(c.env.CONFIG_KV, param(c, "pair"))),
 );
@@ -113,7 +115,13 @@ const validators = op(
 const HEALTH = {
   tag: "Health",
   access: "api-key",
-  responses: { 200: { description: "One isolate's view of the chain's upstreams", schema: ChainHealth } },
+  responses: {
+    200: {
+      description: "One isolate's view of the chain's upstreams",
+      schema: ChainHealth,
+      example: CHAIN_HEALTH_EXAMPLE,
+    },
+  },
 } as const;
 
 const chainHealth = op(
@@ -140,7 +148,7 @@ const healthz = op(
     description: "Answers while the Worker runs; it reads nothing.",
     tag: "Status",
     access: "public",
-    responses: { 200: { description: "Running", schema: Healthz } },
+    responses: { 200: { description: "Running", schema: Healthz, example: { ok: true } } },
   },
   (c) => c.json({ ok: true as const }),
 );

@@ -15,7 +15,18 @@ import { param } from "../openapi/op";
 import { adminRouter, op } from "./router";
 import { CreateUpstream, UpdateUpstream } from "./schemas";
 import { requireUpstreamUrl } from "./upstreamUrl";
-import { CreatedUpstream, UpdatedUpstream, UpstreamList, UpstreamView } from "./views/upstreams";
+import {
+  CREATE_UPSTREAM_EXAMPLE,
+  CREATED_UPSTREAM_EXAMPLE,
+  CreatedUpstream,
+  UPDATE_UPSTREAM_EXAMPLE,
+  UPDATED_UPSTREAM_EXAMPLE,
+  UPSTREAM_EXAMPLE,
+  UPSTREAM_LIST_EXAMPLE,
+  UpdatedUpstream,
+  UpstreamList,
+  UpstreamView,
+} from "./views/upstreams";
 
 const publicUpstreamColumns = {
   id: upstreams.id,
@@ -57,7 +68,13 @@ const listUpstreams = op(
     summary: "List a chain's upstreams",
     tag: TAG,
     access: "admin:read",
-    responses: { 200: { description: "Its upstreams, oldest first, without URLs", schema: UpstreamList } },
+    responses: {
+      200: {
+        description: "Its upstreams, oldest first, without URLs",
+        schema: UpstreamList,
+        example: UPSTREAM_LIST_EXAMPLE,
+      },
+    },
   },
   async (c) => {
     const db = dbOf(c.env.DB);
@@ -77,7 +94,9 @@ const readUpstream = op(
     summary: "Read an upstream",
     tag: TAG,
     access: "admin:read",
-    responses: { 200: { description: "The upstream, without its URL", schema: UpstreamView } },
+    responses: {
+      200: { description: "The upstream, without its URL", schema: UpstreamView, example: UPSTREAM_EXAMPLE },
+    },
   },
   async (c) => c.json(await requireUpstream(dbOf(c.env.DB), param(c, "chain"), param(c, "id"))),
 );
@@ -89,7 +108,14 @@ const createUpstream = op(
     tag: TAG,
     access: "admin:write",
     body: CreateUpstream,
-    responses: { 201: { description: "The upstream made, without its URL", schema: CreatedUpstream } },
+    bodyExample: CREATE_UPSTREAM_EXAMPLE,
+    responses: {
+      201: {
+        description: "The upstream made, without its URL",
+        schema: CreatedUpstream,
+        example: CREATED_UPSTREAM_EXAMPLE,
+      },
+    },
   },
   async (c, { body: { url, ...body } }) => {
     const db = dbOf(c.env.DB);
@@ -114,7 +140,14 @@ const updateUpstream = op(
     tag: TAG,
     access: "admin:write",
     body: UpdateUpstream,
-    responses: { 200: { description: "The upstream as changed", schema: UpdatedUpstream } },
+    bodyExample: UPDATE_UPSTREAM_EXAMPLE,
+    responses: {
+      200: {
+        description: "The upstream as changed",
+        schema: UpdatedUpstream,
+        example: UPDATED_UPSTREAM_EXAMPLE,
+      },
+    },
   },
   async (c, { body: { url, ...changes } }) => {
     const db = dbOf(c.env.DB);

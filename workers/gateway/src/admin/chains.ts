@@ -10,10 +10,23 @@ import { forgetChain, resolveRpcChain } from "../../../../shared/config/chains";
 import { healthReport } from "../../../../shared/routing/healthReport";
 import { probeChain } from "../../../../shared/routing/probe";
 import { param } from "../openapi/op";
+import { CHAIN_HEALTH_EXAMPLE } from "../views/health";
 import { chainUpstreamRoutes, requireChain } from "./chainUpstreams";
 import { adminRouter, op } from "./router";
 import { CreateChain, UpdateChain } from "./schemas";
-import { CachePurged, ChainHealth, ChainList, ChainView, CreatedChain } from "./views/chains";
+import {
+  CACHE_PURGED_EXAMPLE,
+  CachePurged,
+  CHAIN_EXAMPLE,
+  CHAIN_LIST_EXAMPLE,
+  ChainHealth,
+  ChainList,
+  ChainView,
+  CREATE_CHAIN_EXAMPLE,
+  CREATED_CHAIN_EXAMPLE,
+  CreatedChain,
+  UPDATE_CHAIN_EXAMPLE,
+} from "./views/chains";
 
 const TAG = "Chains";
 
@@ -22,7 +35,9 @@ const listChains = op(
     summary: "List chains",
     tag: TAG,
     access: "admin:read",
-    responses: { 200: { description: "Every chain, oldest first", schema: ChainList } },
+    responses: {
+      200: { description: "Every chain, oldest first", schema: ChainList, example: CHAIN_LIST_EXAMPLE },
+    },
   },
   async (c) => c.json({ chains: await dbOf(c.env.DB).select().from(chains).orderBy(chains.createdAt) }),
 );
@@ -34,7 +49,10 @@ const createChain = op(
     tag: TAG,
     access: "admin:write",
     body: CreateChain,
-    responses: { 201: { description: "The chain made", schema: CreatedChain } },
+    bodyExample: CREATE_CHAIN_EXAMPLE,
+    responses: {
+      201: { description: "The chain made", schema: CreatedChain, example: CREATED_CHAIN_EXAMPLE },
+    },
   },
   async (c, { body }) => {
     const db = dbOf(c.env.DB);
@@ -55,7 +73,8 @@ const updateChain = op(
     tag: TAG,
     access: "admin:write",
     body: UpdateChain,
-    responses: { 200: { description: "The chain as changed", schema: ChainView } },
+    bodyExample: UPDATE_CHAIN_EXAMPLE,
+    responses: { 200: { description: "The chain as changed", schema: ChainView, example: CHAIN_EXAMPLE } },
   },
   async (c, { body: changes }) => {
     const db = dbOf(c.env.DB);
@@ -78,7 +97,9 @@ const purgeCache = op(
       "Raises the chain's cache generation, which orphans every answer cached under the older one.",
     tag: TAG,
     access: "admin:write",
-    responses: { 200: { description: "The new cache generation", schema: CachePurged } },
+    responses: {
+      200: { description: "The new cache generation", schema: CachePurged, example: CACHE_PURGED_EXAMPLE },
+    },
   },
   async (c) => {
     const db = dbOf(c.env.DB);
@@ -106,7 +127,13 @@ const chainHealth = op(
     description: "Probes its upstreams, then reports what the isolate answering knows of them, by id.",
     tag: TAG,
     access: "admin:read",
-    responses: { 200: { description: "One isolate's view of the chain's upstreams", schema: ChainHealth } },
+    responses: {
+      200: {
+        description: "One isolate's view of the chain's upstreams",
+        schema: ChainHealth,
+        example: CHAIN_HEALTH_EXAMPLE,
+      },
+    },
   },
   async (c) => {
     const slug = param(c, "chain");

@@ -18,7 +18,17 @@ import { param } from "../openapi/op";
 import { adminRouter, op } from "./router";
 import { CreateJwtKey, UpdateJwtKey } from "./schemas";
 import { requireTenant } from "./tenants";
-import { DeletedJwtKey, JwtKeyList, JwtKeyView } from "./views/jwtKeys";
+import {
+  CREATE_JWT_KEY_EXAMPLE,
+  DELETED_JWT_KEY_EXAMPLE,
+  DeletedJwtKey,
+  DISABLED_JWT_KEY_EXAMPLE,
+  JWT_KEY_EXAMPLE,
+  JWT_KEY_LIST_EXAMPLE,
+  JwtKeyList,
+  JwtKeyView,
+  UPDATE_JWT_KEY_EXAMPLE,
+} from "./views/jwtKeys";
 
 /** Keys a tenant may register (active or disabled): each rides along with every key context of the tenant. */
 export const MAX_JWT_KEYS = 20;
@@ -68,7 +78,13 @@ export const jwtKeyRoutes = adminRouter()
         summary: "List a tenant's JWT keys",
         tag: TAG,
         access: "admin:read",
-        responses: { 200: { description: "The tenant's JWT keys, oldest first", schema: JwtKeyList } },
+        responses: {
+          200: {
+            description: "The tenant's JWT keys, oldest first",
+            schema: JwtKeyList,
+            example: JWT_KEY_LIST_EXAMPLE,
+          },
+        },
       },
       async (c) => {
         const db = dbOf(c.env.DB);
@@ -91,7 +107,10 @@ export const jwtKeyRoutes = adminRouter()
         tag: TAG,
         access: "admin:write",
         body: CreateJwtKey,
-        responses: { 201: { description: "The key registered, active", schema: JwtKeyView } },
+        bodyExample: CREATE_JWT_KEY_EXAMPLE,
+        responses: {
+          201: { description: "The key registered, active", schema: JwtKeyView, example: JWT_KEY_EXAMPLE },
+        },
       },
       async (c, { body: { jwk: given } }) => {
         const jwk = checkedJwk(given);
@@ -145,7 +164,10 @@ export const jwtKeyRoutes = adminRouter()
         tag: TAG,
         access: "admin:write",
         body: UpdateJwtKey,
-        responses: { 200: { description: "The key as changed", schema: JwtKeyView } },
+        bodyExample: UPDATE_JWT_KEY_EXAMPLE,
+        responses: {
+          200: { description: "The key as changed", schema: JwtKeyView, example: DISABLED_JWT_KEY_EXAMPLE },
+        },
       },
       async (c, { body: { status } }) => {
         const db = dbOf(c.env.DB);
@@ -174,7 +196,13 @@ export const jwtKeyRoutes = adminRouter()
           "Its tokens are refused here at once and everywhere within 60 s; sockets opened with them close at their next key check.",
         tag: TAG,
         access: "admin:write",
-        responses: { 200: { description: "The key as it was, deleted", schema: DeletedJwtKey } },
+        responses: {
+          200: {
+            description: "The key as it was, deleted",
+            schema: DeletedJwtKey,
+            example: DELETED_JWT_KEY_EXAMPLE,
+          },
+        },
       },
       async (c) => {
         const db = dbOf(c.env.DB);

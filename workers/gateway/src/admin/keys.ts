@@ -12,7 +12,14 @@ import { param } from "../openapi/op";
 import { adminRouter, op } from "./router";
 import { UpdateKey } from "./schemas";
 import { checkedRules, newKeySecret, publicKeyColumns } from "./tenants";
-import { KeyView, KeyWithSecret } from "./views/keys";
+import {
+  KEY_EXAMPLE,
+  KEY_WITH_SECRET_EXAMPLE,
+  KeyView,
+  KeyWithSecret,
+  REVOKED_KEY_EXAMPLE,
+  UPDATE_KEY_EXAMPLE,
+} from "./views/keys";
 
 async function requireKey(db: Db, id: string) {
   const found = await db
@@ -38,7 +45,8 @@ export const keyRoutes = adminRouter()
         tag: TAG,
         access: "admin:write",
         body: UpdateKey,
-        responses: { 200: { description: "The key as changed", schema: KeyView } },
+        bodyExample: UPDATE_KEY_EXAMPLE,
+        responses: { 200: { description: "The key as changed", schema: KeyView, example: KEY_EXAMPLE } },
       },
       async (c, { body }) => {
         const changes = checkedRules(body);
@@ -66,7 +74,11 @@ export const keyRoutes = adminRouter()
         tag: TAG,
         access: "admin:write",
         responses: {
-          201: { description: "The key, with its new secret (shown once)", schema: KeyWithSecret },
+          201: {
+            description: "The key, with its new secret (shown once)",
+            schema: KeyWithSecret,
+            example: KEY_WITH_SECRET_EXAMPLE,
+          },
         },
       },
       async (c) => {
@@ -101,7 +113,9 @@ export const keyRoutes = adminRouter()
           "Refused here at once and everywhere within 60 s. Revoking a revoked key changes nothing and answers it as it is.",
         tag: TAG,
         access: "admin:write",
-        responses: { 200: { description: "The key, revoked", schema: KeyView } },
+        responses: {
+          200: { description: "The key, revoked", schema: KeyView, example: REVOKED_KEY_EXAMPLE },
+        },
       },
       async (c) => {
         const db = dbOf(c.env.DB);

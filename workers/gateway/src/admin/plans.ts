@@ -12,7 +12,14 @@ import { forgetKeys } from "../../../../shared/keys/resolveKey";
 import { param } from "../openapi/op";
 import { adminRouter, op } from "./router";
 import { CreatePlan, UpdatePlan } from "./schemas";
-import { PlanList, PlanView } from "./views/plans";
+import {
+  CREATE_PLAN_EXAMPLE,
+  PLAN_EXAMPLE,
+  PLAN_LIST_EXAMPLE,
+  PlanList,
+  PlanView,
+  UPDATE_PLAN_EXAMPLE,
+} from "./views/plans";
 
 async function requirePlan(db: Db, id: string) {
   const plan = await db.select().from(plans).where(eq(plans.id, id)).get();
@@ -30,7 +37,7 @@ export const planRoutes = adminRouter()
         summary: "List plans",
         tag: TAG,
         access: "admin:read",
-        responses: { 200: { description: "Every plan", schema: PlanList } },
+        responses: { 200: { description: "Every plan", schema: PlanList, example: PLAN_LIST_EXAMPLE } },
       },
       async (c) => c.json({ plans: await dbOf(c.env.DB).select().from(plans).orderBy(plans.createdAt) }),
     ),
@@ -43,7 +50,8 @@ export const planRoutes = adminRouter()
         tag: TAG,
         access: "admin:write",
         body: CreatePlan,
-        responses: { 201: { description: "The plan made", schema: PlanView } },
+        bodyExample: CREATE_PLAN_EXAMPLE,
+        responses: { 201: { description: "The plan made", schema: PlanView, example: PLAN_EXAMPLE } },
       },
       async (c, { body }) => {
         const plan = { id: randomId("pln"), ...body, createdAt: Date.now() };
@@ -64,7 +72,7 @@ export const planRoutes = adminRouter()
         summary: "Read a plan",
         tag: TAG,
         access: "admin:read",
-        responses: { 200: { description: "The plan", schema: PlanView } },
+        responses: { 200: { description: "The plan", schema: PlanView, example: PLAN_EXAMPLE } },
       },
       async (c) => c.json(await requirePlan(dbOf(c.env.DB), param(c, "id"))),
     ),
@@ -78,7 +86,8 @@ export const planRoutes = adminRouter()
         tag: TAG,
         access: "admin:write",
         body: UpdatePlan,
-        responses: { 200: { description: "The plan as changed", schema: PlanView } },
+        bodyExample: UPDATE_PLAN_EXAMPLE,
+        responses: { 200: { description: "The plan as changed", schema: PlanView, example: PLAN_EXAMPLE } },
       },
       async (c, { body: changes }) => {
         const db = dbOf(c.env.DB);

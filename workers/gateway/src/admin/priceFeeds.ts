@@ -8,7 +8,14 @@ import { NotFoundError } from "../../../../shared/errors/kinds";
 import { param } from "../openapi/op";
 import { adminRouter, op } from "./router";
 import { CreatePriceFeed, UpdatePriceFeed } from "./schemas";
-import { PriceFeedList, PriceFeedView } from "./views/priceFeeds";
+import {
+  CREATE_PRICE_FEED_EXAMPLE,
+  PRICE_FEED_EXAMPLE,
+  PRICE_FEED_LIST_EXAMPLE,
+  PriceFeedList,
+  PriceFeedView,
+  UPDATE_PRICE_FEED_EXAMPLE,
+} from "./views/priceFeeds";
 
 async function requireFeed(db: Db, id: string) {
   const feed = await db.select().from(priceFeeds).where(eq(priceFeeds.id, id)).get();
@@ -26,7 +33,13 @@ export const priceFeedRoutes = adminRouter()
         summary: "List price feeds",
         tag: TAG,
         access: "admin:read",
-        responses: { 200: { description: "Every feed, by pair", schema: PriceFeedList } },
+        responses: {
+          200: {
+            description: "Every feed, by pair",
+            schema: PriceFeedList,
+            example: PRICE_FEED_LIST_EXAMPLE,
+          },
+        },
       },
       async (c) => c.json({ feeds: await dbOf(c.env.DB).select().from(priceFeeds).orderBy(priceFeeds.pair) }),
     ),
@@ -39,7 +52,10 @@ export const priceFeedRoutes = adminRouter()
         tag: TAG,
         access: "admin:write",
         body: CreatePriceFeed,
-        responses: { 201: { description: "The feed added", schema: PriceFeedView } },
+        bodyExample: CREATE_PRICE_FEED_EXAMPLE,
+        responses: {
+          201: { description: "The feed added", schema: PriceFeedView, example: PRICE_FEED_EXAMPLE },
+        },
       },
       async (c, { body }) => {
         const db = dbOf(c.env.DB);
@@ -61,7 +77,10 @@ export const priceFeedRoutes = adminRouter()
         tag: TAG,
         access: "admin:write",
         body: UpdatePriceFeed,
-        responses: { 200: { description: "The feed as changed", schema: PriceFeedView } },
+        bodyExample: UPDATE_PRICE_FEED_EXAMPLE,
+        responses: {
+          200: { description: "The feed as changed", schema: PriceFeedView, example: PRICE_FEED_EXAMPLE },
+        },
       },
       async (c, { body: changes }) => {
         const db = dbOf(c.env.DB);

@@ -13,7 +13,14 @@ import { param } from "../openapi/op";
 import { adminRouter, op } from "./router";
 import { CreateSanctionSource, UpdateSanctionSource } from "./schemas";
 import { requireEgressUrl } from "./upstreamUrl";
-import { SanctionSourceList, SanctionSourceView } from "./views/sanctions";
+import {
+  CREATE_SANCTION_SOURCE_EXAMPLE,
+  SANCTION_SOURCE_EXAMPLE,
+  SANCTION_SOURCE_LIST_EXAMPLE,
+  SanctionSourceList,
+  SanctionSourceView,
+  UPDATE_SANCTION_SOURCE_EXAMPLE,
+} from "./views/sanctions";
 
 type Source = typeof sanctionSources.$inferSelect;
 
@@ -37,7 +44,13 @@ export const sanctionSourceRoutes = adminRouter()
         description: "Each source with its last read: how many addresses, when, and why it last failed.",
         tag: TAG,
         access: "admin:read",
-        responses: { 200: { description: "Every source, by name", schema: SanctionSourceList } },
+        responses: {
+          200: {
+            description: "Every source, by name",
+            schema: SanctionSourceList,
+            example: SANCTION_SOURCE_LIST_EXAMPLE,
+          },
+        },
       },
       async (c) => {
         const rows = await dbOf(c.env.DB).select().from(sanctionSources).orderBy(sanctionSources.name);
@@ -54,7 +67,14 @@ export const sanctionSourceRoutes = adminRouter()
         tag: TAG,
         access: "admin:write",
         body: CreateSanctionSource,
-        responses: { 201: { description: "The source added", schema: SanctionSourceView } },
+        bodyExample: CREATE_SANCTION_SOURCE_EXAMPLE,
+        responses: {
+          201: {
+            description: "The source added",
+            schema: SanctionSourceView,
+            example: SANCTION_SOURCE_EXAMPLE,
+          },
+        },
       },
       async (c, { body }) => {
         if (body.kind === "list") requireEgressUrl(body.url, c.env);
@@ -78,7 +98,14 @@ export const sanctionSourceRoutes = adminRouter()
         tag: TAG,
         access: "admin:write",
         body: UpdateSanctionSource,
-        responses: { 200: { description: "The source as changed", schema: SanctionSourceView } },
+        bodyExample: UPDATE_SANCTION_SOURCE_EXAMPLE,
+        responses: {
+          200: {
+            description: "The source as changed",
+            schema: SanctionSourceView,
+            example: SANCTION_SOURCE_EXAMPLE,
+          },
+        },
       },
       async (c, { body: changes }) => {
         const db = dbOf(c.env.DB);

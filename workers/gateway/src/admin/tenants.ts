@@ -13,10 +13,19 @@ import { type KeyRules, normalizeRules, problemsOf } from "../../../../shared/ke
 import { forgetKeys } from "../../../../shared/keys/resolveKey";
 import { usageView } from "../../../../shared/metering/usageView";
 import { param } from "../openapi/op";
+import { USAGE_EXAMPLE } from "../views/usage";
 import { adminRouter, op } from "./router";
 import { CreateKey, CreateTenant, UpdateTenant, UsageQuery } from "./schemas";
-import { KeyList, NewKey } from "./views/keys";
-import { TenantList, TenantView, UsageView } from "./views/tenants";
+import { CREATE_KEY_EXAMPLE, KEY_LIST_EXAMPLE, KeyList, NEW_KEY_EXAMPLE, NewKey } from "./views/keys";
+import {
+  CREATE_TENANT_EXAMPLE,
+  TENANT_EXAMPLE,
+  TENANT_LIST_EXAMPLE,
+  TenantList,
+  TenantView,
+  UPDATE_TENANT_EXAMPLE,
+  UsageView,
+} from "./views/tenants";
 
 const KEY_PREFIX_LENGTH = 12;
 /** A key secret: this prefix, then 32 random bytes in base64url (43 characters). */
@@ -110,7 +119,7 @@ export const tenantRoutes = adminRouter()
         summary: "List tenants",
         tag: TAG,
         access: "admin:read",
-        responses: { 200: { description: "Every tenant", schema: TenantList } },
+        responses: { 200: { description: "Every tenant", schema: TenantList, example: TENANT_LIST_EXAMPLE } },
       },
       async (c) =>
         c.json({ tenants: await dbOf(c.env.DB).select().from(tenants).orderBy(tenants.createdAt) }),
@@ -125,7 +134,8 @@ export const tenantRoutes = adminRouter()
         tag: TAG,
         access: "admin:write",
         body: CreateTenant,
-        responses: { 201: { description: "The tenant made", schema: TenantView } },
+        bodyExample: CREATE_TENANT_EXAMPLE,
+        responses: { 201: { description: "The tenant made", schema: TenantView, example: TENANT_EXAMPLE } },
       },
       async (c, { body }) => {
         const db = dbOf(c.env.DB);
@@ -147,7 +157,7 @@ export const tenantRoutes = adminRouter()
         summary: "Read a tenant",
         tag: TAG,
         access: "admin:read",
-        responses: { 200: { description: "The tenant", schema: TenantView } },
+        responses: { 200: { description: "The tenant", schema: TenantView, example: TENANT_EXAMPLE } },
       },
       async (c) => c.json(await requireTenant(dbOf(c.env.DB), param(c, "id"))),
     ),
@@ -162,7 +172,10 @@ export const tenantRoutes = adminRouter()
         tag: TAG,
         access: "admin:write",
         body: UpdateTenant,
-        responses: { 200: { description: "The tenant as changed", schema: TenantView } },
+        bodyExample: UPDATE_TENANT_EXAMPLE,
+        responses: {
+          200: { description: "The tenant as changed", schema: TenantView, example: TENANT_EXAMPLE },
+        },
       },
       async (c, { body: changes }) => {
         const db = dbOf(c.env.DB);
@@ -192,7 +205,7 @@ export const tenantRoutes = adminRouter()
         tag: TAG,
         access: "admin:read",
         query: UsageQuery,
-        responses: { 200: { description: "The tenant's usage", schema: UsageView } },
+        responses: { 200: { description: "The tenant's usage", schema: UsageView, example: USAGE_EXAMPLE } },
       },
       async (c, { query }) => {
         const db = dbOf(c.env.DB);
@@ -216,7 +229,9 @@ export const tenantRoutes = adminRouter()
         description: "Revoked keys too; never a key's plaintext, secret or hashes.",
         tag: KEYS_TAG,
         access: "admin:read",
-        responses: { 200: { description: "The tenant's keys, oldest first", schema: KeyList } },
+        responses: {
+          200: { description: "The tenant's keys, oldest first", schema: KeyList, example: KEY_LIST_EXAMPLE },
+        },
       },
       async (c) => {
         const keys = await dbOf(c.env.DB)
@@ -238,8 +253,13 @@ export const tenantRoutes = adminRouter()
         tag: KEYS_TAG,
         access: "admin:write",
         body: CreateKey,
+        bodyExample: CREATE_KEY_EXAMPLE,
         responses: {
-          201: { description: "The key made, with its plaintext and secret (shown once)", schema: NewKey },
+          201: {
+            description: "The key made, with its plaintext and secret (shown once)",
+            schema: NewKey,
+            example: NEW_KEY_EXAMPLE,
+          },
         },
       },
       async (c, { body: given }) => {

@@ -58,6 +58,26 @@ const ERROR_OBJECT = {
   },
 } as const;
 
+/** An error of each API, as it answers (test/worker/openapi.test.ts holds them to the envelope). */
+export const ERROR_EXAMPLES = {
+  admin: {
+    error: {
+      code: -32602,
+      message: "invalid body: see data.fields",
+      data: { code: "invalid_body", fields: { cuPerSecond: "Too small: expected number to be >=1" } },
+    },
+  },
+  rpc: {
+    jsonrpc: "2.0",
+    id: null,
+    error: {
+      code: -32016,
+      message: "invalid API key: check the key, or create a new one",
+      data: { code: "unauthorized" },
+    },
+  },
+} as const;
+
 /** How errors are wrapped: the admin API answers `{ error }`, the data API a JSON-RPC response. */
 const ERRORS = {
   admin: {
@@ -112,11 +132,15 @@ function parametersOf(params: string[], spec: AnySpec): Json[] {
   return out;
 }
 
-function responsesOf(spec: AnySpec): Json {
+/** A media type object: its schema, and its example when there is one. */
+const mediaOf = (schema: Json, example: unknown): Json =>
+  example === undefined ? { schema } : { schema, example };
+
+function responsesOf(spec: AnySpec, errors: keyof typeof ERRORS): Json {
   const out: Json = {};
   for (const [status, r] of Object.entries(spec.responses)) {
     const content = r.schema
-      ? { [r.mediaType ?? "application/json"]: { schema: jsonSchemaOf(r.schema, "output") } }
+      ? { [r.mediaType ?? "application/json"]: mediaOf(jsonSchemaOf(r.schema, "output"), r.example) }
       : r.mediaType
         ? { [r.mediaType]: { schema: { type: "string" } } }
         : undefined;
@@ -124,26 +148,34 @@ function responsesOf(spec: AnySpec): Json {
   }
   out.default = {
     description: "Refused or failed: the JSON-RPC error object says why",
-    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+    content: {
+      "application/json": mediaOf({ $ref: "#/components/schemas/Error" }, ERROR_EXAMPLES[errors]),
+    },
   };
   return out;
 }
 
 /** The operation of one route. */
-function operationOf(method: string, path: string, params: string[], spec: AnySpec): Json {
+function operationOf(
+  method: string,
+  path: string,
+  params: string[],
+  spec: AnySpec,
+  errors: keyof typeof ERRORS,
+): Json {
   const operation: Json = {
     operationId: `${method}${path.replace(/[{}]/g, "").replace(/(^|[/_-])([a-zA-Z0-9])/g, (_, __, c) => c.toUpperCase())}`,
     summary: spec.summary,
     tags: [spec.tag],
     security: securityOf(spec),
     parameters: parametersOf(params, spec),
-    responses: responsesOf(spec),
+    responses: responsesOf(spec, errors),
   };
   if (spec.description) operation.description = spec.description;
   if (spec.body) {
     operation.requestBody = {
       required: true,
-      content: { "application/json": { schema: jsonSchemaOf(spec.body, "input") } },
+      content: { "application/json": mediaOf(jsonSchemaOf(spec.body, "input"), spec.bodyExample) },
     };
   }
   return operation;
@@ -161,7 +193,7 @@ export function openApiDocument(
     const { path, params } = pathOf(route.path);
     const method = route.method.toLowerCase();
     paths[path] ??= {};
-    (paths[path] as Json)[method] = operationOf(method, path, params, spec);
+    (paths[path] as Json)[method] = operationOf(method, path, params, spec, errors);
   }
   return {
     openapi: "3.1.0",
@@ -169,7 +201,10 @@ export function openApiDocument(
     servers: [{ url: "/" }],
     paths,
     components: {
-      schemas: { Error: ERRORS[errors], ErrorObject: ERROR_OBJECT },
+      schemas: {
+        Error: { ...ERRORS[errors], examples: [ERROR_EXAMPLES[errors]] },
+        ErrorObject: ERROR_OBJECT,
+      },
       securitySchemes: SECURITY_SCHEMES,
     },
   };

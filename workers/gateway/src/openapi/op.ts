@@ -22,6 +22,8 @@ export interface ResponseSpec {
   schema?: z.ZodType;
   /** Not JSON (an HTML page): its media type. */
   mediaType?: string;
+  /** An answer as the schema describes it (test/worker/openapi.test.ts holds it to the schema). */
+  example?: unknown;
 }
 
 export interface OpSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
@@ -31,6 +33,8 @@ export interface OpSpec<B extends z.ZodType | undefined, Q extends z.ZodType | u
   tag: string;
   access: Access;
   body?: B;
+  /** A body the route accepts (the test holds it to `body`); every route with a body has one. */
+  bodyExample?: unknown;
   query?: Q;
   /**
    * "handler": the handler validates the body and query itself (validBody/validQuery), after a check

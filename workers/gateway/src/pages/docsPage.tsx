@@ -3,7 +3,7 @@
  * GET /docs: the API reference, rendered on the server from the OpenAPI documents the gateway
  * serves (so it says exactly what they say): for each API, its operations by tag, each with its
  * method and path, who may call it, its parameters, its body's fields and its answers; the full JSON
- * Schema of a body or answer is one click away. No script, no third-party request.
+ * Schema of a body or answer, and its example, are one click away. No script, no third-party request.
  */
 import { Layout } from "./layout";
 
@@ -19,6 +19,10 @@ interface Schema {
   $ref?: string;
   description?: string;
 }
+interface Media {
+  schema?: Schema;
+  example?: unknown;
+}
 interface Parameter {
   name: string;
   in: string;
@@ -32,8 +36,8 @@ interface Operation {
   tags: string[];
   security: Record<string, string[]>[];
   parameters: Parameter[];
-  requestBody?: { content: Record<string, { schema: Schema }> };
-  responses: Record<string, { description: string; content?: Record<string, { schema?: Schema }> }>;
+  requestBody?: { content: Record<string, Media> };
+  responses: Record<string, { description: string; content?: Record<string, Media> }>;
 }
 interface Document {
   info: { title: string; description: string };
@@ -89,6 +93,31 @@ function Raw({ schema }: { schema: Schema }) {
   );
 }
 
+/** An example body or answer, folded. */
+function Example({ value }: { value: unknown }) {
+  if (value === undefined) return null;
+  return (
+    <details class="example">
+      <summary>Example</summary>
+      <pre>{JSON.stringify(value, null, 2)}</pre>
+    </details>
+  );
+}
+
+/** One answer: its status and description, its schema (unless the shared error) and its example. */
+function Answer({ status, answer }: { status: string; answer: Operation["responses"][string] }) {
+  const media = answer.content?.["application/json"];
+  return (
+    <div class="answer">
+      <p>
+        <strong>{status}</strong> {answer.description}
+      </p>
+      {media?.schema && !media.schema.$ref ? <Raw schema={media.schema} /> : null}
+      <Example value={media?.example} />
+    </div>
+  );
+}
+
 const accessOf = (op: Operation) => {
   const [first] = op.security;
   if (!first) return "anyone";
@@ -97,7 +126,8 @@ const accessOf = (op: Operation) => {
 };
 
 function Op({ method, path, op }: { method: string; path: string; op: Operation }) {
-  const body = op.requestBody?.content["application/json"]?.schema;
+  const media = op.requestBody?.content["application/json"];
+  const body = media?.schema;
   return (
     <section class="op" id={op.operationId} aria-labelledby={`${op.operationId}-title`}>
       <h4 id={`${op.operationId}-title`}>
@@ -123,19 +153,12 @@ function Op({ method, path, op }: { method: string; path: string; op: Operation 
         <>
           <Fields schema={body} caption="Body (JSON)" />
           <Raw schema={body} />
+          <Example value={media?.example} />
         </>
       ) : null}
-      {Object.entries(op.responses).map(([status, r]) => {
-        const schema = r.content?.["application/json"]?.schema;
-        return (
-          <div class="answer">
-            <p>
-              <strong>{status}</strong> {r.description}
-            </p>
-            {schema && !schema.$ref ? <Raw schema={schema} /> : null}
-          </div>
-        );
-      })}
+      {Object.entries(op.responses).map(([status, answer]) => (
+        <Answer status={status} answer={answer} />
+      ))}
     </section>
   );
 }

@@ -37,3 +37,26 @@ export const ChainHealth = z.object({
   observedBy: z.literal("isolate").describe("Health is measured by each isolate from its own traffic"),
   upstreams: z.array(UpstreamHealth),
 });
+
+/** A chain's health as answered: upstreams by opaque id, never their URL or name. */
+export const CHAIN_HEALTH_EXAMPLE = {
+  chain: "ethereum",
+  chainId: 1,
+  enabled: true,
+  head: 23_912_345,
+  maxLagBlocks: 5,
+  observedBy: "isolate",
+  upstreams: [
+    {
+      id: "ups_Lq8vN2tXc5Rm0Wb3",
+      state: "healthy",
+      score: 84.2,
+      head: 23_912_345,
+      lag: 0,
+      latencyMs: { ewma: 61.5, p90: 118 },
+      errorRate: 0.002,
+      circuit: "closed",
+      capabilities: ["archive", "trace"],
+    },
+  ],
+};

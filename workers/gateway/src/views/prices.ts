@@ -22,3 +22,20 @@ export const PriceView = z.object({
 });
 
 export const PriceList = z.object({ prices: z.array(PriceView) });
+
+/** A price as answered (the drift test holds it to PriceView). */
+export const PRICE_EXAMPLE = {
+  pair: "ETH/USD",
+  price: "3012.45",
+  answer: "301245000000",
+  decimals: 8,
+  roundId: "129127208515966867353",
+  updatedAt: "2026-12-02T12:59:47.000Z",
+  heartbeatSeconds: 3_600,
+  chain: "ethereum",
+  feed: "0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419",
+  checkedAt: "2026-12-02T13:00:00.000Z",
+  stale: false,
+};
+
+export const PRICE_LIST_EXAMPLE = { prices: [PRICE_EXAMPLE] };

@@ -35,3 +35,32 @@ export const UsageView = z.object({
     renewsAt: z.string(),
   }),
 });
+
+/** A tenant's usage as answered (the drift test holds it to UsageView). */
+export const USAGE_EXAMPLE = {
+  tenantId: "tnt_9fQ2xL7mNc4pRw1Z",
+  from: "2026-12-01",
+  to: "2026-12-02",
+  totals: { requests: 182_400, cu: 3_611_520, errors: 37 },
+  rows: [
+    {
+      day: "2026-12-01",
+      keyId: "key_Vt3mP8qRx2LwN6sA",
+      chain: "ethereum",
+      family: "read",
+      requests: 120_000,
+      cu: 2_400_000,
+      errors: 21,
+    },
+    {
+      day: "2026-12-02",
+      keyId: "key_Vt3mP8qRx2LwN6sA",
+      chain: "base",
+      family: "call",
+      requests: 62_400,
+      cu: 1_211_520,
+      errors: 16,
+    },
+  ],
+  month: { cu: 3_611_520, monthlyCu: 300_000_000, renewsAt: "2027-01-01T00:00:00.000Z" },
+};

@@ -29,3 +29,40 @@ export const KeyWithSecret = KeyView.extend({ secret: z.string() });
 
 /** A key just made: its plaintext and its secret, shown once. */
 export const NewKey = KeyWithSecret.extend({ key: z.string() });
+
+/** A key as answered: never its plaintext, secret or hashes (the drift test holds it to KeyView). */
+export const KEY_EXAMPLE = {
+  id: "key_Vt3mP8qRx2LwN6sA",
+  tenantId: "tnt_9fQ2xL7mNc4pRw1Z",
+  name: "production backend",
+  prefix: "rpc_Q7xK2mVa",
+  createdAt: 1_764_723_600_000,
+  revokedAt: null,
+  cuPerSecond: 200,
+  allowedOrigins: ["https://app.acme.example"],
+  allowedIps: null,
+  allowedMethods: null,
+  allowedContracts: null,
+  allowedChains: ["ethereum", "base"],
+  requireJwt: false,
+  hasSecret: true,
+};
+
+export const KEY_LIST_EXAMPLE = { keys: [KEY_EXAMPLE] };
+
+/** Placeholders: a real key or secret never appears in the document. */
+export const KEY_WITH_SECRET_EXAMPLE = { ...KEY_EXAMPLE, secret: "rpcsk_…" };
+
+export const NEW_KEY_EXAMPLE = { ...KEY_WITH_SECRET_EXAMPLE, key: "rpc_…" };
+
+export const REVOKED_KEY_EXAMPLE = { ...KEY_EXAMPLE, revokedAt: 1_767_225_600_000 };
+
+export const CREATE_KEY_EXAMPLE = {
+  name: "production backend",
+  cuPerSecond: 200,
+  allowedOrigins: ["https://app.acme.example"],
+  allowedChains: ["ethereum", "base"],
+};
+
+/** null removes a rule. */
+export const UPDATE_KEY_EXAMPLE = { cuPerSecond: 500, allowedOrigins: null };

@@ -62,3 +62,34 @@ export const RejectedAnswer = z.object({
   rejected: z.string().describe("The held set's id"),
   current: CurrentVersion.nullable(),
 });
+
+/** A source as answered: the Chainalysis oracle on Ethereum (the drift test holds it to its schema). */
+export const SANCTION_SOURCE_EXAMPLE = {
+  id: "src_Yb2mK7rVq4Xn9Ld1",
+  name: "Chainalysis oracle",
+  kind: "oracle",
+  url: null,
+  chain: "ethereum",
+  address: "0x40C57923924B5c5c5455c48D93317139ADDaC8fb",
+  fromBlock: 14_356_508,
+  enabled: true,
+  readAt: 1_764_720_000_000,
+  dropped: 0,
+  scannedTo: 23_900_000,
+  lastError: null,
+  sha256: null,
+  createdAt: 1_764_633_600_000,
+  size: 312,
+};
+
+export const SANCTION_SOURCE_LIST_EXAMPLE = { sources: [SANCTION_SOURCE_EXAMPLE] };
+
+export const CREATE_SANCTION_SOURCE_EXAMPLE = {
+  kind: "oracle",
+  name: "Chainalysis oracle",
+  chain: "ethereum",
+  address: "0x40C57923924B5c5c5455c48D93317139ADDaC8fb",
+  fromBlock: 14_356_508,
+};
+
+export const UPDATE_SANCTION_SOURCE_EXAMPLE = { enabled: false };
