@@ -237,7 +237,15 @@ export const COMMANDS = [
     need: ["tenant"],
     query: { from: S, to: S, key: { type: "string", field: "keyId" } },
     show: [
-      fields(["from", "to", "totals.requests", "totals.cu", "totals.errors", "month.cu", "month.monthlyCu"]),
+      fields([
+        "from",
+        "to",
+        "totals.requests",
+        "totals.cu",
+        "totals.errors",
+        ["month-cu", "month.cu"],
+        "month.monthlyCu",
+      ]),
       table(["day", "keyId", "chain", "family", "requests", "cu", "errors"], "rows"),
     ],
   },
