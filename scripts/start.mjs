@@ -76,6 +76,7 @@ try {
   console.log(`Status page: ${gateway.url}/status (and ${gateway.url}/status.json)`);
   console.log(`Operator console: ${gateway.url}/console (sign in with the admin token above)`);
   console.log(`Tenant dashboard: ${gateway.url}/dashboard (sign in with the API key in the RPC URL)`);
+  console.log(`API reference: ${gateway.url}/docs (and npx rpcgw --help)`);
   console.log(`Cron triggers (${crons.join(", ")}) fire on schedule; fire one now with:`);
   console.log(`  curl "http://127.0.0.1:${triggerPort}/cdn-cgi/local/scheduled?cron=*+*+*+*+*"`);
   console.log("Ctrl-C stops the gateway and anvil.");
