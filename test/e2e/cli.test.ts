@@ -4,40 +4,11 @@
 import { describe, expect, inject, test } from "vitest";
 import { freePort } from "../../scripts/lib/ports.mjs";
 import { TEST_SECRETS } from "../../vitest.config";
-import { runCli } from "./cliRun.mjs";
+import { admin, adminToken, gatewayUrl, ok, parseTable, rpcgw } from "./cliHelpers";
 
-const gatewayUrl = inject("gatewayUrl");
-const adminToken = inject("adminToken");
 /** The seeded chain, from `${gatewayUrl}/v1/<chain>/<key>`. */
 const chain = new URL(inject("rpcUrl")).pathname.split("/")[2] ?? "";
 const unique = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
-
-/** `rpcgw ...args` against the test gateway, with the admin token unless `env` says otherwise. */
-function rpcgw(args: string[], env: Record<string, string> = {}) {
-  return runCli(args, { RPCGW_URL: gatewayUrl, RPCGW_TOKEN: adminToken, ...env });
-}
-
-/** The command's output, failing the test with its stderr when it did not exit 0. */
-async function ok(args: string[], env?: Record<string, string>): Promise<string> {
-  const run = await rpcgw(args, env);
-  expect(run.stderr).toBe("");
-  expect(run.code).toBe(0);
-  return run.stdout;
-}
-
-async function admin<T>(path: string): Promise<T> {
-  const res = await fetch(`${gatewayUrl}/admin/v1${path}`, {
-    headers: { authorization: `Bearer ${adminToken}` },
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
-
-/** A table printed by the CLI: its header cells and its rows' cells. */
-function parseTable(text: string) {
-  const [header = "", ...rows] = text.trim().split("\n");
-  return { header: header.split(/\s+/), rows: rows.map((line) => line.split(/\s+/)) };
-}
 
 function eth(key: string) {
   return fetch(`${gatewayUrl}/v1/${chain}/${key}`, {

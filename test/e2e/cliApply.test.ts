@@ -3,30 +3,17 @@
 // field, and bad files refused (exit 2) before anything changes. Names are unique per run: other
 // files share the gateway.
 import { afterAll, describe, expect, inject, test } from "vitest";
-import { cliFiles, runCli } from "./cliRun.mjs";
+import { admin, rpcgw } from "./cliHelpers";
+import { cliFiles } from "./cliRun.mjs";
 
-const gatewayUrl = inject("gatewayUrl");
-const adminToken = inject("adminToken");
 const anvilUrl = inject("anvilUrl");
 const suffix = crypto.randomUUID().slice(0, 8);
 const files = cliFiles("rpcgw-apply-");
 afterAll(() => files.remove());
 
-function rpcgw(args: string[], env: Record<string, string> = {}) {
-  return runCli(args, { RPCGW_URL: gatewayUrl, RPCGW_TOKEN: adminToken, ...env });
-}
-
 /** Writes `text` to a new file in the test's temporary folder; its path. */
 async function file(name: string, text: string): Promise<string> {
   return files.write(name, text);
-}
-
-async function admin<T>(path: string): Promise<T> {
-  const res = await fetch(`${gatewayUrl}/admin/v1${path}`, {
-    headers: { authorization: `Bearer ${adminToken}` },
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
 }
 
 interface AuditRow {

@@ -7,10 +7,8 @@ import { describe, expect, inject, test } from "vitest";
 import { splitCommand } from "../../cli/lib/args.mjs";
 import { COMMANDS } from "../../cli/lib/commands.mjs";
 import { findCommand } from "../../cli/lib/run.mjs";
-import { runCli } from "./cliRun.mjs";
+import { admin, adminFetch, gatewayUrl, ok as okRun, parseTable, rpcgw } from "./cliHelpers";
 
-const gatewayUrl = inject("gatewayUrl");
-const adminToken = inject("adminToken");
 const anvilUrl = inject("anvilUrl");
 /** The seeded chain, from `${gatewayUrl}/v1/<chain>/<key>`. */
 const seededChain = new URL(inject("rpcUrl")).pathname.split("/")[2] ?? "";
@@ -32,42 +30,16 @@ function record(args: string[]) {
   ran.set(found.row.cmd, seen);
 }
 
-/** `rpcgw ...args` against the test gateway with the admin token. */
-function rpcgw(args: string[]) {
-  return runCli(args, { RPCGW_URL: gatewayUrl, RPCGW_TOKEN: adminToken });
-}
-
-/** The command's output, failing the test with its stderr when it did not exit 0. */
+/** The command's output (it must exit 0), counted as run. */
 async function ok(args: string[]): Promise<string> {
-  const run = await rpcgw(args);
-  expect(run.stderr).toBe("");
-  expect(run.code).toBe(0);
+  const out = await okRun(args);
   record(args);
-  return run.stdout;
+  return out;
 }
 
 /** The command's --json output, parsed. */
 async function okJson<T = Record<string, unknown>>(args: string[]): Promise<T> {
   return JSON.parse(await ok([...args, "--json"])) as T;
-}
-
-async function adminFetch(path: string, init: RequestInit = {}) {
-  return fetch(`${gatewayUrl}/admin/v1${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${adminToken}`, ...init.headers },
-  });
-}
-
-async function admin<T = Record<string, unknown>>(path: string): Promise<T> {
-  const res = await adminFetch(path);
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
-
-/** A table printed by the CLI: its header cells and its rows' cells. */
-function parseTable(text: string) {
-  const [header = "", ...rows] = text.trim().split("\n");
-  return { header: header.split(/\s+/), rows: rows.map((line) => line.split(/\s+/)) };
 }
 
 /** `label: value` lines printed by the CLI, by label. */
