@@ -8,6 +8,7 @@ import type { ErrorCount } from "../../shared/metering/keyErrors";
 import { keyErrorsView } from "../../shared/metering/keyErrorsView";
 import { dayOf } from "../../shared/metering/usage";
 import { admin, type Fixture, fixture, call as get, rpc } from "./fixtures";
+import { openSocket } from "./streamSockets";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const call = (method: string, params: unknown[] = [], id = 1) =>
@@ -95,6 +96,30 @@ describe("a key's recent errors", () => {
       total: 1,
       byCode: [{ code: error.code, count: 1 }],
     });
+  });
+
+  test("frames over a WebSocket count as calls over HTTP do: a refused frame under its code, its key only", async () => {
+    const [f, other] = await Promise.all([fixture(), fixture()]);
+    const socket = await openSocket(f.chain, f.key);
+    const refused = await socket.call("debug_traceCall", [
+      { to: "0x0000000000000000000000000000000000000000" },
+      "latest",
+    ]);
+    const code = refused.error?.code as number;
+    expect(code).toBeLessThan(0);
+    expect((await socket.call("eth_blockNumber")).result).toMatch(/^0x/);
+    await socket.call("debug_traceCall", [{ to: "0x0000000000000000000000000000000000000000" }, "latest"]);
+    socket.ws.close();
+    // The shard reports like any isolate, about once a second.
+    let view = await keyErrorsView(env, f.tenantId, f.keyId);
+    for (let i = 0; i < 20 && view.total < 2; i++) {
+      await sleep(250);
+      view = await keyErrorsView(env, f.tenantId, f.keyId);
+    }
+    expect(shown(view)).toEqual({ total: 2, byCode: [{ code, count: 2 }] });
+    // The other tenant, served meanwhile, has none.
+    expect((await rpc(other, BLOCK_NUMBER)).status).toBe(200);
+    expect(shown(await keyErrorsView(env, other.tenantId, other.keyId))).toEqual({ total: 0, byCode: [] });
   });
 
   test("another key's and another tenant's errors are apart: each view shows its own, and no other's", async () => {
