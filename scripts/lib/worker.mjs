@@ -7,9 +7,11 @@ import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangle
 
 /**
  * @param {{ configPath: string, port: number, host?: string, persistRoot?: string | false,
- *           bindings?: Record<string, string>, outDir?: string, triggerPort?: number }} options
+ *           bindings?: Record<string, string>, outDir?: string, triggerPort?: number,
+ *           inspectorPort?: number }} options
  * `triggerPort`: a second port, through miniflare's entry, that also answers
  * `/cdn-cgi/local/scheduled?cron=<expression>` by running the scheduled handler as that trigger would.
+ * `inspectorPort`: where workerd's DevTools inspector listens (CPU profiles, bench/profile.mjs).
  * `outDir` must lie inside the working directory: workerd refuses module paths outside it.
  */
 export async function startWorker({
@@ -20,6 +22,7 @@ export async function startWorker({
   bindings = {},
   outDir,
   triggerPort,
+  inspectorPort,
 }) {
   const { workerOptions, main, define } = unstable_getMiniflareWorkerOptions(configPath);
   const root = dirname(resolve(configPath));
@@ -52,6 +55,7 @@ export async function startWorker({
       port: triggerPort ?? 0,
       unsafeTriggerHandlers: triggerPort !== undefined,
       unsafeDirectSockets: [{ host, port }],
+      ...(inspectorPort !== undefined && { inspectorPort }),
       // Local D1/KV state lives under this root (as wrangler keeps it); `false` keeps it in a temp dir.
       resourcePersistencePath:
         persistRoot === false ? undefined : (persistRoot ?? resolve(root, ".wrangler/state/v3")),

@@ -129,6 +129,8 @@ export function withRouted(
   hits: readonly (CallResult | undefined)[],
   routed: readonly CallResult[],
 ): CallResult[] {
+  // Most requests: nothing came from the cache.
+  if (routed.length === hits.length) return routed as CallResult[];
   let next = 0;
   // Array.from, not map: `hits` has holes where the cache missed.
   return Array.from(hits, (hit) => hit ?? (routed[next++] as CallResult));

@@ -18,7 +18,9 @@ export function coalesce<T>(
 ): Promise<T> {
   const running = inFlight.get(key) as Promise<T> | undefined;
   if (running) return join(running, run, joinMs);
-  const shared = run().finally(() => inFlight.delete(key));
+  const done = () => inFlight.delete(key);
+  const shared = run();
+  shared.then(done, done);
   inFlight.set(key, shared);
   waitUntil(shared);
   return shared;

@@ -58,9 +58,10 @@ export function attemptsOf(results: ReadonlyMap<number, CallResult>): number | u
 
 /** The response text of answered items: the one entry, the array, or undefined when none is due. */
 export function responseOf(single: boolean, answers: readonly Answer[]): string | undefined {
+  if (single) return answers[0]?.entry;
   const due = answers.flatMap((a) => (a.entry === undefined ? [] : [a.entry]));
   if (due.length === 0) return undefined;
-  return single ? due[0] : `[${due.join(",")}]`;
+  return `[${due.join(",")}]`;
 }
 
 /** An answer whose entry is made only for a request with an id: notifications get none. */

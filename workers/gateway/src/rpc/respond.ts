@@ -8,7 +8,7 @@ import type { GatewayError } from "../../../../shared/errors/base";
 import { SanctionedTransactionError, ScreeningUnavailableError } from "../../../../shared/errors/kinds";
 import { redact } from "../../../../shared/errors/redact";
 import { errorEntry } from "../../../../shared/jsonrpc/serialize";
-import { responseOf } from "../../../../shared/pipeline/answers";
+import { type Answer, responseOf } from "../../../../shared/pipeline/answers";
 import type { PipelineResult } from "../../../../shared/pipeline/runPipeline";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -43,13 +43,7 @@ export function respond(result: PipelineResult, base: Record<string, string>, re
     return errorResponse(result.error, headers);
   }
   const { single, answers, attempts } = result;
-  const upstreamIds = new Set<string>();
-  headers["x-cache"] = answers.map((a) => a.cache).join(", ");
-  for (const answer of answers) {
-    if (answer.upstreamId) upstreamIds.add(answer.upstreamId);
-    if (answer.error && answer.status >= 500) logFailure(requestId, answer.error, answer.upstreamId);
-  }
-  if (upstreamIds.size > 0) headers["x-upstream-id"] = [...upstreamIds].join(", ");
+  whoAnswered(answers, headers, requestId);
   if (attempts !== undefined) headers["x-upstream-attempts"] = String(attempts);
   const body = responseOf(single, answers);
   if (body === undefined) {
@@ -62,6 +56,23 @@ export function respond(result: PipelineResult, base: Record<string, string>, re
     return new Response(null, { status, headers });
   }
   return new Response(body, { status: single ? (answers[0]?.status ?? 200) : 200, headers });
+}
+
+/** `x-cache` and `x-upstream-id` of the answers (one entry each for most requests); server failures logged. */
+function whoAnswered(answers: readonly Answer[], headers: Record<string, string>, requestId: string): void {
+  const only = answers.length === 1 ? answers[0] : undefined;
+  if (only) {
+    headers["x-cache"] = only.cache;
+    if (only.upstreamId) headers["x-upstream-id"] = only.upstreamId;
+  } else {
+    const upstreamIds = new Set<string>();
+    for (const answer of answers) if (answer.upstreamId) upstreamIds.add(answer.upstreamId);
+    headers["x-cache"] = answers.map((a) => a.cache).join(", ");
+    if (upstreamIds.size > 0) headers["x-upstream-id"] = [...upstreamIds].join(", ");
+  }
+  for (const answer of answers) {
+    if (answer.error && answer.status >= 500) logFailure(requestId, answer.error, answer.upstreamId);
+  }
 }
 
 /** A request-level failure as a JSON-RPC error response with id null. */

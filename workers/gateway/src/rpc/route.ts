@@ -8,16 +8,18 @@ export interface RpcRoute {
 export function matchRpcRoute(url: string): RpcRoute | undefined {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   if (start < 0 || !url.startsWith("/v1/", start)) return undefined;
-  let end = url.length;
-  for (const stop of ["?", "#"]) {
-    const at = url.indexOf(stop, start);
-    if (at >= 0 && at < end) end = at;
-  }
+  const query = url.indexOf("?", start);
+  const fragment = url.indexOf("#", start);
+  const end = Math.min(query < 0 ? url.length : query, fragment < 0 ? url.length : fragment);
   const parts = url.slice(start + 4, end).split("/");
-  if (parts.length > 2 || !parts[0]) return undefined;
+  const [chain, key] = parts;
+  if (parts.length > 2 || !chain) return undefined;
   try {
-    return { chain: decodeURIComponent(parts[0]), key: parts[1] ? decodeURIComponent(parts[1]) : undefined };
+    return { chain: decoded(chain), key: key ? decoded(key) : undefined };
   } catch {
     return undefined;
   }
 }
+
+/** Most paths have nothing escaped: no decoding then. */
+const decoded = (part: string) => (part.includes("%") ? decodeURIComponent(part) : part);
