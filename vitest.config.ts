@@ -27,8 +27,9 @@ export default defineConfig(async () => {
                   UPSTREAM_TIMEOUT_MS: "3000",
                   // The tests' nodes are on loopback (production: "public", wrangler.toml).
                   EGRESS: "loopback",
-                  // One fan-out shard per chain, so a test knows which shard holds its socket.
-                  STREAM_SHARDS: "1",
+                  // Every socket in one region, so a test knows which shard holds it: a chain's first
+                  // shard there, <chain>/enam/0, until it holds STREAM_SHARD_SOCKETS (1000).
+                  STREAM_REGION: "enam",
                   TEST_MIGRATIONS: migrations,
                   TEST_ANVIL_URL: inject<string>("anvilUrl"),
                   TEST_MINING_ANVIL_URL: inject<string>("miningAnvilUrl"),

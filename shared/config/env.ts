@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { AuditAnchorApi } from "../audit/anchorProtocol";
 import type { TenantMeterApi } from "../metering/meterProtocol";
 import type { ChainMetricsApi } from "../metrics/metricsProtocol";
-import type { ChainFeedApi, FanoutShardApi } from "../stream/protocol";
+import type { ChainFeedApi, FanoutShardApi, ShardDirectoryApi } from "../stream/protocol";
 
 export interface Env {
   DB: D1Database;
@@ -22,8 +22,12 @@ export interface Env {
   STREAM: Fetcher;
   FEED: DurableObjectNamespace<ChainFeedApi>;
   SHARD: DurableObjectNamespace<FanoutShardApi>;
-  /** Fan-out shards per chain; each client socket goes to one of them at random. */
-  STREAM_SHARDS?: string;
+  /** Per chain and region: which fan-out shard a new socket joins (shared/stream/placement.ts). */
+  SHARD_DIRECTORY: DurableObjectNamespace<ShardDirectoryApi>;
+  /** Most client sockets one fan-out shard holds (default 1000); past it, the region opens another. */
+  STREAM_SHARD_SOCKETS?: string;
+  /** A location hint ("enam", "weur", ...) for every socket instead of the client's region from `cf`. */
+  STREAM_REGION?: string;
   /** HS256 secret for admin JWTs (at least 32 bytes). */
   ADMIN_JWT_SECRET: string;
   /** The `iss` and `aud` every admin JWT must carry, and the longest `exp - iat` accepted. */

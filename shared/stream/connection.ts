@@ -147,3 +147,11 @@ export function withShard(request: Request, shard: string): Request {
 export function shardOf(request: Request): string | undefined {
   return request.headers.get("x-stream-shard") ?? undefined;
 }
+
+/** The chain of the connection an upgrade carries; undefined if it carries none. */
+export function chainOf(request: Request): string | undefined {
+  const header = request.headers.get(HEADER);
+  if (!header) return undefined;
+  const { chain } = JSON.parse(header) as Partial<Connection>;
+  return typeof chain === "string" ? chain : undefined;
+}

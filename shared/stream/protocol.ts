@@ -39,3 +39,26 @@ export interface FanoutShardApi extends Rpc.DurableObjectBranded {
    */
   deliver(chain: string, events: FeedEvent[]): number;
 }
+
+/** One shard of a region and the sockets it holds. */
+export interface ShardCount {
+  index: number;
+  sockets: number;
+}
+
+export interface AssignParameters {
+  /** Most sockets per shard. */
+  cap: number;
+  /** A shard that refused the last socket assigned to it, being full, and its count. */
+  full?: ShardCount | undefined;
+}
+
+/** One per chain and region: which shard of the region a new socket joins. */
+export interface ShardDirectoryApi extends Rpc.DurableObjectBranded {
+  /** The lowest shard below `cap` (counting the socket assigned now). */
+  assign(p: AssignParameters): number;
+  /** A shard's count of open sockets, as the shard sees it. */
+  report(count: ShardCount): void;
+  /** The shards holding sockets, lowest first. */
+  shards(): ShardCount[];
+}

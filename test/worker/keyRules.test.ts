@@ -3,12 +3,12 @@
 // items that break one), the key secret skips them, and another tenant's key is still served.
 // Over HTTP, at the WebSocket upgrade and on its frames, and in the CORS preflight.
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { type Hex, keccak256, parseGwei } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, test } from "vitest";
 import { admin, anvil, BASE, type Fixture, fixture, rpc } from "./fixtures";
-import { openSocket, type Socket } from "./streamSockets";
+import { firstShard, openSocket, type Socket } from "./streamSockets";
 
 const A = "0x00000000000000000000000000000000000000aa";
 const B = "0x00000000000000000000000000000000000000bb";
@@ -327,7 +327,7 @@ describe("the shard's key check", () => {
       result: expect.any(String),
     });
     await admin("PATCH", `/keys/${k.id}`, { allowedContracts: [A] });
-    expect(await runDurableObjectAlarm(env.SHARD.getByName(`${f.chain}/0`))).toBe(true);
+    expect(await runDurableObjectAlarm(firstShard(f.chain))).toBe(true);
     expect(await toB.closed).toEqual({
       code: 4003,
       reason: "the API key's allowlists no longer allow this socket or a subscription: reconnect",

@@ -10,7 +10,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, expect, test, vi } from "vitest";
 import { HOLD_TTL_MS } from "../../workers/stream/src/shard/holds";
 import { anvil, type Fixture, fixture } from "./fixtures";
-import { openSocket, type Socket, subscribeHeads, tryUpgrade, untilHead } from "./streamSockets";
+import { firstShard, openSocket, type Socket, subscribeHeads, tryUpgrade, untilHead } from "./streamSockets";
 
 const SOCKET_CAP = {
   code: -32005,
@@ -45,7 +45,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const keyCheck = (f: Fixture) => runDurableObjectAlarm(env.SHARD.getByName(`${f.chain}/0`));
+const keyCheck = (f: Fixture) => runDurableObjectAlarm(firstShard(f.chain));
 
 test("an open socket and its wildcard subscription still count past the holds' lifetime: the key check renews them", async () => {
   const [tenant, other] = await capped();
@@ -75,7 +75,7 @@ test("the holds of a socket dropped without a close stop counting once they expi
   const lost = await openSocket(tenant.chain, tenant.key);
   await subscribed(lost, ["logs"]);
   // A redeploy: the shard goes, its sockets are cut, and it never hears of their close.
-  await evictDurableObject(env.SHARD.getByName(`${tenant.chain}/0`), { webSockets: "close" });
+  await evictDurableObject(firstShard(tenant.chain), { webSockets: "close" });
   expect((await lost.closed).code).toBe(1006);
   expect(await tryUpgrade(tenant.chain, tenant.key)).toEqual({ status: 429, error: SOCKET_CAP });
 
@@ -164,7 +164,7 @@ test("a wildcard subscription whose place lapsed and was taken ends with gateway
 test("a renewal that reaches the meter after the socket's close brings its place back no more", async () => {
   const [tenant] = await capped();
   const socket = await openSocket(tenant.chain, tenant.key);
-  const shard = env.SHARD.getByName(`${tenant.chain}/0`);
+  const shard = firstShard(tenant.chain);
   const [connId] = await runInDurableObject(shard, (_, state) =>
     state.getWebSockets().map((ws) => (ws.deserializeAttachment() as { connId: string }).connId),
   );

@@ -7,7 +7,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, test } from "vitest";
 import { admin, anvil, fixture } from "./fixtures";
-import { openSocket, subscribeHeads, untilHead } from "./streamSockets";
+import { firstShard, openSocket, subscribeHeads, untilHead } from "./streamSockets";
 
 async function mine(blocks: number): Promise<number> {
   for (let i = 0; i < blocks; i++) await anvil("evm_mine");
@@ -50,7 +50,7 @@ test("a plan's quota lowered below what is spent closes its tenant's sockets wit
   await untilHead(socket, sub, await mine(1));
 
   await admin("PATCH", `/plans/${tenant.planId}`, { monthlyCu: 10 });
-  expect(await runDurableObjectAlarm(env.SHARD.getByName(`${tenant.chain}/0`))).toBe(true);
+  expect(await runDurableObjectAlarm(firstShard(tenant.chain))).toBe(true);
   // What the lease in hand covers (a tenth of a second of the rate) may still go out.
   for (let i = 0; i < 15 && !socket.closedWith(); i++) await untilHead(theirs, theirSub, await mine(1));
   expect(socket.closedWith()?.code).toBe(4030);
@@ -90,6 +90,6 @@ test("a cap lowered applies to the next eth_subscribe once the key check has rea
   )
     .bind(tenant.planId)
     .run();
-  expect(await runDurableObjectAlarm(env.SHARD.getByName(`${tenant.chain}/0`))).toBe(true);
+  expect(await runDurableObjectAlarm(firstShard(tenant.chain))).toBe(true);
   await expectLoweredCaps(socket, theirs);
 });

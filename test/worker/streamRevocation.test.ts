@@ -2,9 +2,10 @@
 // a revoked key's or a suspended tenant's socket is closed with 4001; another tenant's socket on the
 // same shard keeps its subscription and is still answered.
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { expect, test } from "vitest";
 import { admin, anvil, BASE, type Fixture, fixture } from "./fixtures";
+import { firstShard } from "./streamSockets";
 
 interface Frame {
   id?: number;
@@ -12,7 +13,7 @@ interface Frame {
   params?: { subscription: string; result: { number: string } };
 }
 
-/** A socket with `as`'s key on `on`'s chain; with STREAM_SHARDS 1 every socket of a chain shares a shard. */
+/** A socket with `as`'s key on `on`'s chain; every socket of a chain shares firstShard(chain) (below 1000). */
 async function open(on: Fixture, as: Fixture) {
   const res = await exports.default.fetch(
     new Request(`${BASE}/v1/${on.chain}/${as.key}`, { headers: { upgrade: "websocket" } }),
@@ -39,7 +40,7 @@ async function open(on: Fixture, as: Fixture) {
 }
 
 async function checkKeys(f: Fixture) {
-  expect(await runDurableObjectAlarm(env.SHARD.getByName(`${f.chain}/0`))).toBe(true);
+  expect(await runDurableObjectAlarm(firstShard(f.chain))).toBe(true);
 }
 
 test.each([

@@ -2,9 +2,10 @@
 // for the next block with every subscription it had, read back from its storage. Each notification
 // is charged to the tenant as usage.
 import { evictDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { expect, test } from "vitest";
 import { anvil, BASE, type Fixture, fixture, usageOf } from "./fixtures";
+import { firstShard } from "./streamSockets";
 
 interface Frame {
   id?: number;
@@ -48,7 +49,7 @@ test("an evicted shard keeps its subscriptions: the next block reaches the same 
   await anvil("evm_mine");
   await until(isHead(await anvil("eth_blockNumber")));
 
-  await evictDurableObject(env.SHARD.getByName(`${f.chain}/0`));
+  await evictDurableObject(firstShard(f.chain));
 
   await anvil("evm_mine");
   await until(isHead(await anvil("eth_blockNumber")));

@@ -1,7 +1,8 @@
 // Client WebSockets for worker tests: opened through the gateway like a wallet would, every frame
 // kept in order, the close code and reason, and JSON-RPC calls answered by id.
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import { type StreamRegion, shardName, shardStub } from "../../shared/stream/placement";
 import { BASE, transact } from "./fixtures";
 
 export interface Frame {
@@ -14,13 +15,23 @@ export interface Frame {
   params?: { subscription: string; seq?: number; result: { number?: string } };
 }
 
-export type Socket = Awaited<ReturnType<typeof openSocket>>;
+export type Socket = ReturnType<typeof socketOf>;
 
-/** A socket on `chain` with `key`; with STREAM_SHARDS 1 every socket of a chain shares one shard. */
+/** The shard of `chain` in the tests' region (STREAM_REGION) that new sockets fill first. */
+export function firstShard(chain: string) {
+  return shardStub(env, shardName(chain, env.STREAM_REGION as StreamRegion, 0));
+}
+
+/** A socket on `chain` with `key`; below 1000 sockets every socket of a chain shares firstShard(chain). */
 export async function openSocket(chain: string, key: string, headers: Record<string, string> = {}) {
   const res = await exports.default.fetch(
     new Request(`${BASE}/v1/${chain}/${key}`, { headers: { upgrade: "websocket", ...headers } }),
   );
+  return socketOf(res);
+}
+
+/** The client end of an accepted upgrade, its frames kept in order. */
+export function socketOf(res: Response) {
   expect(res.status).toBe(101);
   const ws = res.webSocket as WebSocket;
   const frames: Frame[] = [];

@@ -3,11 +3,11 @@
 // key check (its alarm, run here at once) closes with 4002 a socket whose token expired, whose signing
 // key was disabled, or whose key now requires a JWT it lacks. Other sockets and tenants are served.
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
 import { admin, BASE, type Fixture, fixture, rpc } from "./fixtures";
 import { register, token } from "./jwtSigners";
-import { type Frame, openSocket, type Socket } from "./streamSockets";
+import { type Frame, firstShard, openSocket, type Socket } from "./streamSockets";
 
 const A = "0x00000000000000000000000000000000000000aa";
 const B = "0x00000000000000000000000000000000000000bb";
@@ -43,7 +43,7 @@ async function refusedWhole(socket: Socket): Promise<Frame> {
 
 /** Runs the shard's key check now instead of in 30 s. */
 async function checkKeys(f: Fixture) {
-  expect(await runDurableObjectAlarm(env.SHARD.getByName(`${f.chain}/0`))).toBe(true);
+  expect(await runDurableObjectAlarm(firstShard(f.chain))).toBe(true);
 }
 
 /** A second key of `f`'s tenant, with its secret. */

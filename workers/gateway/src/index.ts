@@ -68,7 +68,7 @@ app.onError((err, c) => {
   return errorResponse(error);
 });
 
-export { ChainFeed, FanoutShard, Stream } from "../../stream/src/index";
+export { ChainFeed, FanoutShard, ShardDirectory, Stream } from "../../stream/src/index";
 export { AuditAnchor } from "./audit/auditAnchor";
 export { TenantMeter } from "./meter/tenantMeter";
 export { ChainMetrics } from "./metrics/chainMetrics";

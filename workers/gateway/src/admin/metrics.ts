@@ -2,16 +2,19 @@
  * /admin/v1/metrics/:chain: a chain's request metrics for the console, from its metrics object:
  * points of `step` over [from, to) (the last hour by minute by default), totals, and totals by
  * upstream, method family, status class, cache status and tenant; `tenant` narrows to one tenant.
+ * /admin/v1/metrics/:chain/stream: the chain's WebSocket fan-out shards holding sockets now, by region.
  */
 
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { dbOf } from "../../../../db/client";
 import { chains } from "../../../../db/schema";
+import type { Env } from "../../../../shared/config/env";
 import { NotFoundError } from "../../../../shared/errors/kinds";
+import { regionShards } from "../../../../shared/stream/regionShards";
 import { param } from "../openapi/op";
 import { adminRouter, op } from "./router";
-import { ChainMetrics } from "./views/metrics";
+import { ChainMetrics, STREAM_SHARDS_EXAMPLE, StreamShards } from "./views/metrics";
 
 /** Query of a chain's metrics: a span in ms since the epoch (the last hour by default), a step of whole minutes. */
 const MetricsQuery = z
@@ -65,4 +68,36 @@ const chainMetrics = op(
   },
 );
 
-export const metricsRoutes = adminRouter().get("/:chain", chainMetrics);
+/** Only a chain that exists has a metrics object and directories: any other name would create them. */
+async function knownChain(env: Env, slug: string): Promise<void> {
+  const known = await dbOf(env.DB)
+    .select({ slug: chains.slug })
+    .from(chains)
+    .where(eq(chains.slug, slug))
+    .get();
+  if (!known) throw new NotFoundError(`no chain ${slug}`);
+}
+
+const streamShards = op(
+  {
+    summary: "Read a chain's WebSocket shards",
+    description:
+      "The fan-out shards of the chain holding client sockets now, by region (a Durable Object location hint) and place in the region, with their open sockets as each region's directory last heard from its shards. Asks every region's directory.",
+    tag: "Metrics",
+    access: "admin:read",
+    responses: {
+      200: {
+        description: "The shards holding sockets",
+        schema: StreamShards,
+        example: STREAM_SHARDS_EXAMPLE,
+      },
+    },
+  },
+  async (c) => {
+    const slug = param(c, "chain");
+    await knownChain(c.env, slug);
+    return c.json({ chain: slug, shards: await regionShards(c.env, slug) });
+  },
+);
+
+export const metricsRoutes = adminRouter().get("/:chain", chainMetrics).get("/:chain/stream", streamShards);

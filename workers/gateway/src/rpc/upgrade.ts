@@ -2,7 +2,8 @@
  * @module
  * GET /v1/:chain[/:key] with `Upgrade: websocket`: the key and chain are checked here, as for HTTP
  * (with the key's origin, address and chain lists, unless the key secret is shown, and its JWT), and
- * the upgrade goes to the stream entrypoint through the STREAM service binding. A refused
+ * the upgrade goes to the stream entrypoint through the STREAM service binding, with the region of
+ * its shard (shared/stream/placement.ts): the binding does not carry `request.cf`. A refused
  * upgrade gets the same JSON-RPC error body and status as an HTTP request would.
  */
 
@@ -11,6 +12,7 @@ import type { Env } from "../../../../shared/config/env";
 import { toGatewayError } from "../../../../shared/errors/kinds";
 import { hashOf } from "../../../../shared/keys/resolveKey";
 import { upgradeFor } from "../../../../shared/stream/connection";
+import { placementOf, withPlacement } from "../../../../shared/stream/placement";
 import { authenticate } from "../auth/authenticate";
 import { extractKey } from "../auth/extractKey";
 import { gate } from "../auth/gate";
@@ -36,7 +38,9 @@ export async function handleUpgrade(
       secretHash: facts.secret === null ? undefined : key.secretHash,
       token,
     };
-    return await env.STREAM.fetch(upgradeFor(request, key, hash, chain.slug, shown));
+    const upgrade = upgradeFor(request, key, hash, chain.slug, shown);
+    // The region comes from the client's `cf` (or STREAM_REGION), never from a header it sent.
+    return await env.STREAM.fetch(withPlacement(upgrade, placementOf(env, request)));
   } catch (err) {
     const error = toGatewayError(err);
     return errorResponse(error, { "content-type": "application/json", ...refusalHeaders(error) });

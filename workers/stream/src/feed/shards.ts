@@ -5,6 +5,7 @@
  */
 import type { Env } from "../../../../shared/config/env";
 import type { FeedEvent } from "../../../../shared/stream/events";
+import { shardStub } from "../../../../shared/stream/placement";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS shards (name TEXT PRIMARY KEY, pending INTEGER NOT NULL);
@@ -68,7 +69,7 @@ export class FeedShards {
     await Promise.all(
       [...this.shards].flatMap(([name, shard]) => {
         if (!to(shard)) return [];
-        const stub = this.env.SHARD.getByName(name);
+        const stub = shardStub(this.env, name);
         // One retry: a shard that was just evicted answers on the second call.
         return [
           stub

@@ -5,7 +5,8 @@
  * tenant's lease (notificationGate.ts). Each socket's identity (key hash, tenant, plan limits, read
  * again by the key check) is its attachment, tagged with its connection id; subscriptions live in
  * SQLite (subscriptionStore.ts), so an evicted shard wakes with all of them. Frames are answered by
- * frames.ts.
+ * frames.ts. It holds at most the cap of sockets the gateway sets, and tells its region's directory
+ * how many it holds (directoryLink.ts).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../../../shared/config/env";
@@ -21,9 +22,11 @@ import {
   withLimits,
 } from "../../../../shared/stream/connection";
 import type { FeedEvent } from "../../../../shared/stream/events";
+import { placementFrom } from "../../../../shared/stream/placement";
 import type { FanoutShardApi } from "../../../../shared/stream/protocol";
 import { slowConsumerClose } from "../../../../shared/stream/slowConsumer";
 import { deliverEvents, flushSettled, type OpenSocket } from "./delivery";
+import { DirectoryLink, shardFull } from "./directoryLink";
 import { FeedLink } from "./feedLink";
 import { answerFrame } from "./frames";
 import { type Held, renewHolds, socketHold, wildcardLapsedFrame } from "./holds";
@@ -41,11 +44,15 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
   private readonly settling = new Set<Subscription>();
   /** Open sockets by connection id, read from the runtime once per wake-up. */
   private open: Map<string, OpenSocket> | undefined;
+  /** Upgrades being accepted: they count against the cap before their sockets open. */
+  private accepting = 0;
+  private readonly directory: DirectoryLink;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new SubscriptionStore(ctx.storage.sql);
     this.link = new FeedLink(env, this.store.size > 0);
+    this.directory = new DirectoryLink(env, ctx.storage, () => this.sockets().size + this.accepting);
     this.gate = new NotificationGate({
       env,
       socket: (connId) => this.sockets().get(connId),
@@ -56,11 +63,28 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
     });
   }
 
-  /** A client's upgrade, already authenticated by the gateway: checked against the plan, accepted. */
+  /**
+   * A client's upgrade, already authenticated by the gateway: refused if the shard holds its cap of
+   * sockets (the stream entrypoint then asks the directory for another), else checked against the
+   * plan and accepted.
+   */
   override async fetch(request: Request): Promise<Response> {
     const shard = shardOf(request);
     const conn = shard ? connectionOf(request, shard) : undefined;
     if (!conn) return new Response("not an upgrade from the gateway", { status: 400 });
+    const held = this.sockets().size + this.accepting;
+    if (held >= placementFrom(request).cap) return shardFull(held);
+    this.directory.named(conn.shard);
+    this.accepting++;
+    try {
+      return await this.accept(conn);
+    } finally {
+      this.accepting--;
+      this.ctx.waitUntil(this.directory.report());
+    }
+  }
+
+  private async accept(conn: Connection): Promise<Response> {
     if (!(await this.env.METER.getByName(conn.tenantId).hold(socketHold(conn)))) {
       const error = new StreamLimitError(
         `this plan allows ${conn.maxConnections} open WebSockets per tenant: close one before opening another`,
@@ -138,6 +162,7 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
     }
     const lost = await renewHolds(this.env, sockets.values(), this.store.values(), (h) => this.stillHeld(h));
     await this.endLapsed(lost);
+    await this.directory.report();
     if (sockets.size > 0) await this.ctx.storage.setAlarm(Date.now() + KEY_CHECK_MS);
   }
 
@@ -252,6 +277,7 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
         owner: conn.connId,
       }),
       this.link.detachIfIdle(conn, this.store.size === 0),
+      this.directory.report(),
     ]);
   }
 }

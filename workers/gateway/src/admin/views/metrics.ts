@@ -28,3 +28,24 @@ export const ChainMetrics = z.object({
     .describe("The totals split by one dimension each"),
   lost: z.number().int().describe("Calls isolates counted but could not deliver, over the span"),
 });
+
+/** A chain's WebSocket fan-out shards holding sockets (shared/stream/regionShards.ts). */
+export const StreamShards = z.object({
+  chain: z.string(),
+  shards: z.array(
+    z.object({
+      region: z.string().describe("The Durable Object location hint of the shard's region"),
+      index: z.number().int().describe("Its place in the region: new sockets fill the lowest first"),
+      sockets: z.number().int().describe("Open sockets, as the region's directory last heard"),
+    }),
+  ),
+});
+
+export const STREAM_SHARDS_EXAMPLE = {
+  chain: "ethereum",
+  shards: [
+    { region: "enam", index: 0, sockets: 1000 },
+    { region: "enam", index: 1, sockets: 412 },
+    { region: "weur", index: 0, sockets: 730 },
+  ],
+};
