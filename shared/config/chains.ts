@@ -2,7 +2,8 @@
  * @module
  * Chain slug -> the chain and its enabled upstreams, through memory -> KV -> D1. KV holds upstream
  * URLs sealed (with the UPSTREAM_KEY ring, bound to their row); only isolate memory holds them open.
- * Changes reach every isolate within 60 s. The
+ * Changes reach every isolate within 60 s; within that bound a chain is served from memory and
+ * refreshed in the background (readThrough.ts). The
  * JSON-RPC paths (HTTP, WebSocket, health) take a chain only through `resolveRpcChain`, which turns
  * away chains that are not EVM.
  */
@@ -15,7 +16,7 @@ import { ChainNotFoundError, InternalError } from "../errors/kinds";
 import { secretsOf } from "../errors/redact";
 import { TtlCache } from "../isolate/ttlCache";
 import type { Env } from "./env";
-import { invalidate, readThrough } from "./readThrough";
+import { type Held, invalidate, type KvEntry, readThrough } from "./readThrough";
 
 type ChainSettings = Pick<
   typeof chains.$inferSelect,
@@ -61,8 +62,11 @@ export interface ChainConfig extends ChainSettings {
   upstreams: Upstream[];
 }
 
-/** Chains by cache key. Bound: 1,000 (the first-added goes); lifetime: MEMORY_TTL_MS (readThrough.ts). */
-const chainMemory = new TtlCache<ChainConfig | null>(1_000);
+/**
+ * Chains by cache key. Bound: 1,000 (the first-added goes); lifetime: until 60 s after D1 said so
+ * (refreshed in the background before), a miss 5 s (readThrough.ts).
+ */
+const chainMemory = new TtlCache<Held<ChainConfig>>(1_000);
 /** Versioned: an entry cached by an older deployment, without the newer settings, is never read. */
 export const chainCacheKey = (slug: string) => `chain:v5:${slug}`;
 
@@ -76,15 +80,38 @@ export const upstreamKeyRing = (env: Env): KeyRing => keyRingOf("UPSTREAM_KEY", 
 /** The additional data an upstream's sealed URL is bound to: its row, so the value opens nowhere else. */
 export const upstreamAad = (upstreamId: string) => `upstreams:${upstreamId}`;
 
-export function resolveChain(env: Env, slug: string, waitUntil: (p: Promise<unknown>) => void) {
-  return readThrough<StoredChain, ChainConfig>({
-    kv: env.CONFIG_KV,
-    key: chainCacheKey(slug),
-    memory: chainMemory,
-    load: () => loadChain(env.DB, slug),
-    hydrate: (stored) => openChain(stored, env),
-    waitUntil,
-  });
+/** KV's entry of a chain, as a request's bulk read hands it over (keys/firstRead.ts). */
+export type ChainKvEntry = KvEntry<StoredChain>;
+
+const chainParams = (
+  env: Env,
+  slug: string,
+  waitUntil: (p: Promise<unknown>) => void,
+  prefetched?: ChainKvEntry | null,
+) => ({
+  kv: env.CONFIG_KV,
+  key: chainCacheKey(slug),
+  memory: chainMemory,
+  load: () => loadChain(env.DB, slug),
+  hydrate: (stored: StoredChain) => openChain(stored, env),
+  waitUntil,
+  prefetched,
+  by: env.UPSTREAM_KEY,
+});
+
+/** `prefetched`: KV's entry when the request read it already (null: KV has none). */
+export function resolveChain(
+  env: Env,
+  slug: string,
+  waitUntil: (p: Promise<unknown>) => void,
+  prefetched?: ChainKvEntry | null,
+) {
+  return readThrough<StoredChain, ChainConfig>(chainParams(env, slug, waitUntil, prefetched));
+}
+
+/** Whether this isolate holds the chain (or knows it does not exist) within the bound: no KV read needed. */
+export function chainHeld(env: Env, slug: string): boolean {
+  return chainMemory.get(chainCacheKey(slug))?.by === env.UPSTREAM_KEY;
 }
 
 /** The chain a JSON-RPC request names: an error a client can act on when there is none, or it is not EVM. */
@@ -92,8 +119,9 @@ export async function resolveRpcChain(
   env: Env,
   slug: string,
   waitUntil: (p: Promise<unknown>) => void,
+  prefetched?: ChainKvEntry | null,
 ): Promise<ChainConfig> {
-  const chain = await resolveChain(env, slug, waitUntil);
+  const chain = await resolveChain(env, slug, waitUntil, prefetched);
   const shown = slug.slice(0, 64);
   if (!chain) throw new ChainNotFoundError(`unknown chain "${shown}": check the chain name in the URL`);
   if (chain.kind !== "evm") {

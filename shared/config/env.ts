@@ -62,6 +62,8 @@ export interface Env {
   ANALYTICS?: AnalyticsEngineDataset;
   /** "off" records no request metrics (the benchmark's comparison); "on" by default. */
   METRICS_MODE?: string;
+  /** The bench's edge model only (`{"kv":8,"d1":40,"do":15}`, shared/bench/edgeLatency.ts); never set in wrangler.toml. */
+  BENCH_EDGE_LATENCY?: string;
 }
 
 const SettingsSchema = z.object({

@@ -2,7 +2,8 @@
  * @module
  * API key -> the key's tenant and plan, by SHA-256 hash, through memory -> KV -> D1. A key that is
  * not well formed (keyFormat.ts) is refused without I/O; an unknown key is remembered as a miss.
- * A revoked key, or one whose tenant is suspended, stops working within 60 s (see config/readThrough.ts).
+ * A revoked key, or one whose tenant is suspended, stops working within 60 s (see config/readThrough.ts):
+ * a key is served from memory within that bound and read again in the background before it ends.
  */
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { dbOf } from "../../db/client";
@@ -11,7 +12,7 @@ import type { Env } from "../config/env";
 import { sha256Hex } from "../crypto/hash";
 import { UnauthorizedError } from "../errors/kinds";
 import { TtlCache } from "../isolate/ttlCache";
-import { forgetCached, forgetInMemory, readKey, remembered } from "./keyCache";
+import { forgetCached, forgetInMemory, type KeyKvEntry, readKey, refreshKey, remembered } from "./keyCache";
 import type { JwtKey, KeyContext, KeyJwt } from "./keyContext";
 import { keyShape } from "./keyFormat";
 import type { KeyRules } from "./keyRules";
@@ -30,6 +31,8 @@ export interface ResolveKeyOptions {
    * are read; it may throw to refuse the request without that I/O.
    */
   beforeLookup?: () => void;
+  /** KV's entry for the key when the request read it already, with others, in one bulk read (./firstRead.ts). */
+  prefetched?: KeyKvEntry | null | undefined;
 }
 
 export async function resolveKey(
@@ -38,13 +41,18 @@ export async function resolveKey(
   waitUntil: (p: Promise<unknown>) => void,
   options: ResolveKeyOptions = {},
 ): Promise<KeyContext> {
+  return resolveKeyHash(env, await keyHashOf(key), waitUntil, options);
+}
+
+/** The hash of a key a request carries; throws its 401 when there is none or it is not well formed (no I/O). */
+export async function keyHashOf(key: string | undefined): Promise<string> {
   if (!key) {
     throw new UnauthorizedError(
       "missing API key: put it in the URL (/v1/<chain>/<key>), in x-api-key, or as Authorization: Bearer (when a JWT is the Bearer, the key goes in the URL or x-api-key)",
     );
   }
   if (keyShape(key) === "malformed") throw invalidKey();
-  return resolveKeyHash(env, await hashOf(key), waitUntil, options);
+  return hashOf(key);
 }
 
 /** The SHA-256 (hex) of an API key, as keys are stored. */
@@ -65,10 +73,14 @@ export async function resolveKeyHash(
   options: ResolveKeyOptions = {},
 ): Promise<KeyContext> {
   const cacheKey = keyCacheKey(hash);
-  let context = remembered(cacheKey);
+  // Held in memory: no I/O (a copy due for it is read again in the background).
+  let context = remembered(cacheKey, () =>
+    refreshKey({ kv: env.CONFIG_KV, cacheKey, load: () => loadKey(env.DB, hash), waitUntil }),
+  );
   if (context === undefined) {
     options.beforeLookup?.();
-    context = await readKey(env.CONFIG_KV, cacheKey, () => loadKey(env.DB, hash), waitUntil);
+    const load = () => loadKey(env.DB, hash);
+    context = await readKey(env.CONFIG_KV, cacheKey, load, waitUntil, options.prefetched);
   }
   if (!context) throw invalidKey();
   return context;

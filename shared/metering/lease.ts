@@ -12,6 +12,14 @@
  * CU goes back with the isolate's next request for a lease; the slice held by an isolate that goes
  * away is lost, so the worst-case under-admission is one lease (a tenth of a second's allowance)
  * per isolate that disappears holding one.
+ *
+ * The second exception: a new isolate does not wait for its first lease. It admits a tenant's first
+ * calls on an opening credit (`openingCredit`: at most one lease of the key's rate, the burst, and
+ * OPENING_CREDIT_MAX_CU, once per tenant per isolate) and asks for the lease in the background; the
+ * CU spent on credit are taken out of the first grants (the isolate asks for them as the grant's
+ * `need`), so over time the tenant's limits hold. While a tenant is already over its limit, a new
+ * isolate admits at most that credit before the object's refusal reaches it, and owes it until a
+ * later grant pays it back.
  */
 import { type Bucket, type BucketLimits, readyAt, refill } from "./tokenBucket";
 
@@ -80,6 +88,18 @@ export function spend(lease: Lease, cost: number, now: number): SpendReturnType 
  */
 export function leaseWant(limits: BucketLimits, cost: number, seconds = LEASE_SECONDS): number {
   return Math.max(cost, Math.ceil(limits.ratePerSecond * seconds));
+}
+
+/** The most CU a new isolate admits per tenant on credit, before the tenant's object has answered. */
+export const OPENING_CREDIT_MAX_CU = 1_000;
+
+/**
+ * A new isolate's credit for a key: one lease of the binding rate, no more than the burst or
+ * OPENING_CREDIT_MAX_CU. None with `seconds` 0 (every request asks the object).
+ */
+export function openingCredit(limits: BucketLimits, seconds = LEASE_SECONDS): number {
+  if (seconds <= 0) return 0;
+  return Math.min(Math.ceil(limits.ratePerSecond * seconds), limits.burst, OPENING_CREDIT_MAX_CU);
 }
 
 /** A bucket with the limits it fills by. */

@@ -1,7 +1,8 @@
 /**
  * @module
  * An isolate that meets a chain for the first time seeds its tracker from the probe job's health
- * snapshot (shared/stores/health.ts), so its first request need not wait for a probe of its own.
+ * snapshot (shared/stores/health.ts), so its first request need not wait for a probe of its own. An
+ * HTTP request reads the snapshot in its first bulk read (keys/firstRead.ts) and hands it to seedWith.
  */
 import type { ChainConfig } from "../config/chains";
 import { BoundedMap } from "../isolate/boundedMap";
@@ -28,6 +29,18 @@ export function seedFromSnapshot(kv: KVNamespace, chain: ChainConfig): Promise<v
     .finally(() => seeded.set(chain.slug, DONE));
   seeded.set(chain.slug, seeding);
   return seeding;
+}
+
+/** Whether this isolate has read the chain's snapshot, or is reading it. */
+export function isSeeded(slug: string): boolean {
+  return seeded.has(slug);
+}
+
+/** Applies a snapshot the request read already (null: there is none), in place of seedFromSnapshot's read. */
+export function seedWith(chain: ChainConfig, snapshot: HealthSnapshot | null): void {
+  if (seeded.get(chain.slug) === DONE) return;
+  seeded.set(chain.slug, DONE);
+  if (snapshot) applySnapshot(chain, snapshot, Date.now());
 }
 
 /**

@@ -6,6 +6,8 @@ import {
   leaseWant,
   monthEnds,
   NO_LEASE,
+  OPENING_CREDIT_MAX_CU,
+  openingCredit,
   spend,
 } from "../../../shared/metering/lease";
 import { type BucketLimits, fullBucket, take } from "../../../shared/metering/tokenBucket";
@@ -238,5 +240,17 @@ describe("monthEnds", () => {
     ["February in a leap year", "2028-02-29T00:00:00Z", "2028-03-01T00:00:00Z"],
   ])("%s", (_name, now, end) => {
     expect(monthEnds(Date.parse(now))).toBe(Date.parse(end));
+  });
+});
+
+describe("openingCredit", () => {
+  test("one lease of the rate, no more than the burst or OPENING_CREDIT_MAX_CU", () => {
+    expect(openingCredit({ ratePerSecond: 400, burst: 100 })).toBe(40);
+    expect(openingCredit({ ratePerSecond: 1_000, burst: 30 })).toBe(30);
+    expect(openingCredit({ ratePerSecond: 100_000_000, burst: 200_000_000 })).toBe(OPENING_CREDIT_MAX_CU);
+  });
+
+  test("none when every request asks the object (a lease of 0 s)", () => {
+    expect(openingCredit({ ratePerSecond: 1_000, burst: 1_000 }, 0)).toBe(0);
   });
 });

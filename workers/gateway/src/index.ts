@@ -9,6 +9,7 @@
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { serveWithEdgeLatency } from "../../../shared/bench/edgeLatency";
 import type { Env } from "../../../shared/config/env";
 import { GatewayError } from "../../../shared/errors/base";
 import { NotFoundError, toGatewayError } from "../../../shared/errors/kinds";
@@ -73,16 +74,23 @@ export { AuditAnchor } from "./audit/auditAnchor";
 export { TenantMeter } from "./meter/tenantMeter";
 export { ChainMetrics } from "./metrics/chainMetrics";
 
+function serve(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
+  if (request.method === "POST") {
+    const route = matchRpcRoute(request.url);
+    if (route) return handleRpc({ request, env, ctx, route, requestId: requestIdOf(request.headers) });
+  } else if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+    const route = matchRpcRoute(request.url);
+    if (route) return handleUpgrade(request, env, ctx, route);
+  }
+  return app.fetch(request, env, ctx);
+}
+
 export default {
   fetch(request, env, ctx) {
-    if (request.method === "POST") {
-      const route = matchRpcRoute(request.url);
-      if (route) return handleRpc({ request, env, ctx, route, requestId: requestIdOf(request.headers) });
-    } else if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
-      const route = matchRpcRoute(request.url);
-      if (route) return handleUpgrade(request, env, ctx, route);
-    }
-    return app.fetch(request, env, ctx);
+    // The bench's edge model only (shared/bench/edgeLatency.ts); never set when deployed.
+    if (env.BENCH_EDGE_LATENCY)
+      return serveWithEdgeLatency(env.BENCH_EDGE_LATENCY, env, (e) => serve(request, e, ctx));
+    return serve(request, env, ctx);
   },
   scheduled,
 } satisfies ExportedHandler<Env>;

@@ -3,9 +3,12 @@
  * The authenticate stage for every /v1 request that carries an API key (JSON-RPC, WebSocket
  * upgrades, health, usage, prices, validators): the key's context, with failures limited per address.
  */
+import { type ChainConfig, resolveRpcChain } from "../../../../shared/config/chains";
 import type { Env } from "../../../../shared/config/env";
 import { UnauthorizedError } from "../../../../shared/errors/kinds";
-import { type KeyContext, resolveKey } from "../../../../shared/keys/resolveKey";
+import { type FirstRead, firstRead } from "../../../../shared/keys/firstRead";
+import { type KeyContext, keyHashOf, resolveKey, resolveKeyHash } from "../../../../shared/keys/resolveKey";
+import { seedWith } from "../../../../shared/routing/seedHealth";
 import { clientAddress, countFailure, refuseIfLimited } from "./authLimit";
 import { extractKey } from "./extractKey";
 
@@ -36,4 +39,39 @@ export async function authenticate({
     if (err instanceof UnauthorizedError) throw await countFailure(env, address, err);
     throw err;
   }
+}
+
+export interface AuthenticateRpcParameters extends AuthenticateParameters {
+  /** The chain the request names. */
+  slug: string;
+}
+
+/**
+ * The key's context and the chain of a JSON-RPC request. What this isolate does not hold of the key,
+ * the chain and the chain's health snapshot is read in one bulk KV read (shared/keys/firstRead.ts):
+ * a cold isolate's first call of a known key makes one KV round trip, a warm one none. Failures are
+ * limited and counted as in `authenticate`; an unknown chain is not an authentication failure.
+ */
+export async function authenticateRpc({
+  env,
+  headers,
+  pathKey,
+  slug,
+  waitUntil,
+}: AuthenticateRpcParameters): Promise<{ key: KeyContext; chain: ChainConfig }> {
+  const address = clientAddress(headers);
+  const beforeLookup = () => refuseIfLimited(address);
+  let key: KeyContext;
+  let read: FirstRead;
+  try {
+    const hash = await keyHashOf(extractKey(pathKey, headers));
+    read = await firstRead({ env, hash, slug, beforeLookup });
+    key = await resolveKeyHash(env, hash, waitUntil, { beforeLookup, prefetched: read.key });
+  } catch (err) {
+    if (err instanceof UnauthorizedError) throw await countFailure(env, address, err);
+    throw err;
+  }
+  const chain = await resolveRpcChain(env, slug, waitUntil, read.chain);
+  if (read.health !== undefined) seedWith(chain, read.health);
+  return { key, chain };
 }

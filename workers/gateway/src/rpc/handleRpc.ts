@@ -4,10 +4,9 @@
  * request carries and its body read within the size limit, and the answers as the response. Plain Request -> Response, without the router: this is the hot path.
  */
 import { ALL_CACHE, type CacheMode } from "../../../../shared/cache/callCache";
-import { resolveRpcChain } from "../../../../shared/config/chains";
 import { type Env, settingsOf } from "../../../../shared/config/env";
 import { runPipeline } from "../../../../shared/pipeline/runPipeline";
-import { authenticate } from "../auth/authenticate";
+import { authenticateRpc } from "../auth/authenticate";
 import { gate } from "../auth/gate";
 import { refusalHeaders } from "../auth/refusalHeaders";
 import { readBody } from "./readBody";
@@ -34,10 +33,16 @@ export async function handleRpc({
   const result = await runPipeline({
     env,
     authenticate: async () => {
-      const found = await authenticate({ env, headers: request.headers, pathKey: route.key, waitUntil });
-      const chain = await resolveRpcChain(env, route.chain, waitUntil);
-      const { key, rules } = await gate(env, found, request.headers, chain.slug);
-      return { key, chain, rules };
+      const sent = request.headers;
+      const found = await authenticateRpc({
+        env,
+        headers: sent,
+        pathKey: route.key,
+        slug: route.chain,
+        waitUntil,
+      });
+      const { key, rules } = await gate(env, found.key, sent, found.chain.slug);
+      return { key, chain: found.chain, rules };
     },
     read: () => readBody(request, settingsOf(env).maxBodyBytes),
     cacheMode: cacheModeOf(request.headers),
