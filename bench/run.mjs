@@ -8,6 +8,8 @@
 // A second gateway that asks the tenant's meter on every request (METER_LEASE_MS "0", the naive
 // variant) joins the same alternation, and so does the floor (bench/floor: parse, forward, parse the
 // reply, nothing else): metered_vs_bare, naive_do_vs_bare, floor_vs_bare (bench/metering.mjs).
+// The floor joins the baseline too: gateway_vs_floor and, with one connection,
+// gateway_p50_added_over_floor_ms_1conn (bench/floor.mjs).
 // With the baseline, the same tenant through a key with allowlists joins too: restricted_vs_gateway
 // (bench/restricted.mjs); and a second gateway without request metrics: metrics_vs_gateway
 // (bench/metrics.mjs).
@@ -32,12 +34,17 @@
 // evm_mine returning to each socket receiving the block: p99 <= 20 and 100 ms, every block to every
 // socket, in order; the RSS of the gateway's workerd).
 //
+// Then the edge model (bench/edge.mjs): a gateway whose KV, D1 and Durable Object calls and upstream
+// take what they take deployed, against the floor on the same upstream, for a cold isolate's first
+// call and warm calls: added_ms over the floor and the binding round trips before the upstream call.
+//
 // Settings (environment): BENCH_DURATION seconds measured per scenario (10), BENCH_CONNECTIONS (16),
 // BENCH_WARMUP seconds per scenario (8), BENCH_ROUNDS segments per scenario (2), BENCH_UNLOADED
 // seconds at one connection per scenario (6), BENCH_HEALTHY seconds measured all healthy before
 // slow_upstream's fault (5), BENCH_ONLY to run only one part: baseline (bare and gateway, loaded and
 // with one connection), metering (bare, gateway, floor and naive loaded, then over_limit), cache
-// (bare and gateway on cache_hit and mixed), routing or ws. BENCH_WS_SIZES (1000,10000),
+// (bare and gateway on cache_hit and mixed), routing, ws or edge (BENCH_EDGE_COLD, BENCH_EDGE_CALLS: see
+// bench/edge.mjs). BENCH_WS_SIZES (1000,10000),
 // BENCH_WS_BLOCKS (20) and BENCH_WS_PROCS: see bench/ws.mjs.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -53,6 +60,8 @@ import { adminToken } from "../scripts/lib/token.mjs";
 import { startWorker } from "../scripts/lib/worker.mjs";
 import { cacheSeconds, runCacheScenarios } from "./cache.mjs";
 import { FRESH_STREAM, freshCall, isResult, streamOptions } from "./calls.mjs";
+import { edgeSeconds, runEdgeScenarios } from "./edge.mjs";
+import { floorRatios } from "./floor.mjs";
 import { meteringRatios, NAIVE_BINDINGS, overLimitSeconds, ROOMY_LIMITS, runOverLimit } from "./metering.mjs";
 import { METRICS_OFF, metricsRatios } from "./metrics.mjs";
 import { restrictedKeyUrl, restrictedRatios } from "./restricted.mjs";
@@ -78,18 +87,19 @@ const UNLOADED_SECONDS = setting("BENCH_UNLOADED", 6);
 const ROUNDS = Math.round(setting("BENCH_ROUNDS", 2));
 const HEALTHY = setting("BENCH_HEALTHY", 5);
 const ONLY = process.env.BENCH_ONLY ?? "";
-if (!["", "baseline", "metering", "cache", "routing", "ws"].includes(ONLY))
-  throw new Error("BENCH_ONLY must be baseline, metering, cache, routing or ws");
+if (!["", "baseline", "metering", "cache", "routing", "ws", "edge"].includes(ONLY))
+  throw new Error("BENCH_ONLY must be baseline, metering, cache, routing, ws or edge");
 const BASELINE = ONLY === "" || ONLY === "baseline";
 const METERING = ONLY === "" || ONLY === "metering";
 const CACHE = ONLY === "" || ONLY === "cache";
 const ROUTING = ONLY === "" || ONLY === "routing";
 const WS = ONLY === "" || ONLY === "ws";
+const EDGE = ONLY === "" || ONLY === "edge";
 /**
  * Workers driven with the uncacheable stream: the bare one and the gateway (the floor and the naive
  * gateway too for metering), or the gateway alone, warmed up before routing.
  */
-const LOADED = BASELINE || METERING ? 2 + (METERING ? 2 : 0) + (BASELINE ? 1 : 0) : ROUTING ? 1 : 0;
+const LOADED = BASELINE || METERING ? 3 + (METERING ? 1 : 0) + (BASELINE ? 2 : 0) : ROUTING ? 1 : 0;
 
 /** Stops what was started (anvil, the Workers, fault proxies), then exits. */
 const stops = [];
@@ -108,7 +118,8 @@ const deadlineMs =
     (METERING ? overLimitSeconds(DURATION) : 0) +
     (CACHE ? cacheSeconds({ warmup: WARMUP, duration: DURATION, rounds: ROUNDS }) : 0) +
     (ROUTING ? 30 + routingSeconds({ duration: DURATION, healthy: HEALTHY }) : 0) +
-    (WS ? wsSeconds() : 0)) *
+    (WS ? wsSeconds() : 0) +
+    (EDGE ? edgeSeconds() : 0)) *
   1000;
 setTimeout(() => {
   console.error(`bench: not done after ${deadlineMs / 1000} s, giving up`);
@@ -291,6 +302,7 @@ async function baseline(targets, { unloaded }) {
   if (targets.naive_do) Object.assign(ratios, meteringRatios(scenarios));
   if (targets.restricted) Object.assign(ratios, restrictedRatios(scenarios));
   if (targets.no_metrics) Object.assign(ratios, metricsRatios(scenarios));
+  if (targets.floor) Object.assign(ratios, floorRatios(scenarios));
   for (const [name, s] of Object.entries(scenarios)) {
     if (s.errors > 0) {
       const statuses = s.failed_statuses ? ` (HTTP ${JSON.stringify(s.failed_statuses)})` : "";
@@ -330,8 +342,8 @@ async function main() {
       }),
     );
   if (BASELINE || METERING || CACHE) starting.bare = baselineOn("bare");
+  if (BASELINE || METERING) starting.floor = baselineOn("floor", { UPSTREAM_TIMEOUT_MS: "4000" });
   if (METERING) {
-    starting.floor = baselineOn("floor", { UPSTREAM_TIMEOUT_MS: "4000" });
     starting.naive_do = gatewayOn("naive", NAIVE_BINDINGS);
   }
   if (BASELINE) starting.no_metrics = gatewayOn("no-metrics", METRICS_OFF);
@@ -403,8 +415,15 @@ async function main() {
     });
     Object.assign(results.scenarios, routing);
   }
-  if (WS)
-    Object.assign(results.scenarios, await runWsScenarios({ gatewayUrl: gateway.url, token, key, stops }));
+  if (WS) {
+    const ws = await runWsScenarios({ gatewayUrl: gateway.url, token, key, stops });
+    Object.assign(results.scenarios, ws.scenarios);
+    Object.assign(results.ratios, ws.ratios);
+  }
+  if (EDGE) {
+    const edge = await runEdgeScenarios({ anvilUrl: anvil.url, bindings, token, outDir: OUT_DIR, stops });
+    Object.assign(results.scenarios, edge);
+  }
   await writeResults(results.scenarios, results.ratios);
   console.log(`wrote ${RESULTS}`);
 }

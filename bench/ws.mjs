@@ -14,10 +14,18 @@
 //            subscribed with numbers rising by exactly 1, no duplicates, seq rising. workerd_rss_mb
 //            is the gateway's workerd process with every socket open, after the last block. Also
 //            first_socket_ms (per block, the first socket to receive it; the median over blocks:
-//            the feed's part) and spread_ms (per block, last socket minus first; the median: the
-//            fan-out's part).
+//            the feed's part), last_socket_ms (likewise the last) and spread_ms (per block, last
+//            socket minus first; the median: the fan-out's part).
 //            Targets: ws_1000 p99 <= 20 ms, ws_10000 p99 <= 100 ms, all subscribed, 100% delivered,
-//            in order.
+//            in order. Per-socket delivery cost: spread_us_per_socket (spread over sockets) and
+//            cpu_us_per_socket (workerd's CPU time per measured block over sockets).
+//   ws_<N>_bare, ws_<N>_bare_<K>shard(s)
+//            The same N sockets, clients and measure on a bare hibernating fan-out following the
+//            same anvil (bench/wsBare.mjs), on the gateway's shard count for N and on others.
+//            A size with baselines runs BENCH_WS_ROUNDS rounds alternating with them, pooled.
+//            ratios.ws_<N>_vs_bare: the gateway's p99 over the bare one's (target <= 1.10).
+//   ws_model_100k
+//            The deployed case modelled from the per-socket cost measured here (bench/wsModel.mjs).
 //
 // workerd holds 2 file descriptors per client WebSocket and dies when it runs out, so a size is cut
 // to what its open-files limit (inherited from this process's ulimit -n) leaves room for, with a
@@ -28,14 +36,18 @@
 // plan must allow the sockets (WS_LIMITS, which run.mjs seeds). All sockets are closed between
 // sizes and at the end.
 //
-// Settings (environment): BENCH_WS_SIZES (1000,10000), BENCH_WS_BLOCKS measured per size (20),
-// BENCH_WS_PROCS child processes holding the sockets (1 up to 5,000 sockets, one per 5,000 above).
+// Settings (environment): BENCH_WS_SIZES (1000,10000), BENCH_WS_BLOCKS measured per size and round
+// (20), BENCH_WS_ROUNDS (2), BENCH_WS_PROCS child processes holding the sockets (1 up to 5,000
+// sockets, one per 5,000 above); BENCH_WS_BARE_SIZES and BENCH_WS_BARE_SHARDS: bench/wsBare.mjs.
 import { fork } from "node:child_process";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { startAnvil } from "../scripts/lib/anvil.mjs";
 import { adminApi } from "../scripts/lib/seed.mjs";
+import { BARE_SIZES, bareRuns, gatewayFrameBytes, measureSends, runBare, startBare } from "./wsBare.mjs";
+import { bareRatios, modelInputs, pool } from "./wsCompare.mjs";
+import { modelWs } from "./wsModel.mjs";
+import { alive, cpuMs, cpuSplitMs, openFiles, openFilesLimit, rssMb, workerdOn } from "./wsProc.mjs";
 
 const CLIENTS = fileURLToPath(new URL("./wsClients.mjs", import.meta.url));
 /** Sockets being opened at once, over all child processes. */
@@ -64,6 +76,7 @@ const list = (name, fallback) => {
 const SIZES = list("BENCH_WS_SIZES", "1000,10000");
 const [BLOCKS] = list("BENCH_WS_BLOCKS", "20");
 const PROCS = process.env.BENCH_WS_PROCS === undefined ? undefined : list("BENCH_WS_PROCS", "1")[0];
+const [ROUNDS] = list("BENCH_WS_ROUNDS", "2");
 
 /** The plan limits the ws part needs: every size's sockets, with room for closes still in flight. */
 export const WS_LIMITS = {
@@ -72,14 +85,14 @@ export const WS_LIMITS = {
 
 /** Seconds the ws part takes at most, without start-up. */
 export const wsSeconds = () =>
-  SIZES.reduce(
-    (sum, size) => sum + 30 + size / 50 + ((WARMUP_BLOCKS + BLOCKS) * BLOCK_TIMEOUT_MS) / 1000,
-    10,
-  );
+  SIZES.reduce((sum, size) => {
+    // The gateway's run, and each bare baseline's of the size.
+    const runs = BARE_SIZES.includes(size) ? ROUNDS * (1 + bareRuns(size).length) : 1;
+    return sum + runs * (30 + size / 50 + ((WARMUP_BLOCKS + BLOCKS) * BLOCK_TIMEOUT_MS) / 1000);
+  }, 40);
 
 const now = () => performance.timeOrigin + performance.now();
 const round2 = (x) => Math.round(x * 100) / 100;
-const round1 = (x) => Math.round(x * 10) / 10;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const verdict = (pass) => (pass ? "PASS" : "MISS");
 
@@ -97,106 +110,6 @@ async function rpc(url, method, params = []) {
   const json = JSON.parse(text);
   if (!res.ok || "error" in json) throw new Error(`${method}: HTTP ${res.status} ${text.slice(0, 300)}`);
   return json.result;
-}
-
-/** Process ids of this process's descendants, with their parents. */
-function descendants() {
-  const parents = new Map();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      // The command name is in parentheses and may hold spaces: the fields after it are plain.
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parents.set(Number(name), ppid);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  const mine = new Set([process.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of parents) {
-      if (!mine.has(pid) && mine.has(ppid)) {
-        mine.add(pid);
-        grew = true;
-      }
-    }
-  }
-  mine.delete(process.pid);
-  return [...mine];
-}
-
-/**
- * The workerd process that listens on `port` (on 127.0.0.1): of the workerd processes miniflare
- * started under this one, the one holding that listening socket.
- */
-function workerdOn(port) {
-  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, "0")}`;
-  const inodes = new Set();
-  for (const line of readFileSync("/proc/net/tcp", "utf8").split("\n").slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    if (fields[1] === local && fields[3] === "0A") inodes.add(`socket:[${fields[9]}]`);
-  }
-  const workerds = descendants().filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "workerd";
-    } catch {
-      return false;
-    }
-  });
-  for (const pid of workerds) {
-    try {
-      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-        if (inodes.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return pid;
-      }
-    } catch {
-      // Gone, or not ours to read.
-    }
-  }
-  return workerds.length === 1 ? workerds[0] : undefined;
-}
-
-/** Resident memory of a process in MB, from /proc/<pid>/status. */
-function rssMb(pid) {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
-    return round1(kb / 1024);
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Whether a process is still there and still workerd. */
-function alive(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "workerd";
-  } catch {
-    return false;
-  }
-}
-
-/** Open file descriptors of a process. */
-function openFiles(pid) {
-  if (pid === undefined) return Number.NaN;
-  try {
-    return readdirSync(`/proc/${pid}/fd`).length;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** The soft limit on open files of a process, from /proc/<pid>/limits. */
-function openFilesLimit(pid) {
-  try {
-    const line = readFileSync(`/proc/${pid}/limits`, "utf8")
-      .split("\n")
-      .find((l) => l.startsWith("Max open files"));
-    return Number(line?.split(/\s{2,}/)[1]);
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /** One child process of bench/wsClients.mjs and its messages. */
@@ -390,13 +303,15 @@ function analyze({ reports, children, mined, firstMined }) {
     delivered_pct: expected === 0 ? 0 : round2((100 * received) / expected),
     in_order: received > 0 && disorder.duplicates + disorder.gaps + disorder.backwards + disorder.seq === 0,
     disorder,
+    firsts: [...first.values()],
+    spreads: [...first.keys()].map((n) => (last.get(n) ?? 0) - (first.get(n) ?? 0)),
     firstMs: median(first.values()),
     spreadMs: median([...first.keys()].map((n) => (last.get(n) ?? 0) - (first.get(n) ?? 0))),
   };
 }
 
 /** One size: open, subscribe, mine and measure, close. */
-async function runSize({ size, url, anvilUrl, workerd, stops }) {
+export async function runSize({ size, url, anvilUrl, workerd, stops, name = `ws_${size}` }) {
   const idleRss = rssMb(workerd);
   const idleFds = openFiles(workerd);
   const fdLimit = openFilesLimit(workerd);
@@ -406,13 +321,13 @@ async function runSize({ size, url, anvilUrl, workerd, stops }) {
   const sockets = Number.isFinite(fit) ? Math.max(0, Math.min(size, fit)) : size;
   if (sockets < size) {
     console.warn(
-      `warning: ws_${size}: only ${sockets} sockets: workerd has ${idleFds} files open and may open ` +
+      `warning: ${name}: only ${sockets} sockets: workerd has ${idleFds} files open and may open ` +
         `${fdLimit} (its ulimit -n, inherited from this process), at ${FDS_PER_SOCKET} per socket and ` +
         `${FD_MARGIN} kept for its own connections. Run the bench where the hard limit on open files ` +
         `is higher (e.g. ulimit -n 65536 as root, docker run --ulimit nofile=65536) for all ${size}.`,
     );
   }
-  if (sockets === 0) throw new Error(`ws_${size}: workerd has no room for any socket`);
+  if (sockets === 0) throw new Error(`${name}: workerd has no room for any socket`);
   const procs = PROCS ?? Math.max(1, Math.ceil(sockets / PER_PROCESS));
   const perProcess = Math.ceil(sockets / procs);
   const limit = openFilesLimit(process.pid);
@@ -430,12 +345,12 @@ async function runSize({ size, url, anvilUrl, workerd, stops }) {
     waiting.get(number)?.();
   };
   console.log(
-    `ws_${size}: opening ${sockets} sockets from ${procs} child process${procs === 1 ? "" : "es"} ` +
+    `${name}: opening ${sockets} sockets from ${procs} child process${procs === 1 ? "" : "es"} ` +
       `(${perProcess} each, bursts of ${BURST} in all)`,
   );
   const { children, ready, openSeconds } = await openClients({ url, size: sockets, procs, onComplete }).catch(
     (err) => {
-      throw new Error(`ws_${size}: opening the sockets failed: ${err.message}`);
+      throw new Error(`${name}: opening the sockets failed: ${err.message}`);
     },
   );
   const stopChildren = async () => {
@@ -445,7 +360,7 @@ async function runSize({ size, url, anvilUrl, workerd, stops }) {
   try {
     const subscribed = ready.reduce((sum, r) => sum + r.subscribed, 0);
     const failed = ready.reduce((sum, r) => sum + r.failed, 0);
-    console.log(`ws_${size}: ${subscribed} subscribed, ${failed} failed, in ${openSeconds} s`);
+    console.log(`${name}: ${subscribed} subscribed, ${failed} failed, in ${openSeconds} s`);
     for (const [i, r] of ready.entries()) {
       for (const [reason, count] of Object.entries(r.failures)) {
         console.warn(`  process ${i}: ${count} x ${reason}`);
@@ -454,7 +369,7 @@ async function runSize({ size, url, anvilUrl, workerd, stops }) {
     const offsets = [];
     for (const c of children) offsets.push(await c.measureOffset());
     console.log(
-      `ws_${size}: child clocks minus this one: ` +
+      `${name}: child clocks minus this one: ` +
         offsets.map((o) => `${round2(o.offset)} ms (ping ${round2(o.rtt)} ms)`).join(", ") +
         " (taken off each receive time)",
     );
@@ -463,6 +378,8 @@ async function runSize({ size, url, anvilUrl, workerd, stops }) {
     const startHead = Number(await rpc(anvilUrl, "eth_blockNumber"));
     const mined = [];
     const incomplete = [];
+    let cpuStart = Number.NaN;
+    let splitStart = { user: Number.NaN, system: Number.NaN };
     for (let b = 0; b < WARMUP_BLOCKS + BLOCKS; b++) {
       const number = startHead + b + 1;
       const everywhere = new Promise((resolve) => {
@@ -470,16 +387,24 @@ async function runSize({ size, url, anvilUrl, workerd, stops }) {
         if (completed.has(number)) resolve(true);
         setTimeout(() => resolve(false), BLOCK_TIMEOUT_MS).unref();
       });
+      if (b === WARMUP_BLOCKS) {
+        cpuStart = cpuMs(workerd);
+        splitStart = cpuSplitMs(workerd);
+      }
       await rpc(anvilUrl, "evm_mine");
       const t = now();
       if (b >= WARMUP_BLOCKS) mined.push({ number, t });
       if (!(await everywhere)) incomplete.push(number);
       waiting.delete(number);
     }
+    const cpuPerBlock = (cpuMs(workerd) - cpuStart) / BLOCKS;
+    const splitEnd = cpuSplitMs(workerd);
+    const userPerBlock = (splitEnd.user - splitStart.user) / BLOCKS;
+    const systemPerBlock = (splitEnd.system - splitStart.system) / BLOCKS;
     const endHead = Number(await rpc(anvilUrl, "eth_blockNumber"));
     if (endHead !== startHead + WARMUP_BLOCKS + BLOCKS) {
       console.warn(
-        `warning: ws_${size}: anvil's head went from ${startHead} to ${endHead}, ` +
+        `warning: ${name}: anvil's head went from ${startHead} to ${endHead}, ` +
           `not by the ${WARMUP_BLOCKS + BLOCKS} blocks mined`,
       );
     }
@@ -488,12 +413,10 @@ async function runSize({ size, url, anvilUrl, workerd, stops }) {
     const rss = rssMb(workerd);
     const fds = openFiles(workerd);
     if (workerd !== undefined && !alive(workerd)) {
-      console.error(
-        `ws_${size}: the gateway's workerd (process ${workerd}) is gone: see its last words above`,
-      );
+      console.error(`${name}: the gateway's workerd (process ${workerd}) is gone: see its last words above`);
     }
     console.log(
-      `ws_${size}: workerd holds ${fds} file descriptors with ${subscribed} sockets open ` +
+      `${name}: workerd holds ${fds} file descriptors with ${subscribed} sockets open ` +
         `(${idleFds} before: ${round2((fds - idleFds) / Math.max(1, subscribed))} per socket)`,
     );
     const reports = await Promise.all(
@@ -506,35 +429,32 @@ async function runSize({ size, url, anvilUrl, workerd, stops }) {
     const figures = analyze({ reports, children, mined, firstMined: startHead + 1 });
     const dropped = reports.reduce((sum, r) => sum + r.dropped.count, 0);
     const sample = reports.find((r) => r.sample)?.sample;
-    if (sample)
-      console.log(`ws_${size}: a notification is ${sample.length} bytes: ${sample.slice(0, 160)}...`);
+    if (sample) console.log(`${name}: a notification is ${sample.length} bytes: ${sample.slice(0, 160)}...`);
     const odd = reports.reduce((sum, r) => sum + r.odd.count, 0);
     if (incomplete.length > 0) {
       console.warn(
-        `warning: ws_${size}: blocks not on every socket within ${BLOCK_TIMEOUT_MS} ms: ${incomplete.join(", ")}`,
+        `warning: ${name}: blocks not on every socket within ${BLOCK_TIMEOUT_MS} ms: ${incomplete.join(", ")}`,
       );
     }
     if (dropped > 0) {
       console.warn(
-        `warning: ws_${size}: ${dropped} subscribed sockets closed by the gateway, e.g. ` +
+        `warning: ${name}: ${dropped} subscribed sockets closed by the gateway, e.g. ` +
           JSON.stringify(reports.flatMap((r) => r.dropped.samples).slice(0, 3)),
       );
     }
     if (odd > 0) {
       console.warn(
-        `warning: ws_${size}: ${odd} frames that were not a notification of the socket's subscription:`,
+        `warning: ${name}: ${odd} frames that were not a notification of the socket's subscription:`,
       );
       for (const sample of reports.flatMap((r) => r.odd.samples).slice(0, 5)) console.warn(`    ${sample}`);
     }
     if (!figures.in_order) {
       const { samples, ...counts } = figures.disorder;
-      console.warn(`warning: ws_${size}: out of order: ${JSON.stringify(counts)}`);
+      console.warn(`warning: ${name}: out of order: ${JSON.stringify(counts)}`);
       for (const sample of samples) console.warn(`    ${sample}`);
     }
     if (figures.received < figures.expected) {
-      console.warn(
-        `warning: ws_${size}: ${figures.expected - figures.received} (socket, block) pairs missing`,
-      );
+      console.warn(`warning: ${name}: ${figures.expected - figures.received} (socket, block) pairs missing`);
     }
     return {
       connections: subscribed,
@@ -545,6 +465,24 @@ async function runSize({ size, url, anvilUrl, workerd, stops }) {
       max_ms: round2(figures.latencies.at(-1) ?? Number.NaN),
       first_socket_ms: round2(figures.firstMs),
       spread_ms: round2(figures.spreadMs),
+      // Per block, the last socket to receive it; the median over blocks (p99 falls in the slowest).
+      last_socket_ms: round2(
+        percentile(
+          figures.firsts.map((f, i) => f + figures.spreads[i]).sort((a, b) => a - b),
+          0.5,
+        ),
+      ),
+      // Per-socket delivery cost: the fan-out's spread over the sockets, and workerd's CPU time per
+      // measured block (everything it did for the block, fixed work included) over the sockets.
+      spread_us_per_socket: round2((1000 * figures.spreadMs) / Math.max(1, subscribed)),
+      workerd_cpu_ms_per_block: round2(cpuPerBlock),
+      cpu_us_per_socket: round2((1000 * cpuPerBlock) / Math.max(1, subscribed)),
+      // The same split into user and system (kernel: on loopback, much of it the receiving side's).
+      cpu_user_us_per_socket: round2((1000 * userPerBlock) / Math.max(1, subscribed)),
+      cpu_system_us_per_socket: round2((1000 * systemPerBlock) / Math.max(1, subscribed)),
+      frame_bytes: sample?.length,
+      // For pooling rounds (bench/wsCompare.mjs pool); not written.
+      samples: { latencies: figures.latencies, firsts: figures.firsts, spreads: figures.spreads },
       workerd_rss_mb: rss,
       workerd_rss_mb_before: idleRss,
       workerd_fds: fds,
@@ -568,7 +506,9 @@ async function runSize({ size, url, anvilUrl, workerd, stops }) {
 
 /**
  * Runs ws_<size> for every size on the gateway at `gatewayUrl`, for the tenant of `key` (whose plan
- * must allow WS_LIMITS). Prints the figures against the targets; returns bench/results.json scenarios.
+ * must allow WS_LIMITS), each size after its bare baselines (bench/wsBare.mjs), then the model of the
+ * deployed case (bench/wsModel.mjs). Prints the figures against the targets; returns
+ * bench/results.json's scenarios and ratios.
  * `stops` gets what must be stopped on an early exit.
  * @param {{ gatewayUrl: string, token: string, key: string, stops: (() => Promise<void>)[] }} options
  */
@@ -599,12 +539,30 @@ export async function runWsScenarios({ gatewayUrl, token, key, stops }) {
       `has the one before (at most ${BLOCK_TIMEOUT_MS} ms)`,
   );
 
+  const bare = await startBare({ anvilUrl: anvil.url, stops });
+  const bytes = await gatewayFrameBytes(anvil.url);
   const scenarios = {};
   for (const size of SIZES) {
-    scenarios[`ws_${size}`] = await runSize({ size, url, anvilUrl: anvil.url, workerd, stops });
-    // Lets the gateway take the closes in (its meter counts open sockets) before the next size.
-    await sleep(2_000);
+    // A size with baselines runs ROUNDS times, alternating with them (reversed every other round)
+    // so that drift and the machine's other load fall on both alike; the rounds are pooled.
+    const baselines = BARE_SIZES.includes(size) ? bareRuns(size) : [];
+    const runs = [...baselines, { name: `ws_${size}`, gateway: true }];
+    const figures = Object.fromEntries(runs.map((r) => [r.name, []]));
+    for (let round = 0; round < (baselines.length > 0 ? ROUNDS : 1); round++) {
+      for (const run of round % 2 === 0 ? runs : runs.toReversed()) {
+        const options = { size, anvilUrl: anvil.url, stops };
+        figures[run.name].push(
+          run.gateway
+            ? await runSize({ ...options, url, workerd })
+            : await runBare({ ...options, bare, bytes, runSize, ...run }),
+        );
+        // Lets the gateway take the closes in (its meter counts open sockets) before the next run.
+        await sleep(run.gateway ? 2_000 : 500);
+      }
+    }
+    for (const [name, list] of Object.entries(figures)) scenarios[name] = pool(list);
   }
+  const sends = await measureSends(bare);
   // anvil stays up until the bench ends, with the gateway: the feed (lingering a while after its
   // last subscriber left) would log its upstream's loss otherwise.
 
@@ -620,7 +578,10 @@ export async function runWsScenarios({ gatewayUrl, token, key, stops }) {
           "p99 ms": s.p99_ms,
           "max ms": s.max_ms,
           "first ms": s.first_socket_ms,
+          "last ms": s.last_socket_ms,
           "spread ms": s.spread_ms,
+          "us/socket spread": s.spread_us_per_socket,
+          "us/socket CPU": s.cpu_us_per_socket,
           "workerd RSS MB": s.workerd_rss_mb,
           processes: s.processes,
         },
@@ -642,5 +603,8 @@ export async function runWsScenarios({ gatewayUrl, token, key, stops }) {
         `; workerd RSS ${s.workerd_rss_mb} MB with the sockets open (${s.workerd_rss_mb_before} MB before)`,
     );
   }
-  return scenarios;
+  const ratios = bareRatios(scenarios, SIZES);
+  const model = modelInputs(scenarios, SIZES);
+  if (model) scenarios.ws_model_100k = modelWs({ ...model, sends });
+  return { scenarios, ratios };
 }
