@@ -88,6 +88,20 @@ export class StreamLimitError extends GatewayError {
   readonly rpcCode = -32005;
   readonly httpStatus = 429;
 }
+
+/** Every WebSocket shard of the chain tried in the client's region was full: open the socket again. */
+export class StreamAtCapacityError extends GatewayError {
+  readonly code = "stream_at_capacity";
+  readonly rpcCode = -32005;
+  readonly httpStatus = 503;
+}
+
+/** The stream's directory or shard did not answer an upgrade: open the socket again. */
+export class StreamUnavailableError extends GatewayError {
+  readonly code = "stream_unavailable";
+  readonly rpcCode = -32015;
+  readonly httpStatus = 503;
+}
 export class UnauthorizedError extends GatewayError {
   readonly code = "unauthorized";
   readonly rpcCode = -32016;

@@ -126,15 +126,30 @@ export function sameKeyLimits(a: KeyLimits, b: KeyLimits): boolean {
   );
 }
 
-/** The connection an upgrade carries, given its shard and a fresh id; undefined if it carries none. */
-export function connectionOf(request: Request, shard: string): Connection | undefined {
+const CONN_ID_HEADER = "x-stream-conn-id";
+
+/**
+ * The connection an upgrade carries, given its shard, with `connId`: by default the id the stream
+ * entrypoint set (withConnId), else a fresh one. Undefined if it carries none.
+ */
+export function connectionOf(
+  request: Request,
+  shard: string,
+  connId = request.headers.get(CONN_ID_HEADER) ?? crypto.randomUUID(),
+): Connection | undefined {
   const header = request.headers.get(HEADER);
   if (!header || request.headers.get("upgrade")?.toLowerCase() !== "websocket") return undefined;
-  return {
-    ...(JSON.parse(header) as Omit<Connection, "connId" | "shard">),
-    connId: crypto.randomUUID(),
-    shard,
-  };
+  return { ...(JSON.parse(header) as Omit<Connection, "connId" | "shard">), connId, shard };
+}
+
+/**
+ * `request` naming the id of its socket, whatever header of that name the client sent: the stream
+ * entrypoint takes the socket's hold on the tenant's meter under this id before placing it.
+ */
+export function withConnId(request: Request, connId: string): Request {
+  const headers = new Headers(request.headers);
+  headers.set(CONN_ID_HEADER, connId);
+  return new Request(request.url, { headers });
 }
 
 /** Names the shard an upgrade goes to; the shard reads it back from this header. */

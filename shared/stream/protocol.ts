@@ -28,6 +28,10 @@ export interface ChainFeedApi extends Rpc.DurableObjectBranded {
   attach(p: AttachParameters): Promise<AttachReturnType>;
   /** A shard has no subscribers left. */
   detach(shard: string): void;
+  /** A region (location hint) where the chain has had shards; told once by the region's directory. */
+  addRegion(region: string): void;
+  /** The regions where the chain has had shards: the only directories worth asking for them. */
+  regions(): string[];
 }
 
 /** Holds client sockets of one chain and delivers the feed's events to their subscriptions. */
@@ -47,6 +51,9 @@ export interface ShardCount {
 }
 
 export interface AssignParameters {
+  /** The chain and region of the directory: it tells the chain's feed of its region once. */
+  chain: string;
+  region: string;
   /** Most sockets per shard. */
   cap: number;
   /** A shard that refused the last socket assigned to it, being full, and its count. */
@@ -55,7 +62,7 @@ export interface AssignParameters {
 
 /** One per chain and region: which shard of the region a new socket joins. */
 export interface ShardDirectoryApi extends Rpc.DurableObjectBranded {
-  /** The lowest shard below `cap` (counting the socket assigned now). */
+  /** The lowest shard below `cap`, counting the socket assigned now until its shard reports (or 30 s). */
   assign(p: AssignParameters): number;
   /** A shard's count of open sockets, as the shard sees it. */
   report(count: ShardCount): void;

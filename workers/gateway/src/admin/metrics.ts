@@ -68,7 +68,7 @@ const chainMetrics = op(
   },
 );
 
-/** Only a chain that exists has a metrics object and directories: any other name would create them. */
+/** Only a chain that exists has a metrics object, a feed and directories: any other name would create them. */
 async function knownChain(env: Env, slug: string): Promise<void> {
   const known = await dbOf(env.DB)
     .select({ slug: chains.slug })
@@ -82,7 +82,7 @@ const streamShards = op(
   {
     summary: "Read a chain's WebSocket shards",
     description:
-      "The fan-out shards of the chain holding client sockets now, by region (a Durable Object location hint) and place in the region, with their open sockets as each region's directory last heard from its shards. Asks every region's directory.",
+      "The fan-out shards of the chain holding client sockets now, by region (a Durable Object location hint) and place in the region, with their open sockets as each region's directory counts them (what its shards last reported, plus sockets assigned in the last 30 s that no report has confirmed yet). Asks only the directories of regions where the chain has had shards, as the chain's feed records them.",
     tag: "Metrics",
     access: "admin:read",
     responses: {

@@ -4,12 +4,13 @@
  * (with the key's origin, address and chain lists, unless the key secret is shown, and its JWT), and
  * the upgrade goes to the stream entrypoint through the STREAM service binding, with the region of
  * its shard (shared/stream/placement.ts): the binding does not carry `request.cf`. A refused
- * upgrade gets the same JSON-RPC error body and status as an HTTP request would.
+ * upgrade gets the same JSON-RPC error body and status as an HTTP request would; one the stream
+ * cannot take (at capacity, or its objects out of reach) gets HTTP 503 with `retry-after`.
  */
 
 import { resolveRpcChain } from "../../../../shared/config/chains";
 import type { Env } from "../../../../shared/config/env";
-import { toGatewayError } from "../../../../shared/errors/kinds";
+import { StreamUnavailableError, toGatewayError } from "../../../../shared/errors/kinds";
 import { hashOf } from "../../../../shared/keys/resolveKey";
 import { upgradeFor } from "../../../../shared/stream/connection";
 import { placementOf, withPlacement } from "../../../../shared/stream/placement";
@@ -40,9 +41,19 @@ export async function handleUpgrade(
     };
     const upgrade = upgradeFor(request, key, hash, chain.slug, shown);
     // The region comes from the client's `cf` (or STREAM_REGION), never from a header it sent.
-    return await env.STREAM.fetch(withPlacement(upgrade, placementOf(env, request)));
+    return await env.STREAM.fetch(withPlacement(upgrade, placementOf(env, request))).catch((err: unknown) => {
+      throw new StreamUnavailableError(
+        `WebSocket subscriptions could not take the socket just now: open it again in ${STREAM_RETRY_S} s`,
+        { data: { retryAfter: STREAM_RETRY_S }, cause: err },
+      );
+    });
   } catch (err) {
     const error = toGatewayError(err);
-    return errorResponse(error, { "content-type": "application/json", ...refusalHeaders(error) });
+    const retry: Record<string, string> =
+      error instanceof StreamUnavailableError ? { "retry-after": String(STREAM_RETRY_S) } : {};
+    return errorResponse(error, { "content-type": "application/json", ...refusalHeaders(error), ...retry });
   }
 }
+
+/** Seconds a client whose upgrade the stream could not take waits before trying again. */
+const STREAM_RETRY_S = 1;

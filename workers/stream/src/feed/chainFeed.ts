@@ -23,6 +23,9 @@ import { UpstreamSocket } from "./upstreamSocket";
 /** The feed keeps following this long after its last subscriber leaves, so a reconnect can resume. */
 export const LINGER_MS = 5 * 60_000;
 
+/** The regions where the chain has had shards (their directories tell it): for the admin view. */
+const REGIONS_SCHEMA = "CREATE TABLE IF NOT EXISTS regions (region TEXT PRIMARY KEY)";
+
 export class ChainFeed extends DurableObject<Env> implements ChainFeedApi {
   private readonly buffer: ReplayBuffer;
   private readonly shards: FeedShards;
@@ -36,6 +39,7 @@ export class ChainFeed extends DurableObject<Env> implements ChainFeedApi {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.buffer = new ReplayBuffer(ctx.storage.sql);
+    ctx.storage.sql.exec(REGIONS_SCHEMA);
     this.shards = new FeedShards(ctx.storage.sql, env, (event, err) => this.log(event, err));
     this.follower = new HeadFollower({
       tip: () => this.buffer.tip(),
@@ -69,6 +73,19 @@ export class ChainFeed extends DurableObject<Env> implements ChainFeedApi {
   detach(shard: string): void {
     this.shards.remove(shard);
     if (this.shards.size === 0) this.idleSince = Date.now();
+  }
+
+  /** A region where the chain has shards, told by its directory (never on the path of delivery). */
+  addRegion(region: string): void {
+    this.ctx.storage.sql.exec("INSERT OR IGNORE INTO regions (region) VALUES (?)", region);
+  }
+
+  /** The regions where the chain has had shards, for the admin view. */
+  regions(): string[] {
+    return this.ctx.storage.sql
+      .exec<{ region: string }>("SELECT region FROM regions")
+      .toArray()
+      .map((r) => r.region);
   }
 
   /** The polling loop and watchdog: follows the head, reconnects the socket, stops when idle. */

@@ -10,7 +10,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../../../shared/config/env";
-import { StreamLimitError, toGatewayError, UnauthorizedError } from "../../../../shared/errors/kinds";
+import { toGatewayError, UnauthorizedError } from "../../../../shared/errors/kinds";
 import { errorEntry } from "../../../../shared/jsonrpc/serialize";
 import { tokenExpired } from "../../../../shared/keys/jwtPolicy";
 import { JWT_CLOSE, placeLapsedClose, type SocketClose } from "../../../../shared/stream/closeCodes";
@@ -25,6 +25,8 @@ import type { FeedEvent } from "../../../../shared/stream/events";
 import { placementFrom } from "../../../../shared/stream/placement";
 import type { FanoutShardApi } from "../../../../shared/stream/protocol";
 import { slowConsumerClose } from "../../../../shared/stream/slowConsumer";
+import { overSocketCap } from "../placeSocket";
+import { refusal } from "../refusal";
 import { deliverEvents, flushSettled, type OpenSocket } from "./delivery";
 import { DirectoryLink, shardFull } from "./directoryLink";
 import { FeedLink } from "./feedLink";
@@ -85,14 +87,9 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
   }
 
   private async accept(conn: Connection): Promise<Response> {
+    // Renews the hold the stream entrypoint took under this socket's id (or takes it, if it lapsed).
     if (!(await this.env.METER.getByName(conn.tenantId).hold(socketHold(conn)))) {
-      const error = new StreamLimitError(
-        `this plan allows ${conn.maxConnections} open WebSockets per tenant: close one before opening another`,
-      );
-      return new Response(errorEntry("null", error.toJsonRpc()), {
-        status: error.httpStatus,
-        headers: { "content-type": "application/json" },
-      });
+      return refusal(overSocketCap(conn));
     }
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [conn.connId]);
@@ -162,7 +159,7 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
     }
     const lost = await renewHolds(this.env, sockets.values(), this.store.values(), (h) => this.stillHeld(h));
     await this.endLapsed(lost);
-    await this.directory.report();
+    this.ctx.waitUntil(this.directory.report());
     if (sockets.size > 0) await this.ctx.storage.setAlarm(Date.now() + KEY_CHECK_MS);
   }
 
@@ -270,6 +267,7 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
     } catch {
       // Already closed.
     }
+    this.ctx.waitUntil(this.directory.report());
     await Promise.allSettled([
       this.env.METER.getByName(conn.tenantId).release({
         kind: "socket",
@@ -277,7 +275,6 @@ export class FanoutShard extends DurableObject<Env> implements FanoutShardApi {
         owner: conn.connId,
       }),
       this.link.detachIfIdle(conn, this.store.size === 0),
-      this.directory.report(),
     ]);
   }
 }

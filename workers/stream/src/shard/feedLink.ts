@@ -1,11 +1,26 @@
 /**
  * @module
  * The shard's link to its chain's feed: attach while it has subscriptions, detach when it has none,
- * one call at a time, so an attach and a detach never cross.
+ * one call at a time, so an attach and a detach never cross. A regional shard follows its region's
+ * feed (one per chain and region, created there, following the chain's upstreams from there), so a
+ * head crosses no ocean between the feed and the sockets; a shard named before regions follows the
+ * chain's one feed.
  */
 import type { Env } from "../../../../shared/config/env";
 import type { Connection } from "../../../../shared/stream/connection";
-import type { AttachReturnType } from "../../../../shared/stream/protocol";
+import { parseShardName } from "../../../../shared/stream/placement";
+import type { AttachReturnType, ChainFeedApi } from "../../../../shared/stream/protocol";
+
+/** The feed that delivers to `shard`. */
+export function feedOf(
+  env: Pick<Env, "FEED">,
+  chain: string,
+  shard: string,
+): DurableObjectStub<ChainFeedApi> {
+  const region = parseShardName(shard)?.region;
+  if (!region) return env.FEED.getByName(chain);
+  return env.FEED.getByName(`${chain}/${region}`, { locationHint: region });
+}
 
 export class FeedLink {
   /** Calls to the feed, chained so that each starts once the one before has ended. */
@@ -25,7 +40,7 @@ export class FeedLink {
     const { chain, shard } = conn;
     const call = this.calls.then(
       async (): Promise<AttachReturnType> =>
-        this.env.FEED.getByName(chain).attach({ chain, shard, pending, resumeAfter }),
+        feedOf(this.env, chain, shard).attach({ chain, shard, pending, resumeAfter }),
     );
     this.calls = call.catch(() => undefined);
     this.attached = true;
@@ -36,7 +51,7 @@ export class FeedLink {
   async detachIfIdle(conn: Connection, idle: boolean): Promise<void> {
     if (!idle || !this.attached) return;
     this.attached = false;
-    const call = this.calls.then(() => this.env.FEED.getByName(conn.chain).detach(conn.shard));
+    const call = this.calls.then(() => feedOf(this.env, conn.chain, conn.shard).detach(conn.shard));
     this.calls = call.catch(() => undefined);
     await call;
   }

@@ -36,7 +36,12 @@ export const StreamShards = z.object({
     z.object({
       region: z.string().describe("The Durable Object location hint of the shard's region"),
       index: z.number().int().describe("Its place in the region: new sockets fill the lowest first"),
-      sockets: z.number().int().describe("Open sockets, as the region's directory last heard"),
+      sockets: z
+        .number()
+        .int()
+        .describe(
+          "Open sockets as the region's directory counts them: last reported, plus recent assignments not yet reported",
+        ),
     }),
   ),
 });
