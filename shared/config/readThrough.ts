@@ -112,9 +112,17 @@ async function fill<S, V>(params: ReadThroughParameters<S, V>, background: boole
     refresh(params, true);
   }
   const value = entry.value === null ? null : await params.hydrate(entry.value);
-  const ttl = value === null ? MEMORY_MISS_TTL_MS : entry.at + REVOCATION_BOUND_MS - now;
-  params.memory.set(key, { value, at: entry.at, readAt: now, by: params.by }, ttl);
+  hold(params, { value, at: entry.at, readAt: now, by: params.by });
   return value;
+}
+
+/**
+ * Writes a value to memory for what is left of its bound, counted when it is written (the reads
+ * before took time): a value is never held past `at` + REVOCATION_BOUND_MS.
+ */
+function hold<S, V>(params: ReadThroughParameters<S, V>, held: Held<V>): void {
+  const ttl = held.value === null ? MEMORY_MISS_TTL_MS : held.at + REVOCATION_BOUND_MS - Date.now();
+  params.memory.set(params.key, held, ttl);
 }
 
 /** Reads the value again in the background (KV, and D1 when KV's entry is due), once at a time per key. */
@@ -127,14 +135,17 @@ export function refresh<S, V>(params: ReadThroughParameters<S, V>, fromD1 = fals
   params.waitUntil(reading.catch(() => undefined).finally(() => refreshing.delete(params.key)));
 }
 
-/** Reads D1, writes KV and memory: the refresh of a value whose KV entry is due. */
+/**
+ * Reads D1, then writes memory and KV: the refresh of a value whose KV entry is due. Memory first, so
+ * a KV write that fails loses nothing this isolate read.
+ */
 async function readD1<S, V>(params: ReadThroughParameters<S, V>): Promise<void> {
   const now = Date.now();
   const entry: KvEntry<S> = { at: now, value: await params.load() };
-  await params.kv.put(params.key, JSON.stringify(entry), { expirationTtl: KV_EXPIRATION_S });
   const value = entry.value === null ? null : await params.hydrate(entry.value);
-  const ttl = value === null ? MEMORY_MISS_TTL_MS : REVOCATION_BOUND_MS;
-  params.memory.set(params.key, { value, at: now, readAt: now, by: params.by }, ttl);
+  hold(params, { value, at: now, readAt: now, by: params.by });
+  const expirationTtl = entry.value === null ? (params.missExpirationS ?? KV_EXPIRATION_S) : KV_EXPIRATION_S;
+  await params.kv.put(params.key, JSON.stringify(entry), { expirationTtl }).catch(() => undefined);
 }
 
 /** Drops a key from this isolate and from KV, after a write to D1. */

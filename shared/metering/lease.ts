@@ -14,12 +14,11 @@
  * per isolate that disappears holding one.
  *
  * The second exception: a new isolate does not wait for its first lease. It admits a tenant's first
- * calls on an opening credit (`openingCredit`: at most one lease of the key's rate, the burst, and
- * OPENING_CREDIT_MAX_CU, once per tenant per isolate) and asks for the lease in the background; the
- * CU spent on credit are taken out of the first grants (the isolate asks for them as the grant's
- * `need`), so over time the tenant's limits hold. While a tenant is already over its limit, a new
- * isolate admits at most that credit before the object's refusal reaches it, and owes it until a
- * later grant pays it back.
+ * calls on an opening credit (`openingCredit`; bounds in openingCredit.ts) and asks for the lease in
+ * the background; the CU spent on credit go with that request as `owed`, and `grant` takes them out
+ * of the buckets and the month before it decides, whatever it decides, so over time the tenant's
+ * limits hold. A tenant already over its limit is admitted at most one credit past it per isolate
+ * that meets it cold, and the debt delays its next grants.
  */
 import { type Bucket, type BucketLimits, readyAt, refill } from "./tokenBucket";
 
@@ -126,6 +125,11 @@ export interface GrantParameters extends Limited {
   need: number;
   /** Unspent CU of the isolate's previous lease, given back. */
   returned: number;
+  /**
+   * CU the isolate admitted on its opening credit: taken out of the buckets and the month before
+   * anything is decided, whatever the answer, even into debt or past the quota (they were served).
+   */
+  owed?: number;
   now: number;
 }
 
@@ -139,13 +143,19 @@ export type GrantReturnType = {
   | { readonly granted: 0; readonly retryAt: number; readonly by: LimitKind }
 );
 
-/** The object's side: grant what the buckets and the month allow, or say when to come back. */
+/**
+ * The object's side: charge what the isolate owes, then grant what the buckets and the month allow,
+ * or say when to come back.
+ */
 export function grant(p: GrantParameters): GrantReturnType {
   const returned = Math.max(0, Math.min(p.returned, p.monthUsed));
-  const bucket = credit(p, returned, p.now);
+  const owed = Math.max(0, p.owed ?? 0);
+  const charge = (b: Bucket) => ({ tokens: b.tokens - owed, at: b.at });
+  const bucket = charge(credit(p, returned, p.now));
   const caps = p.caps ?? [];
-  const capBuckets = caps.map((cap) => credit(cap, returned, p.now));
-  const state = { bucket, monthUsed: p.monthUsed - returned, ...(caps.length > 0 && { capBuckets }) };
+  const capBuckets = caps.map((cap) => charge(credit(cap, returned, p.now)));
+  const monthUsed = p.monthUsed - returned + owed;
+  const state = { bucket, monthUsed, ...(caps.length > 0 && { capBuckets }) };
   const quotaLeft = Math.max(0, p.monthlyQuota - state.monthUsed);
   if (quotaLeft < p.need) return { ...state, granted: 0, retryAt: p.monthEnds, by: "quota" };
   const short = shortOf(bucket, p.limits, p.need);

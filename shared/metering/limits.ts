@@ -25,6 +25,22 @@ export interface KeyLimits {
   tokenCap?: { id: string; cuPerSecond: number };
 }
 
+/**
+ * Whether two reads of a key's limits say the same. A key read again (a background refresh, a JWT's
+ * claims on each request) holds its limits in a new object: compare them by value, never by identity.
+ */
+export function sameLimits(a: KeyLimits, b: KeyLimits): boolean {
+  return (
+    a.cuPerSecond === b.cuPerSecond &&
+    a.burstCu === b.burstCu &&
+    a.monthlyCu === b.monthlyCu &&
+    a.keyCuPerSecond === b.keyCuPerSecond &&
+    a.onMeterDown === b.onMeterDown &&
+    a.tokenCap?.id === b.tokenCap?.id &&
+    a.tokenCap?.cuPerSecond === b.tokenCap?.cuPerSecond
+  );
+}
+
 /** The tenant's bucket. */
 export function tenantLimits(limits: KeyLimits): BucketLimits {
   return { ratePerSecond: limits.cuPerSecond, burst: limits.burstCu };

@@ -18,6 +18,11 @@ export interface AcquireParameters {
   need: number;
   /** Unspent CU of the isolate's lease, given back. */
   returned: number;
+  /**
+   * CU the isolate admitted on its opening credit (shared/metering/openingCredit.ts), not charged
+   * yet: the object takes them out of the buckets and the month before it grants or refuses.
+   */
+  owed?: number;
 }
 
 export interface AcquireReturnType {

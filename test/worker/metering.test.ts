@@ -276,13 +276,14 @@ describe("when the meter cannot be reached", () => {
   }
 
   test("by default the lease in hand is served, then requests are refused with 503", async () => {
-    // A lease is a tenth of a second of the rate: 100 CU, ten calls.
+    // A lease is a tenth of a second of the rate: 100 CU, ten calls. The first call is served on
+    // the opening credit and charged on its own with the request for that lease.
     const f = await fixture({ plan: { cuPerSecond: 1_000, burstCu: 1_000 } });
     expect((await rpc(f, BLOCK_NUMBER)).status).toBe(200);
     const stalled = stall(f, 3_000);
     await sleep(50);
     const { admitted, refusal } = await untilRefused(f);
-    expect(admitted).toBe(9);
+    expect(admitted).toBe(10);
     expect(refusal.status).toBe(503);
     expect(refusal.headers.get("retry-after")).toBe("1");
     expect(await refusal.json()).toMatchObject({

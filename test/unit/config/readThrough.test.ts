@@ -12,21 +12,27 @@ import {
 } from "../../../shared/config/readThrough";
 import { TtlCache } from "../../../shared/isolate/ttlCache";
 
-/** An in-memory stand-in for a KV namespace (get as json, put), counting reads. */
+/**
+ * An in-memory stand-in for a KV namespace (get as json, put), counting reads. A read takes
+ * `slow.getMs` of the controlled clock; a write fails while `slow.failPut`.
+ */
 function memoryKv() {
   const store = new Map<string, string>();
   const reads = { count: 0 };
+  const slow = { getMs: 0, failPut: false };
   const kv = {
     get: async (key: string) => {
       reads.count += 1;
+      vi.setSystemTime(Date.now() + slow.getMs);
       const hit = store.get(key);
       return hit ? JSON.parse(hit) : null;
     },
     put: async (key: string, value: string) => {
+      if (slow.failPut) throw new Error("KV write failed");
       store.set(key, value);
     },
   };
-  return { kv: kv as unknown as KVNamespace, store, reads };
+  return { kv: kv as unknown as KVNamespace, store, reads, slow };
 }
 
 const T0 = 1_000_000_000_000;
@@ -39,7 +45,7 @@ describe("readThrough", () => {
   afterEach(() => vi.useRealTimers());
 
   function setup() {
-    const { kv, store, reads } = memoryKv();
+    const { kv, store, reads, slow } = memoryKv();
     const memory = new TtlCache<Held<string>>(10);
     const d1 = { value: "v1" as string | null, reads: 0 };
     const background: Promise<unknown>[] = [];
@@ -57,7 +63,7 @@ describe("readThrough", () => {
       },
     };
     const settle = () => Promise.all(background.splice(0));
-    return { params, store, reads, d1, settle };
+    return { params, store, reads, d1, settle, slow };
   }
 
   test("a held value is served without I/O until it is due for refresh", async () => {
@@ -102,5 +108,47 @@ describe("readThrough", () => {
     vi.setSystemTime(T0 + REVOCATION_BOUND_MS + 1);
     expect(await readThrough(params)).toBeNull();
     expect(d1.reads).toBe(2);
+  });
+
+  test("a value read slowly from KV is held no longer than 60 s from when D1 said so", async () => {
+    const { params, store, d1, slow } = setup();
+    // Not yet due for D1, so no refresh from D1 runs meanwhile.
+    const at = T0 - KV_REFRESH_MS + 5_000;
+    store.set("k", JSON.stringify({ at, value: "kept" }));
+    slow.getMs = 5_000;
+    expect(await readThrough(params)).toBe("kept");
+    slow.getMs = 0;
+    // Revoked in D1 meanwhile; no refresh reached this isolate.
+    d1.value = null;
+    vi.setSystemTime(at + REVOCATION_BOUND_MS + 1);
+    expect(await readThrough(params)).toBeNull();
+  });
+
+  test("a value read slowly from D1 in the background is held no longer than 60 s from the read", async () => {
+    const { params, store, d1, settle } = setup();
+    store.set("k", JSON.stringify({ at: T0 - KV_REFRESH_MS - 1, value: "old" }));
+    d1.value = "v2";
+    // D1 answers 5 s after it was asked.
+    const load = async () => {
+      const value = d1.value;
+      vi.setSystemTime(Date.now() + 5_000);
+      return value;
+    };
+    expect(await readThrough({ ...params, load })).toBe("old");
+    await settle();
+    expect(readThrough(params)).toBe("v2");
+    d1.value = null;
+    vi.setSystemTime(T0 + REVOCATION_BOUND_MS + 1);
+    expect(await readThrough(params)).toBeNull();
+  });
+
+  test("a background read from D1 is held though writing it to KV fails", async () => {
+    const { params, store, d1, settle, slow } = setup();
+    store.set("k", JSON.stringify({ at: T0 - KV_REFRESH_MS - 1, value: "old" }));
+    d1.value = "v2";
+    slow.failPut = true;
+    expect(await readThrough(params)).toBe("old");
+    await settle();
+    expect(readThrough(params)).toBe("v2");
   });
 });

@@ -168,6 +168,39 @@ describe("grant (the tenant's object)", () => {
     expect(next).toMatchObject({ granted: 0, by: "rate", retryAt: 1_009 });
   });
 
+  test("CU owed for an opening credit are charged before the grant is decided", () => {
+    const cap = { bucket: { tokens: 100, at: 0 }, limits: { ratePerSecond: 100, burst: 100 } };
+    const result = grant({ ...base, owed: 40, caps: [{ ...cap, by: "key_rate" }] });
+    expect(result).toEqual({
+      bucket: { tokens: 1_900, at: 0 },
+      capBuckets: [{ tokens: 0, at: 0 }],
+      monthUsed: 100,
+      granted: 60,
+    });
+  });
+
+  test("CU owed are charged though the month is spent: the refusal keeps them, past the quota", () => {
+    const result = grant({ ...base, monthUsed: 1_000_000, owed: 90 });
+    expect(result).toMatchObject({
+      granted: 0,
+      by: "quota",
+      monthUsed: 1_000_090,
+      bucket: { tokens: 1_910 },
+    });
+  });
+
+  test("CU owed are charged into debt, as a call over the burst is, and refused until refilled", () => {
+    const result = grant({ ...base, bucket: { tokens: 50, at: 0 }, owed: 80 });
+    // 30 CU in debt, 26 CU needed at 1000 CU/s: 56 ms.
+    expect(result).toMatchObject({
+      granted: 0,
+      by: "rate",
+      retryAt: 56,
+      bucket: { tokens: -30 },
+      monthUsed: 80,
+    });
+  });
+
   test("a skewed clock adds nothing to the bucket", () => {
     const result = grant({ ...base, bucket: { tokens: 10, at: 5_000 }, now: 1_000 });
     expect(result).toMatchObject({ granted: 0, by: "rate" });

@@ -6,6 +6,7 @@ import {
   keyCapLimits,
   limitError,
   rateLimitHeaders,
+  sameLimits,
 } from "../../../shared/metering/limits";
 
 const LIMITS: KeyLimits = {
@@ -28,6 +29,20 @@ describe("which buckets bind a key", () => {
   test("a capped key is bound by its cap, others by the plan", () => {
     expect(bindingLimits(LIMITS)).toEqual({ ratePerSecond: 100, burst: 300 });
     expect(bindingLimits({ ...LIMITS, keyCuPerSecond: 40 })).toEqual({ ratePerSecond: 40, burst: 40 });
+  });
+});
+
+describe("sameLimits", () => {
+  test("limits read again into a new object are the same; any changed field is not", () => {
+    const token = { id: "jwt:a", cuPerSecond: 5 };
+    expect(sameLimits(LIMITS, { ...LIMITS })).toBe(true);
+    expect(sameLimits({ ...LIMITS, tokenCap: token }, { ...LIMITS, tokenCap: { ...token } })).toBe(true);
+    expect(sameLimits(LIMITS, { ...LIMITS, monthlyCu: 2_000_000 })).toBe(false);
+    expect(sameLimits(LIMITS, { ...LIMITS, keyCuPerSecond: 40 })).toBe(false);
+    expect(sameLimits(LIMITS, { ...LIMITS, onMeterDown: "open" })).toBe(false);
+    expect(
+      sameLimits({ ...LIMITS, tokenCap: token }, { ...LIMITS, tokenCap: { ...token, id: "jwt:b" } }),
+    ).toBe(false);
   });
 });
 

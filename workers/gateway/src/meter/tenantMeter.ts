@@ -78,6 +78,7 @@ export class TenantMeter extends DurableObject<Env> implements TenantMeterApi {
         want: p.want,
         need: p.need,
         returned: p.returned,
+        owed: p.owed ?? 0,
         now,
       });
       this.sql.exec(
