@@ -44,7 +44,15 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { startAnvil } from "../scripts/lib/anvil.mjs";
 import { adminApi } from "../scripts/lib/seed.mjs";
-import { BARE_SIZES, bareRuns, gatewayFrameBytes, measureSends, runBare, startBare } from "./wsBare.mjs";
+import {
+  BARE_SIZES,
+  bareRuns,
+  gatewayFrameBytes,
+  measureSends,
+  runBare,
+  shardCap,
+  startBare,
+} from "./wsBare.mjs";
 import { bareRatios, modelInputs, pool } from "./wsCompare.mjs";
 import { modelWs } from "./wsModel.mjs";
 import { alive, cpuMs, cpuSplitMs, openFiles, openFilesLimit, rssMb, workerdOn } from "./wsProc.mjs";
@@ -605,6 +613,6 @@ export async function runWsScenarios({ gatewayUrl, token, key, stops }) {
   }
   const ratios = bareRatios(scenarios, SIZES);
   const model = modelInputs(scenarios, SIZES);
-  if (model) scenarios.ws_model_100k = modelWs({ ...model, sends });
+  if (model) scenarios.ws_model_100k = modelWs({ ...model, sends, maxPerShard: shardCap() });
   return { scenarios, ratios };
 }

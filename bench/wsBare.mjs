@@ -42,12 +42,16 @@ const numbers = (name, fallback) =>
 export const BARE_SIZES = numbers("BENCH_WS_BARE_SIZES", "1000");
 const EXTRA_SHARDS = numbers("BENCH_WS_BARE_SHARDS", "1,16");
 
+/** The most sockets one of the gateway's shards holds: STREAM_SHARD_SOCKETS of wrangler.toml. */
+export function shardCap() {
+  const { vars } = unstable_readConfig({ config: resolve(ROOT, "wrangler.toml") }, { hideWarnings: true });
+  const cap = Number(vars?.STREAM_SHARD_SOCKETS);
+  return Number.isInteger(cap) && cap > 0 ? cap : SOCKETS_PER_SHARD;
+}
+
 /** The number of shards the gateway spreads `size` sockets over. */
 export function gatewayShards(size) {
-  const { vars } = unstable_readConfig({ config: resolve(ROOT, "wrangler.toml") }, { hideWarnings: true });
-  const whole = (name) =>
-    Number.isInteger(Number(vars?.[name])) && Number(vars[name]) > 0 ? Number(vars[name]) : 0;
-  return Math.ceil(size / (whole("STREAM_SHARD_SOCKETS") || SOCKETS_PER_SHARD));
+  return Math.ceil(size / shardCap());
 }
 
 /** The bare scenarios of one size: the gateway's shard count first (the one ratios compare with). */

@@ -12,6 +12,12 @@
 // shard on a machine of its own fanning out in parallel with the others; inside a shard socket k
 // (from 1) gets the frame k x the per-socket cost after the delivery arrives.
 //
+// The topology modelled is the gateway's: a feed per chain and region (workers/stream/src/shard/
+// feedLink.ts), created in its region and following the chain's upstream from there (a provider's
+// nearest node), so the feed-to-shard hop is the in-region one; shards of at most the configured
+// STREAM_SHARD_SOCKETS. The single feed of before (in eastern North America, oceans between it and
+// the far regions' shards) is computed too, for comparison: one_feed.
+//
 // A subscriber's propagation: upstream -> feed (the notification, then the feed's sequential round
 // trips to the upstream before it publishes), then the feed's sends (serial on its thread,
 // farthest region first: the i-th send leaves i x the send cost after the head), the hop to its
@@ -23,12 +29,14 @@
 //
 // Delivery picked: the one with the lower p99 (straight on a tie: one object fewer per head).
 
-/** Subscribers and sockets per shard at most (the regional shards' limit). */
+/** Subscribers, and sockets per shard at most unless the caller gives the configured cap. */
 const SUBSCRIBERS = 100_000;
 const MAX_PER_SHARD = 1_000;
 
 /**
- * Assumptions. The chain's feed object lives in eastern North America, near its upstream node.
+ * Assumptions. The single feed of the comparison lives in eastern North America, near its upstream
+ * node; a regional feed is as near its shards as a shard is to another object of its region (the
+ * enam row's hop).
  * One-way latencies are half the typical round trip between public cloud regions of those areas
  * (published inter-region RTT tables: us-east to eu-west about 75 ms, to Tokyo/Singapore 145-215,
  * to Sydney about 200, to Sao Paulo about 115), rounded. Shares of subscribers are an assumption
@@ -146,18 +154,19 @@ function propagate(
  * @param {{ perSocketUs: number, perSocketSource: string, bareUs?: number,
  *           sends: { per_send_ms: number } & object }} measured
  */
-export function modelWs({ perSocketUs, perSocketSource, bareUs, sends }) {
+export function modelWs({ perSocketUs, perSocketSource, bareUs, sends, maxPerShard = MAX_PER_SHARD }) {
   const inputs = { perSocketMs: perSocketUs / 1000, sendMs: sends.per_send_ms };
-  const straight = propagate("straight", inputs);
-  const relay = propagate("relay", inputs);
+  // A feed per region, following a node of its own region: every feed-to-shard hop is the in-region one.
+  const local = REGIONS.map((r) => ({ ...r, feed_to_shard_ms: REGIONS[0].feed_to_shard_ms }));
+  const topology = { regions: local, feedPerRegion: true, cap: maxPerShard };
+  const straight = propagate("straight", inputs, topology);
+  const relay = propagate("relay", inputs, topology);
   const picked = relay.p99_ms < straight.p99_ms ? "relay" : "straight";
   const chosen = picked === "relay" ? relay : straight;
-  const shards = layout().reduce((n, r) => n + r.sizes.length, 0);
+  const shards = layout(REGIONS, maxPerShard).reduce((n, r) => n + r.sizes.length, 0);
   // Fan-out within 15 ms in a shard, 5 ms left to the feed's sends.
   const cap = Math.max(1, Math.floor(15 / inputs.perSocketMs));
-  // The same fan-out if each region's shards had the head from a node in their own region (a feed
-  // per region, each following a regional upstream): every hop is then the in-region one.
-  const local = REGIONS.map((r) => ({ ...r, feed_to_shard_ms: REGIONS[0].feed_to_shard_ms }));
+  const oneFeed = propagate(picked, inputs, { cap: maxPerShard });
   const result = {
     p99_ms: chosen.p99_ms,
     fanout_p99_ms: chosen.fanout_p99_ms,
@@ -176,18 +185,22 @@ export function modelWs({ perSocketUs, perSocketSource, bareUs, sends }) {
         per_send_ms: sends.per_send_ms,
         sends,
       },
-      assumed: { ...ASSUMED, regions: REGIONS, subscribers: SUBSCRIBERS, max_per_shard: MAX_PER_SHARD },
+      assumed: { ...ASSUMED, regions: REGIONS, subscribers: SUBSCRIBERS, max_per_shard: maxPerShard },
       shards,
     },
-    regional_feeds_p99_ms: propagate(picked, inputs, { regions: local, feedPerRegion: true }).p99_ms,
+    one_feed: {
+      p99_ms: oneFeed.p99_ms,
+      fanout_p99_ms: oneFeed.fanout_p99_ms,
+      by_region_p99_ms: oneFeed.by_region_p99_ms,
+    },
     ...(bareUs > 0 && {
       at_bare_per_socket: (({ p99_ms, fanout_p99_ms }) => ({ per_socket_us: bareUs, p99_ms, fanout_p99_ms }))(
-        propagate(picked, { ...inputs, perSocketMs: bareUs / 1000 }),
+        propagate(picked, { ...inputs, perSocketMs: bareUs / 1000 }, topology),
       ),
     }),
     // The most sockets one shard could hold for its own fan-out to stay within 15 of the 20 ms.
     fanout_goal_max_sockets_per_shard: cap,
-    // All three: a feed per region, publishing from the notification's header (no round trips),
+    // Besides the feed per region: publishing from the notification's header (no round trips) and
     // shards of at most `cap` sockets.
     with_changes: withChanges(inputs, local, cap),
   };
@@ -195,7 +208,7 @@ export function modelWs({ perSocketUs, perSocketSource, bareUs, sends }) {
   return result;
 }
 
-/** A feed per region, no round trips before publishing, shards of at most `cap`: the better delivery. */
+/** The feed per region, no round trips before publishing, shards of at most `cap`: the better delivery. */
 function withChanges(inputs, regions, cap) {
   const options = { regions, cap, roundTrips: 0, feedPerRegion: true };
   const [straight, relay] = ["straight", "relay"].map((d) => propagate(d, inputs, options));
@@ -225,9 +238,10 @@ function printModel(m) {
         r.region,
         {
           share: r.share,
-          "feed->shard ms": r.feed_to_shard_ms,
           "straight p99": m.straight.by_region_p99_ms[r.region],
           "relay p99": m.relay.by_region_p99_ms[r.region],
+          "one feed's hop ms": r.feed_to_shard_ms,
+          "one feed p99": m.one_feed.by_region_p99_ms[r.region],
         },
       ]),
     ),
@@ -243,9 +257,9 @@ function printModel(m) {
   console.log(
     `ws_model_100k: ${m.delivery}: p99 ${m.p99_ms} ms (target <= 100) ${verdict(m.p99_ms <= 100)}, ` +
       `fan-out p99 ${m.fanout_p99_ms} ms (target <= 20) ${verdict(m.fanout_p99_ms <= 20)}; ${m.why}. ` +
-      `With a feed per region on a node of its region: p99 ${m.regional_feeds_p99_ms} ms. At this ` +
+      `With one feed for the chain (before regional feeds): p99 ${m.one_feed.p99_ms} ms. At this ` +
       `per-socket cost a shard fans out within 15 ms up to ${m.fanout_goal_max_sockets_per_shard} sockets; ` +
-      `with a feed per region, no round trips before publishing and shards of that size: p99 ` +
+      `with no round trips before publishing too and shards of that size: p99 ` +
       `${m.with_changes.p99_ms} ms, fan-out p99 ${m.with_changes.fanout_p99_ms} ms (${m.with_changes.delivery})` +
       (m.at_bare_per_socket
         ? `; at the bare object's ${m.at_bare_per_socket.per_socket_us} us: p99 ${m.at_bare_per_socket.p99_ms} ms, ` +
