@@ -30,7 +30,13 @@ export interface FirstReadParameters {
   beforeLookup: () => void;
 }
 
-export async function firstRead({ env, hash, slug, beforeLookup }: FirstReadParameters): Promise<FirstRead> {
+/** At once (no promise) when there is nothing to read: the warm path. */
+export function firstRead({
+  env,
+  hash,
+  slug,
+  beforeLookup,
+}: FirstReadParameters): FirstRead | Promise<FirstRead> {
   const keyName = keyCacheKey(hash);
   const known = remembered(keyName);
   // A recent miss is refused from memory, without I/O.
@@ -45,6 +51,14 @@ export async function firstRead({ env, hash, slug, beforeLookup }: FirstReadPara
   const healthName = snapshotKey(slug);
   if (!isSeeded(slug)) names.push(healthName);
   if (names.length === 0) return {};
+  return readAll(env, names, { keyName, chainName, healthName });
+}
+
+async function readAll(
+  env: Env,
+  names: string[],
+  { keyName, chainName, healthName }: Record<"keyName" | "chainName" | "healthName", string>,
+): Promise<FirstRead> {
   // KV is only a cache: when the read fails, each reader reads (and falls back to D1) on its own.
   const values = await env.CONFIG_KV.get<unknown>(names, "json").catch(() => undefined);
   if (!values) return {};

@@ -44,13 +44,19 @@ export async function resolveKey(
   return resolveKeyHash(env, await keyHashOf(key), waitUntil, options);
 }
 
-/** The hash of a key a request carries; throws its 401 when there is none or it is not well formed (no I/O). */
-export async function keyHashOf(key: string | undefined): Promise<string> {
+/**
+ * The hash of a key a request carries, at once when this isolate hashed it before; throws its 401
+ * when there is none or it is not well formed (no I/O).
+ */
+export function keyHashOf(key: string | undefined): string | Promise<string> {
   if (!key) {
     throw new UnauthorizedError(
       "missing API key: put it in the URL (/v1/<chain>/<key>), in x-api-key, or as Authorization: Bearer (when a JWT is the Bearer, the key goes in the URL or x-api-key)",
     );
   }
+  // A key hashed before passed this check then: its checksum is not computed again per request.
+  const known = hashes.get(key);
+  if (known !== undefined) return known;
   if (keyShape(key) === "malformed") throw invalidKey();
   return hashOf(key);
 }

@@ -13,16 +13,19 @@ import { hooksOf } from "../methods/index";
 /** The request's calls by item index; undefined where an item is refused. */
 export type Calls = readonly (RpcCall | undefined)[];
 
-/** The answers of calls whose method the gateway answers itself, by item index. */
-export function answerHere(calls: Calls, context: HereContext): Promise<Map<number, HereAnswer>> {
+/** The answers of calls whose method the gateway answers itself, by item index; at once when there are none. */
+export function answerHere(
+  calls: Calls,
+  context: HereContext,
+): Map<number, HereAnswer> | Promise<Map<number, HereAnswer>> {
   const answers = new Map<number, HereAnswer>();
   const pending: Promise<void>[] = [];
   calls.forEach((call, i) => {
     const answer = call && hooksOf(call.method)?.answer;
     if (answer) pending.push(answer(call, context).then((a) => void answers.set(i, a)));
   });
-  // Most requests have none: no promise to wait on beyond the one returned.
-  return pending.length === 0 ? Promise.resolve(answers) : Promise.all(pending).then(() => answers);
+  // Most requests have none: nothing to wait on.
+  return pending.length === 0 ? answers : Promise.all(pending).then(() => answers);
 }
 
 /** How many upstream calls a call makes, for its cost (eth_getLogs' chunks); 1 for most. */
@@ -63,12 +66,15 @@ export function planForwarding(
   return { parts, slots };
 }
 
-/** Runs `after` hooks (some ask the tenant's meter: a new filter): each forwarded call's result, by item index. */
-export async function combineResults(
+/**
+ * Runs `after` hooks (some ask the tenant's meter: a new filter): each forwarded call's result, by
+ * item index; at once when no hook has to wait.
+ */
+export function combineResults(
   { slots }: Forwarding,
   partResults: readonly CallResult[],
   context: ForwardContext,
-): Promise<Map<number, CallResult>> {
+): Map<number, CallResult> | Promise<Map<number, CallResult>> {
   const results = new Map<number, CallResult>();
   const pending: Promise<void>[] = [];
   for (const { index, call, start, count, refusal } of slots) {
@@ -78,6 +84,5 @@ export async function combineResults(
     if (result instanceof Promise) pending.push(result.then((r) => void results.set(index, r)));
     else results.set(index, result);
   }
-  if (pending.length > 0) await Promise.all(pending);
-  return results;
+  return pending.length > 0 ? Promise.all(pending).then(() => results) : results;
 }

@@ -95,7 +95,7 @@ export async function runPipeline(p: PipelineParameters): Promise<PipelineResult
     let answered: Answered | undefined;
     let failure: unknown;
     try {
-      const refusals = await screen(env, refused, sends, context);
+      const refusals = sends ? await screen(env, refused, sends, context) : refused;
       answered = await answerAdmitted(p, context, items, refusals, settings.upstreamTimeoutMs);
       return { ok: true, single, ...answered, headers };
     } catch (err) {
@@ -132,13 +132,19 @@ async function answerAdmitted(
   if (probing) await probing;
   const forwarding = planForwarding(calls, forwarded, context);
   const cacheUse = { env, chain, mode: p.cacheMode, waitUntil };
-  const cached = await readCache({ ...cacheUse, calls: forwarding.parts });
+  const reading = readCache({ ...cacheUse, calls: forwarding.parts });
+  // Promises are awaited only where there is something to wait for: most requests have none here.
+  const cached = reading instanceof Promise ? await reading : reading;
   const keep = (plan: CachePlan, result: ForwardCallReturnType) => keepResult(cacheUse, plan, result);
   const plans = cached.misses;
   const caller = context.key.tenantId;
-  const routed = await routeCalls({ ...cacheUse, caller, plans, deadline, attemptTimeoutMs, keep });
-  const results = await combineResults(forwarding, withRouted(cached.hits, routed), context);
-  const answers = normalize({ items, refusals, here: await here, results });
+  const routed =
+    plans.length > 0
+      ? await routeCalls({ ...cacheUse, caller, plans, deadline, attemptTimeoutMs, keep })
+      : [];
+  const combining = combineResults(forwarding, withRouted(cached.hits, routed), context);
+  const results = combining instanceof Promise ? await combining : combining;
+  const answers = normalize({ items, refusals, here: here instanceof Promise ? await here : here, results });
   return { answers, attempts: attemptsOf(results) };
 }
 
@@ -149,10 +155,9 @@ async function answerAdmitted(
 async function screen(
   env: Env,
   refused: Refusals,
-  sends: DecodedSends | undefined,
+  sends: DecodedSends,
   { key, chain }: ForwardContext,
 ): Promise<Refusals> {
-  if (!sends) return refused;
   const screened = await screenTransactions(env, sends.decoded, key, chain.slug).catch((err: unknown) => {
     console.warn(JSON.stringify({ event: "screening_failed", error: String(err).slice(0, 200) }));
     const error = new ScreeningUnavailableError(

@@ -31,30 +31,32 @@ export interface RouteCallsParameters {
 export function routeCalls(p: RouteCallsParameters): Promise<CallResult[]> {
   const { chain, caller, plans, deadline, attemptTimeoutMs, mode, keep, waitUntil } = p;
   const send = createSender(caller);
-  return Promise.all(
-    plans.map(async (plan) => {
-      const forward = () =>
-        forwardCall({
-          call: plan.call,
-          caller,
-          needs: plan.needs,
-          chain,
-          send,
-          deadline,
-          attemptTimeoutMs,
-          waitUntil,
-          // Only a call sent on its own: a batch's items travel and fail over together.
-          hedgeable: plans.length === 1,
-        }).then((result) => {
-          keep(plan, result);
-          return result;
-        });
-      // Only reads are shared: two identical transactions or filter calls are two calls.
-      const result =
-        mode.read && plan.needs.kind === "read"
-          ? coalesce(plan.key, forward, waitUntil, deadline - Date.now())
-          : forward();
-      return { ...(await result), cache: missStatus(plan, mode) };
-    }),
-  );
+  const route = (plan: CachePlan): Promise<CallResult> => {
+    const forward = () =>
+      forwardCall({
+        call: plan.call,
+        caller,
+        needs: plan.needs,
+        chain,
+        send,
+        deadline,
+        attemptTimeoutMs,
+        waitUntil,
+        // Only a call sent on its own: a batch's items travel and fail over together.
+        hedgeable: plans.length === 1,
+      }).then((result) => {
+        keep(plan, result);
+        return result;
+      });
+    // Only reads are shared: two identical transactions or filter calls are two calls.
+    const result =
+      mode.read && plan.needs.kind === "read"
+        ? coalesce(plan.key, forward, waitUntil, deadline - Date.now())
+        : forward();
+    const cache = missStatus(plan, mode);
+    return result.then((r) => ({ ...r, cache }));
+  };
+  // Most requests make one call: no Promise.all around it.
+  const [only] = plans;
+  return plans.length === 1 && only ? route(only).then((r) => [r]) : Promise.all(plans.map(route));
 }

@@ -64,8 +64,10 @@ export async function authenticateRpc({
   let key: KeyContext;
   let read: FirstRead;
   try {
-    const hash = await keyHashOf(extractKey(pathKey, headers));
-    read = await firstRead({ env, hash, slug, beforeLookup });
+    const hashing = keyHashOf(extractKey(pathKey, headers));
+    const hash = typeof hashing === "string" ? hashing : await hashing;
+    const reading = firstRead({ env, hash, slug, beforeLookup });
+    read = reading instanceof Promise ? await reading : reading;
     key = await resolveKeyHash(env, hash, waitUntil, { beforeLookup, prefetched: read.key });
   } catch (err) {
     if (err instanceof UnauthorizedError) throw await countFailure(env, address, err);
