@@ -8,7 +8,7 @@ import { JwtInvalidError } from "../errors/kinds";
 import { utf8Exceeds } from "../jsonrpc/utf8Length";
 import type { TokenClaims } from "../keys/jwtPolicy";
 import type { KeyContext } from "../keys/resolveKey";
-import type { KeyLimits } from "../metering/limits";
+import { type KeyLimits, sameLimits } from "../metering/limits";
 
 export interface Connection {
   connId: string;
@@ -109,21 +109,8 @@ export function withLimits(conn: Connection, current: SocketLimits): Connection 
     conn.maxSubscriptions === current.maxSubscriptions &&
     conn.maxMessageBytes === current.maxMessageBytes &&
     conn.maxWildcardSubscriptions === current.maxWildcardSubscriptions &&
-    sameKeyLimits(conn.limits, current.limits);
+    sameLimits(conn.limits, current.limits);
   return same ? conn : { ...conn, ...current };
-}
-
-/** Whether two reads of a key's rate and quota say the same. */
-export function sameKeyLimits(a: KeyLimits, b: KeyLimits): boolean {
-  return (
-    a.cuPerSecond === b.cuPerSecond &&
-    a.burstCu === b.burstCu &&
-    a.monthlyCu === b.monthlyCu &&
-    a.keyCuPerSecond === b.keyCuPerSecond &&
-    a.onMeterDown === b.onMeterDown &&
-    a.tokenCap?.id === b.tokenCap?.id &&
-    a.tokenCap?.cuPerSecond === b.tokenCap?.cuPerSecond
-  );
 }
 
 const CONN_ID_HEADER = "x-stream-conn-id";

@@ -15,8 +15,9 @@ import type { Env } from "../../../../shared/config/env";
 import { settingsOf } from "../../../../shared/config/env";
 import { MeterUnavailableError, QuotaExceededError } from "../../../../shared/errors/kinds";
 import { admit, type MeteredKey } from "../../../../shared/metering/admit";
+import { sameLimits } from "../../../../shared/metering/limits";
 import { quotaClose, type SocketClose } from "../../../../shared/stream/closeCodes";
-import { type Connection, sameKeyLimits } from "../../../../shared/stream/connection";
+import type { Connection } from "../../../../shared/stream/connection";
 import {
   type AdmissionOutcome,
   admissionChunk,
@@ -109,7 +110,7 @@ export class NotificationGate {
   /** Takes the key's current limits (read again by the key check) for what it has waiting. */
   refresh(conn: Connection): void {
     const queue = this.queues.get(conn.keyId);
-    if (queue && !sameKeyLimits(queue.key.limits, conn.limits)) {
+    if (queue && !sameLimits(queue.key.limits, conn.limits)) {
       queue.key = { ...queue.key, limits: conn.limits };
     }
   }
