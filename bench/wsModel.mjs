@@ -54,10 +54,10 @@ export const ASSUMED = {
   upstream_to_feed_ms: 5,
   /**
    * Sequential calls the feed makes to the upstream after a newHeads notification before it
-   * publishes (workers/stream/src/feed/headFollower.ts: eth_getBlockByNumber("latest"), then the
-   * block and its logs together), each a round trip of twice upstream_to_feed_ms. From the code.
+   * publishes (workers/stream/src/feed/headFollower.ts: the block the notification named and its
+   * logs, together), each a round trip of twice upstream_to_feed_ms. From the code.
    */
-  feed_upstream_round_trips: 2,
+  feed_upstream_round_trips: 1,
   /** A relay to a shard of its own region (between data centers of one region). */
   relay_to_shard_ms: 3,
   /** Shard to client, in the client's region: spread evenly over this range. */

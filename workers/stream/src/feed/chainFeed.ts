@@ -15,6 +15,7 @@ import { type ChainCall, chainCaller } from "../../../../shared/routing/chainCal
 import type { FeedEvent } from "../../../../shared/stream/events";
 import type { AttachParameters, AttachReturnType, ChainFeedApi } from "../../../../shared/stream/protocol";
 import { HeadFollower } from "./headFollower";
+import type { BlockId } from "./headStep";
 import { PendingFilter } from "./pendingFilter";
 import { ReplayBuffer } from "./replayBuffer";
 import { FeedShards } from "./shards";
@@ -50,7 +51,7 @@ export class ChainFeed extends DurableObject<Env> implements ChainFeedApi {
     this.upstream = new UpstreamSocket(env, {
       wantsPending: () => this.shards.wantsPending(),
       onOpen: () => this.pendingFilter.reset(),
-      onHead: () => this.follow(),
+      onHead: (head) => this.follow(head),
       onPending: (hash) => this.ctx.waitUntil(this.deliverPending([hash])),
       // Catch up by polling at once, and reconnect (to the next upstream) on the next alarm.
       onClosed: () => this.ctx.storage.setAlarm(Date.now()).catch((err) => this.log("alarm_failed", err)),
@@ -135,8 +136,8 @@ export class ChainFeed extends DurableObject<Env> implements ChainFeedApi {
   }
 
   /** Follows the head now; a failure is logged, and the next alarm tries again. */
-  private follow(): Promise<void> {
-    return this.follower.follow().catch((err) => this.log("follow_failed", err));
+  private follow(head?: BlockId): Promise<void> {
+    return this.follower.follow(head).catch((err) => this.log("follow_failed", err));
   }
 
   /** Stamps, stores and delivers one event; returns once every shard has it. */

@@ -33,11 +33,18 @@ export interface HeadFollowerParameters {
 export class HeadFollower {
   private following: Promise<void> | undefined;
   private followAgain = false;
+  /** The newest head an upstream's newHeads notification named, not yet caught up to. */
+  private notified: BlockId | undefined;
 
   constructor(private readonly p: HeadFollowerParameters) {}
 
-  /** Runs one catch-up at a time; a kick during one runs another after it. */
-  follow(): Promise<void> {
+  /**
+   * Runs one catch-up at a time; a kick during one runs another after it. `head`: the head a
+   * notification named, which spares asking the upstream for the latest block (a round trip before
+   * every new block is published).
+   */
+  follow(head?: BlockId): Promise<void> {
+    if (head && (!this.notified || head.number >= this.notified.number)) this.notified = head;
     if (this.following) {
       this.followAgain = true;
       return this.following;
@@ -58,9 +65,10 @@ export class HeadFollower {
   private async catchUp() {
     const call = await this.p.caller();
     if (!call) return;
-    const latest = await call<RawBlock | null>("eth_getBlockByNumber", ["latest", false]);
-    if (!latest) return;
-    const head: BlockId = { number: Number(latest.number), hash: latest.hash };
+    const notified = this.notified;
+    this.notified = undefined;
+    const head = notified ?? (await latestHead(call));
+    if (!head) return;
     for (let round = 0; ; round++) {
       const tip = this.p.tip();
       const step = headStep({ tip, head, publishedAt: this.p.publishedAt });
@@ -126,4 +134,10 @@ export class HeadFollower {
     }
     return dropped;
   }
+}
+
+/** The chain's head as the upstreams see it now. */
+async function latestHead(call: ChainCall): Promise<BlockId | undefined> {
+  const latest = await call<RawBlock | null>("eth_getBlockByNumber", ["latest", false]);
+  return latest ? { number: Number(latest.number), hash: latest.hash } : undefined;
 }

@@ -6,6 +6,7 @@
  */
 import type { ChainConfig } from "../../../../shared/config/chains";
 import { type Env, settingsOf } from "../../../../shared/config/env";
+import type { BlockId } from "./headStep";
 
 const SUBSCRIBE_HEADS = '{"jsonrpc":"2.0","id":1,"method":"eth_subscribe","params":["newHeads"]}';
 const SUBSCRIBE_PENDING =
@@ -17,7 +18,8 @@ export interface UpstreamSocketHooks {
   /** A socket opened: pending transactions come through it from now on. */
   onOpen(): void;
   /** The upstream saw a new head. */
-  onHead(): void;
+  /** A new head: its number and hash when the notification carried them well formed. */
+  onHead(head: BlockId | undefined): void;
   /** The upstream saw a pending transaction. */
   onPending(hash: string): void;
   /** The open socket closed or failed. */
@@ -96,6 +98,15 @@ export class UpstreamSocket {
     if (message.method !== "eth_subscription") return;
     const result = message.params?.result;
     if (typeof result === "string") this.hooks.onPending(result);
-    else this.hooks.onHead();
+    else this.hooks.onHead(blockIdOf(result));
   }
+}
+
+/** The number and hash of a newHeads notification's header, when both are well formed. */
+function blockIdOf(header: unknown): BlockId | undefined {
+  if (typeof header !== "object" || header === null) return undefined;
+  const { number, hash } = header as { number?: unknown; hash?: unknown };
+  if (typeof number !== "string" || !/^0x[0-9a-f]{1,16}$/i.test(number)) return undefined;
+  if (typeof hash !== "string" || !/^0x[0-9a-f]{64}$/i.test(hash)) return undefined;
+  return { number: Number(number), hash: hash.toLowerCase() };
 }
