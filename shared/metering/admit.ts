@@ -16,14 +16,7 @@ import { MeterUnavailableError } from "../errors/kinds";
 import { within } from "../isolate/within";
 import type { KeyContext } from "../keys/resolveKey";
 import { type Lease, type LimitKind, leaseWant, NO_LEASE, spend } from "./lease";
-import {
-  bindingLimits,
-  type KeyLimits,
-  limitError,
-  rateLimitHeaders,
-  sameLimits,
-  secondsUntil,
-} from "./limits";
+import { bindingLimits, type KeyLimits, limitError, rateLimitHeaders, secondsUntil } from "./limits";
 import type { AcquireParameters, AcquireReturnType } from "./meterProtocol";
 import { type CreditHolder, OpeningCredits } from "./openingCredit";
 
@@ -38,9 +31,10 @@ interface KeyMeter extends CreditHolder {
   /** The object did not answer: until then, the plan's fail mode applies without asking. */
   downUntil: number;
   /**
-   * The limits a refusal was given under. Other limits (compared by value: the key read again holds
-   * equal ones in a new object) end a local refusal, so a raised quota or rate is asked about
-   * instead of refused until month end.
+   * The limits object a refusal was given under. Another one (the key read again, every 7.5 s at
+   * most; a JWT's claims; a stream's queue asking afresh) ends a local refusal, so a raised quota or
+   * rate is asked about instead of refused until month end, and a WebSocket frame is not held back
+   * behind the refusal its socket's notifications met.
    */
   refusedUnder: KeyLimits | undefined;
 }
@@ -76,7 +70,8 @@ export async function admit(p: AdmitParameters): Promise<Admission> {
   const { key, cost, leaseSeconds } = p;
   // A JWT's cap has a lease of its own: CU granted under one subject's bucket are not another's.
   const meter = meterOf(key.limits.tokenCap ? `${key.keyId}|${key.limits.tokenCap.id}` : key.keyId);
-  if (meter.lease.refusedUntil > 0 && !(meter.refusedUnder && sameLimits(meter.refusedUnder, key.limits))) {
+  // Another limits object (the key read again, a stream's queue asking afresh) asks the object again.
+  if (meter.lease.refusedUntil > 0 && meter.refusedUnder !== key.limits) {
     meter.lease = { ...meter.lease, refusedUntil: 0 };
   }
   let result = spend(meter.lease, cost, Date.now());

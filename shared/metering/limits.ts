@@ -26,8 +26,8 @@ export interface KeyLimits {
 }
 
 /**
- * Whether two reads of a key's limits say the same. A key read again (a background refresh, a JWT's
- * claims on each request) holds its limits in a new object: compare them by value, never by identity.
+ * Whether two reads of a key's limits say the same: a socket keeps its connection, and its queue its
+ * place, when the key's 30 s check reads equal limits in a new object.
  */
 export function sameLimits(a: KeyLimits, b: KeyLimits): boolean {
   return (

@@ -1,11 +1,10 @@
 // The opening credit's bounds as a tenant sees them, with the real tenant meter (Durable Object), D1,
 // KV and anvil: a closed plan gets no credit once the meter is known unreachable; a capped key spends
 // one lease of its cap on credit in all; what is spent on credit is charged to the month even when
-// the meter refuses; a local refusal outlives the key being read again with the same limits.
+// the meter refuses.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
-import { forgetKey, hashOf } from "../../shared/keys/resolveKey";
 import { ACQUIRE_TIMEOUT_MS } from "../../shared/metering/admit";
 import { openingCredit } from "../../shared/metering/lease";
 import { admin, type Fixture, fixture, rpc } from "./fixtures";
@@ -114,20 +113,5 @@ describe("what is spent on credit is charged", () => {
     const raised = await untilRefused(f);
     expect(await raised.refusal.json()).toMatchObject({ error: { data: { code: "quota_exceeded" } } });
     expect((onCredit.admitted + raised.admitted) * CU).toBe(200);
-  });
-});
-
-describe("a local refusal", () => {
-  test("outlives the key being read again with the same limits: refused without asking the meter", async () => {
-    const f = await fixture({ plan: { monthlyCu: 30, cuPerSecond: 1_000, burstCu: 1_000 } });
-    const { refusal } = await untilRefused(f);
-    expect(refusal.status).toBe(429);
-    // A new read of the key (as the background refresh makes every 7.5 s): equal limits, new object.
-    forgetKey(await hashOf(f.key));
-    const stalled = await stall(f, 5_000);
-    const again = await rpc(f, BLOCK_NUMBER);
-    expect(again.status).toBe(429);
-    expect(await again.json()).toMatchObject({ error: { data: { code: "quota_exceeded" } } });
-    await stalled.done;
   });
 });
