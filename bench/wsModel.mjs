@@ -172,8 +172,8 @@ export function modelWs({ perSocketUs, perSocketSource, bareUs, sends, maxPerSha
     fanout_p99_ms: chosen.fanout_p99_ms,
     delivery: picked,
     why:
-      `${picked} gives the lower p99 (straight ${straight.p99_ms} ms: ${shards} sends from the feed; relay ` +
-      `${relay.p99_ms} ms: ${REGIONS.length} sends, then one per shard of each region, plus a hop of ` +
+      `${picked} gives the lower p99 (straight ${straight.p99_ms} ms: each region's feed sends to its shards, ${shards} in all; relay ` +
+      `${relay.p99_ms} ms: each feed sends to its region's relay, which sends to the shards, plus a hop of ` +
       `${ASSUMED.relay_to_shard_ms} ms)`,
     straight,
     relay,
