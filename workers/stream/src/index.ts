@@ -12,6 +12,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import type { Env } from "../../../shared/config/env";
 import { GatewayError } from "../../../shared/errors/base";
 import { StreamUnavailableError } from "../../../shared/errors/kinds";
+import { redact } from "../../../shared/errors/redact";
 import { chainOf } from "../../../shared/stream/connection";
 import { CAPACITY_RETRY_S, placeSocket } from "./placeSocket";
 import { refusal } from "./refusal";
@@ -29,7 +30,7 @@ export class Stream extends WorkerEntrypoint<Env> {
     } catch (err) {
       if (err instanceof GatewayError) return refusal(err);
       console.warn(
-        JSON.stringify({ event: "stream_upgrade_failed", chain, error: String(err).slice(0, 200) }),
+        JSON.stringify({ event: "stream_upgrade_failed", chain, error: redact(String(err)).slice(0, 200) }),
       );
       return refusal(streamUnavailable(err));
     }
