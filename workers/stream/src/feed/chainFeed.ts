@@ -1,11 +1,13 @@
 /**
  * @module
- * One feed per chain: follows the chain's head (headFollower.ts) and publishes each block (header
- * and logs) once, in order, stamped with a sequence number, to every fan-out shard that has
- * subscribers (shards.ts). New heads (and pending transactions) come from an upstream WebSocket when
- * one has the `ws` capability (upstreamSocket.ts), and from polling otherwise (pending transactions
- * through a filter: pendingFilter.ts). The last blocks of events stay in SQLite for resuming
- * subscribers (replayBuffer.ts).
+ * One feed per chain and region (named `<chain>/<region>`; `<chain>` alone for shards named before
+ * regions, and as the chain's record of its regions for the admin view): follows the chain's head
+ * (headFollower.ts) and publishes each block (header and logs) once, in order, stamped with a
+ * sequence number, to every fan-out shard that has subscribers (shards.ts). New heads (and pending
+ * transactions) come from an upstream WebSocket when one has the `ws` capability
+ * (upstreamSocket.ts), and from polling otherwise (pending transactions through a filter:
+ * pendingFilter.ts). The last blocks of events stay in SQLite for resuming subscribers
+ * (replayBuffer.ts).
  */
 import { DurableObject } from "cloudflare:workers";
 import { type ChainConfig, resolveChain } from "../../../../shared/config/chains";
