@@ -51,12 +51,15 @@ describe("HeadFollower", () => {
   });
 
   test("a notification older than one still waiting does not replace it", async () => {
-    const { published, follower } = setup(9);
+    const { calls, published, follower } = setup(9);
     await follower.follow({ number: 8, hash: hashOf(8) });
+    calls.length = 0;
     const running = follower.follow({ number: 9, hash: hashOf(9) });
+    // Arrives before the catch-up has taken block 9: ignored, though it asks for another catch-up.
     void follower.follow({ number: 8, hash: hashOf(8) });
     await running;
-    await follower.follow();
+    // Block 9 went out on its notification; only the catch-up after it asked for the latest block.
+    expect(calls).toEqual(["eth_getBlockByNumber 0x9", "eth_getLogs filter", "eth_getBlockByNumber latest"]);
     expect(published.map((b) => b.number)).toEqual([8, 9]);
   });
 });
