@@ -7,7 +7,19 @@ import { describe, expect, inject, test } from "vitest";
 import { splitCommand } from "../../cli/lib/args.mjs";
 import { COMMANDS } from "../../cli/lib/commands.mjs";
 import { findCommand } from "../../cli/lib/run.mjs";
-import { admin, adminFetch, gatewayUrl, ok as okRun, parseTable, rpcgw } from "./cliHelpers";
+import {
+  admin,
+  adminFetch,
+  CHAIN_HEADER,
+  gatewayUrl,
+  KEY_HEADER,
+  ok as okRun,
+  PLAN_HEADER,
+  parseTable,
+  rpcgw,
+  TENANT_HEADER,
+  UPSTREAM_HEADER,
+} from "./cliHelpers";
 
 const anvilUrl = inject("anvilUrl");
 /** The seeded chain, from `${gatewayUrl}/v1/<chain>/<key>`. */
@@ -60,21 +72,6 @@ const fieldLabels = (text: string) =>
     .trim()
     .split("\n")
     .map((line) => line.split(":")[0]);
-
-const CHAIN_HEADER = ["slug", "kind", "chain-id", "name", "enabled", "block-time-ms", "max-lag-blocks"];
-const UPSTREAM_HEADER = ["id", "name", "enabled", "capabilities", "oldest-block", "disabled-reason"];
-const PLAN_HEADER = [
-  "id",
-  "name",
-  "cu-per-second",
-  "burst-cu",
-  "monthly-cu",
-  "max-batch",
-  "namespaces",
-  "created-at",
-];
-const TENANT_HEADER = ["id", "name", "plan-id", "status", "created-at"];
-const KEY_HEADER = ["id", "name", "prefix", "cu-per-second", "require-jwt", "revoked-at", "created-at"];
 
 interface Chain {
   slug: string;

@@ -39,3 +39,35 @@ export function parseTable(text: string) {
   const [header = "", ...rows] = text.trim().split("\n");
   return { header: header.split(/\s+/), rows: rows.map((line) => line.split(/\s+/)) };
 }
+
+/** The columns of rpcgw's tables, as the commands print them. */
+export const CHAIN_HEADER = [
+  "slug",
+  "kind",
+  "chain-id",
+  "name",
+  "enabled",
+  "block-time-ms",
+  "max-lag-blocks",
+];
+export const UPSTREAM_HEADER = ["id", "name", "enabled", "capabilities", "oldest-block", "disabled-reason"];
+export const PLAN_HEADER = [
+  "id",
+  "name",
+  "cu-per-second",
+  "burst-cu",
+  "monthly-cu",
+  "max-batch",
+  "namespaces",
+  "created-at",
+];
+export const TENANT_HEADER = ["id", "name", "plan-id", "status", "created-at"];
+export const KEY_HEADER = [
+  "id",
+  "name",
+  "prefix",
+  "cu-per-second",
+  "require-jwt",
+  "revoked-at",
+  "created-at",
+];
